@@ -1,0 +1,74 @@
+#include "api/family.h"
+
+#include <array>
+
+#include <nlohmann/json.hpp>
+
+namespace keyform {
+namespace {
+
+constexpr std::string_view kAtlasHost = "https://cloud.mongodb.com";
+
+// Page sizes and media types: ../shared/reference/atlas-api-keys.md, "The three API families".
+constexpr std::array kFamilies = {
+    ApiFamily{"atlas-v2", "/api/atlas/v2", "application/vnd.atlas.2023-01-01+json", kAtlasHost, 500,
+              true, true},
+    ApiFamily{"atlas-v1", "/api/atlas/v1.0", "application/json", kAtlasHost, 100, false, false},
+    ApiFamily{"cloud-manager", "/api/public/v1.0", "application/json", kAtlasHost, 500, false,
+              false},
+    ApiFamily{"ops-manager", "/api/public/v1.0", "application/json", "", 500, false, false},
+};
+
+std::string roles_object(const std::vector<std::string>& roles) {
+  return nlohmann::json{{"roles", roles}}.dump();
+}
+
+std::string list_path(const ApiFamily& family, const std::string& resource, int page) {
+  return std::string(family.base_path) + resource + "?pageNum=" + std::to_string(page) +
+         "&itemsPerPage=" + std::to_string(family.page_size);
+}
+
+}  // namespace
+
+const ApiFamily* find_family(std::string_view name) {
+  for (const auto& family : kFamilies) {
+    if (family.name == name) return &family;
+  }
+  return nullptr;
+}
+
+std::vector<std::string_view> family_names() {
+  std::vector<std::string_view> names;
+  for (const auto& family : kFamilies) names.push_back(family.name);
+  return names;
+}
+
+ApiRequest list_org_keys_request(const ApiFamily& family, const std::string& org_id, int page) {
+  return {"GET", list_path(family, "/orgs/" + org_id + "/apiKeys", page), std::nullopt};
+}
+
+ApiRequest list_org_projects_request(const ApiFamily& family, const std::string& org_id, int page) {
+  return {"GET", list_path(family, "/orgs/" + org_id + "/groups", page), std::nullopt};
+}
+
+ApiRequest action_request(const ApiFamily& family, const std::string& org_id, const Action& action) {
+  const std::string base(family.base_path);
+  if (action.kind == ActionKind::delete_key) {
+    return {"DELETE", base + "/orgs/" + org_id + "/apiKeys/" + action.key.id, std::nullopt};
+  }
+  // Unassign is DELETE /groups/{G}/apiKeys/{K}; never /orgs/..., which deletes the key org-wide.
+  const std::string assignment = base + "/groups/" + action.project->id + "/apiKeys/" + action.key.id;
+  switch (action.kind) {
+    case ActionKind::assign:
+      if (family.assign_is_post_of_array) {
+        return {"POST", assignment, nlohmann::json::array({{{"roles", action.roles_after}}}).dump()};
+      }
+      return {"PATCH", assignment, roles_object(action.roles_after)};
+    case ActionKind::update_roles: return {"PATCH", assignment, roles_object(action.roles_after)};
+    case ActionKind::unassign: return {"DELETE", assignment, std::nullopt};
+    case ActionKind::delete_key: break;
+  }
+  return {};
+}
+
+}  // namespace keyform

@@ -1,0 +1,87 @@
+#include "api/http_client.h"
+
+#include <curl/curl.h>
+
+namespace keyform {
+
+struct HttpClient::Handle {
+  CURL* curl = curl_easy_init();
+  ~Handle() { curl_easy_cleanup(curl); }
+};
+
+namespace {
+
+size_t append_body(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+struct HeaderList {
+  curl_slist* list = nullptr;
+  void add(const std::string& line) { list = curl_slist_append(list, line.c_str()); }
+  ~HeaderList() { curl_slist_free_all(list); }
+};
+
+void set_method(CURL* curl, const ApiRequest& request) {
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    return;
+  }
+  if (request.body) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body->c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body->size()));
+  } else {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);  // no body
+  }
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+}
+
+}  // namespace
+
+HttpClient::HttpClient(std::string base_url, DigestCredentials credentials)
+    : handle_(std::make_unique<Handle>()),
+      base_url_(std::move(base_url)),
+      credentials_(std::move(credentials)) {
+  if (!handle_->curl) throw TransportError("cannot initialise libcurl");
+  CURL* curl = handle_->curl;
+  curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_DIGEST);
+  curl_easy_setopt(curl, CURLOPT_USERNAME, credentials_.public_key.c_str());
+  curl_easy_setopt(curl, CURLOPT_PASSWORD, credentials_.private_key.c_str());
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "keyform/" KEYFORM_VERSION);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+}
+
+HttpClient::~HttpClient() = default;
+
+HttpResponse HttpClient::send(const ApiRequest& request, std::string_view media_type) {
+  CURL* curl = handle_->curl;
+  HttpResponse response;
+  HeaderList headers;
+  headers.add("Accept: " + std::string(media_type));
+  if (request.body) headers.add("Content-Type: " + std::string(media_type));
+  headers.add("Expect:");  // no 100-continue round trip for small bodies
+
+  const std::string url = base_url_ + request.path;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  set_method(curl, request);
+
+  char error[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  CURLcode code = curl_easy_perform(curl);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  if (code != CURLE_OK) {
+    throw TransportError(*error ? std::string(error) : std::string(curl_easy_strerror(code)));
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  return response;
+}
+
+}  // namespace keyform

@@ -1,0 +1,96 @@
+#include "api/responses.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace keyform {
+namespace {
+
+using nlohmann::json;
+
+json parse_json(std::string_view body) {
+  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) throw ResponseError("response is not valid JSON");
+  // ?envelope=true wraps single objects as {"status": N, "content": {...}}; lists keep their shape.
+  if (doc.is_object() && doc.contains("content") && doc.contains("status") && doc.size() == 2) {
+    return doc["content"];
+  }
+  return doc;
+}
+
+std::string string_field(const json& object, const char* name, bool required = true) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) {
+    if (required) throw ResponseError(std::string("missing field \"") + name + "\"");
+    return {};
+  }
+  if (!it->is_string()) throw ResponseError(std::string("field \"") + name + "\" is not a string");
+  return it->get<std::string>();
+}
+
+template <typename T, typename ParseItem>
+Page<T> parse_page(std::string_view body, ParseItem parse_item) {
+  json doc = parse_json(body);
+  if (!doc.is_object()) throw ResponseError("list response is not a JSON object");
+  auto results = doc.find("results");
+  if (results == doc.end() || !results->is_array()) {
+    throw ResponseError("list response has no \"results\" array");
+  }
+  Page<T> page;
+  for (const auto& item : *results) {
+    if (!item.is_object()) throw ResponseError("a list item is not a JSON object");
+    page.items.push_back(parse_item(item));
+  }
+  if (auto total = doc.find("totalCount"); total != doc.end()) {
+    if (!total->is_number_integer() || total->get<long>() < 0) {
+      throw ResponseError("\"totalCount\" is not a non-negative integer");
+    }
+    page.total_count = total->get<long>();
+  }
+  return page;
+}
+
+LiveKey parse_key(const json& item) {
+  LiveKey key{string_field(item, "id"), string_field(item, "publicKey"),
+              string_field(item, "desc", false), {}};
+  auto roles = item.find("roles");
+  if (roles == item.end()) return key;
+  if (!roles->is_array()) throw ResponseError("key " + key.id + ": \"roles\" is not an array");
+  for (const auto& role : *roles) {
+    if (!role.is_object()) throw ResponseError("key " + key.id + ": a role is not an object");
+    std::string group = string_field(role, "groupId", false);
+    if (group.empty()) continue;  // an org role
+    key.project_roles[group].push_back(string_field(role, "roleName"));
+  }
+  for (auto& [_, names] : key.project_roles) {
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+  }
+  return key;
+}
+
+LiveProject parse_project(const json& item) {
+  return {string_field(item, "id"), string_field(item, "name")};
+}
+
+}  // namespace
+
+Page<LiveKey> parse_keys_page(std::string_view body) { return parse_page<LiveKey>(body, parse_key); }
+
+Page<LiveProject> parse_projects_page(std::string_view body) {
+  return parse_page<LiveProject>(body, parse_project);
+}
+
+ApiErrorBody parse_error_body(std::string_view body) {
+  json doc = json::parse(body, nullptr, false);
+  if (!doc.is_object()) return {};
+  if (doc.contains("content") && doc["content"].is_object()) doc = doc["content"];
+  auto text = [&](const char* name) {
+    auto it = doc.find(name);
+    return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  return {text("errorCode"), text("detail")};
+}
+
+}  // namespace keyform

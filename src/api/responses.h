@@ -1,0 +1,38 @@
+// Parsing what the Admin API answers: list pages, and error bodies. Pure and strict: a body
+// that is not what the API documents raises ResponseError instead of being half-understood.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/live_state.h"
+
+namespace keyform {
+
+struct ResponseError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<long> total_count;
+};
+
+// A page of GET /orgs/{O}/apiKeys: each key with its project roles (roles carrying a groupId).
+Page<LiveKey> parse_keys_page(std::string_view body);
+
+// A page of GET /orgs/{O}/groups.
+Page<LiveProject> parse_projects_page(std::string_view body);
+
+// The documented error body; fields are empty when the body is not one.
+struct ApiErrorBody {
+  std::string error_code;
+  std::string detail;
+};
+ApiErrorBody parse_error_body(std::string_view body);
+
+}  // namespace keyform

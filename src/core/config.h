@@ -1,0 +1,82 @@
+// The desired state as the user wrote it: a parsed, fully validated keyform.toml.
+// Parsing is pure (text in, Config or errors out); reading the file is the caller's job.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace keyform {
+
+struct SourcePos {
+  int line = 0;    // 1-based; 0 means "no position"
+  int column = 0;  // 1-based
+};
+
+enum class UndeclaredPolicy { ignore, unassign, remove };
+enum class KeyState { present, absent };
+
+std::string_view to_string(UndeclaredPolicy policy);
+
+struct Target {
+  std::string api;       // "atlas-v2", "atlas-v1", "cloud-manager", "ops-manager"
+  std::string org_id;    // 24 lowercase hex digits
+  std::string base_url;  // empty when the file does not set one
+  SourcePos api_pos;
+  SourcePos org_id_pos;
+  SourcePos base_url_pos;
+};
+
+struct Policy {
+  UndeclaredPolicy undeclared_keys = UndeclaredPolicy::ignore;
+  std::vector<std::string> protected_keys;  // public keys or ids
+  std::optional<int> max_destroy;
+};
+
+// One entry of a key's [keys.projects] table: a project named by id or by name.
+struct DeclaredProject {
+  std::string ref;                 // what the user wrote: 24-hex id or a project name
+  std::vector<std::string> roles;  // sorted, unique
+  SourcePos pos;
+};
+
+struct DeclaredKey {
+  std::string id;          // 24 hex digits, or empty when public_key is used
+  std::string public_key;  // or empty when id is used
+  std::string desc;
+  KeyState state = KeyState::present;
+  std::vector<DeclaredProject> projects;  // in file order; empty for an absent key
+  SourcePos pos;                          // of the [[keys]] entry
+
+  // How the user named the key, for messages: the public key or the id.
+  const std::string& label() const { return public_key.empty() ? id : public_key; }
+};
+
+struct Config {
+  std::string path;  // for messages
+  Target target;
+  Policy policy;
+  std::vector<DeclaredKey> keys;
+};
+
+struct ConfigError {
+  std::string path;
+  SourcePos pos;
+  std::string message;
+};
+
+// "FILE:LINE:COLUMN: message" (or "FILE: message" when there is no position).
+std::string format_error(const ConfigError& error);
+
+struct ConfigParseResult {
+  std::optional<Config> config;     // set only when errors is empty
+  std::vector<ConfigError> errors;  // every problem found, in file order
+};
+
+// Validates everything that can be checked without the network.
+ConfigParseResult parse_config(std::string_view text, const std::string& path);
+
+}  // namespace keyform

@@ -1,0 +1,235 @@
+#include "core/planner.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "core/ids.h"
+
+namespace keyform {
+namespace {
+
+// Read-only lookups over the live org, built once per plan.
+class LiveIndex {
+ public:
+  explicit LiveIndex(const LiveState& live) {
+    for (const auto& p : live.projects) {
+      projects_by_id_[p.id] = &p;
+      projects_by_name_[p.name].push_back(&p);
+    }
+    for (const auto& k : live.keys) {
+      keys_by_id_[k.id] = &k;
+      keys_by_public_key_[k.public_key] = &k;
+    }
+  }
+
+  const LiveKey* find_key(const DeclaredKey& key) const {
+    const auto& index = key.id.empty() ? keys_by_public_key_ : keys_by_id_;
+    auto it = index.find(key.id.empty() ? key.public_key : key.id);
+    return it == index.end() ? nullptr : it->second;
+  }
+
+  const LiveProject* project_by_id(const std::string& id) const {
+    auto it = projects_by_id_.find(id);
+    return it == projects_by_id_.end() ? nullptr : it->second;
+  }
+
+  std::vector<const LiveProject*> projects_named(const std::string& name) const {
+    auto it = projects_by_name_.find(name);
+    return it == projects_by_name_.end() ? std::vector<const LiveProject*>{} : it->second;
+  }
+
+ private:
+  std::map<std::string, const LiveProject*> projects_by_id_;
+  std::map<std::string, std::vector<const LiveProject*>> projects_by_name_;
+  std::map<std::string, const LiveKey*> keys_by_id_;
+  std::map<std::string, const LiveKey*> keys_by_public_key_;
+};
+
+KeyInfo key_info(const LiveKey& key) { return {key.id, key.public_key, key.desc}; }
+
+ProjectInfo project_info(const LiveIndex& index, const std::string& project_id) {
+  const LiveProject* p = index.project_by_id(project_id);
+  return {project_id, p ? p->name : std::string()};
+}
+
+// Collects actions and errors while walking the config and the live keys.
+class Planner {
+ public:
+  Planner(const Config& config, const LiveState& live, std::string_view self)
+      : config_(config), live_(live), index_(live), self_(self) {}
+
+  PlanResult run() {
+    std::set<const LiveKey*> declared = plan_declared_keys();
+    if (config_.policy.undeclared_keys != UndeclaredPolicy::ignore) {
+      for (const auto& key : live_.keys) {
+        if (!declared.count(&key)) plan_undeclared_key(key);
+      }
+    }
+    if (!errors_.empty()) return {std::nullopt, std::move(errors_)};
+    order_actions();
+    plan_.target = {config_.target.api, config_.target.org_id, config_.target.base_url};
+    return {std::move(plan_), {}};
+  }
+
+ private:
+  std::set<const LiveKey*> plan_declared_keys() {
+    std::map<const LiveKey*, const DeclaredKey*> seen;
+    for (const auto& declared : config_.keys) {
+      const LiveKey* live = index_.find_key(declared);
+      if (!live) {
+        if (declared.state == KeyState::present) {
+          error(declared.pos, "key \"" + declared.label() + "\" does not exist in org " +
+                                  config_.target.org_id);
+        }
+        continue;
+      }
+      auto [it, inserted] = seen.emplace(live, &declared);
+      if (!inserted) {
+        error(declared.pos, "key \"" + declared.label() + "\" is the same key as \"" +
+                                it->second->label() + "\" declared on line " +
+                                std::to_string(it->second->pos.line));
+        continue;
+      }
+      if (declared.state == KeyState::absent) {
+        add(delete_action(*live, "declared with state = \"absent\""));
+      } else {
+        plan_present_key(declared, *live);
+      }
+    }
+    std::set<const LiveKey*> result;
+    for (const auto& [key, _] : seen) result.insert(key);
+    return result;
+  }
+
+  void plan_present_key(const DeclaredKey& declared, const LiveKey& live) {
+    std::map<std::string, std::vector<std::string>> desired;
+    for (const auto& project : declared.projects) {
+      std::optional<std::string> id = resolve_project(project);
+      if (!id) continue;
+      if (!desired.emplace(*id, project.roles).second) {
+        error(project.pos, "project \"" + project.ref + "\" is declared twice for key \"" +
+                               declared.label() + "\" (by id and by name)");
+      }
+    }
+    for (const auto& [project_id, roles] : desired) {
+      auto it = live.project_roles.find(project_id);
+      if (it == live.project_roles.end()) {
+        add(project_action(ActionKind::assign, live, project_id, {}, roles, "declared in config"));
+      } else if (it->second != roles) {
+        add(project_action(ActionKind::update_roles, live, project_id, it->second, roles,
+                           "roles differ"));
+      }
+    }
+    for (const auto& [project_id, roles] : live.project_roles) {
+      if (!desired.count(project_id)) {
+        add(project_action(ActionKind::unassign, live, project_id, roles, {},
+                           "not declared for this key"));
+      }
+    }
+  }
+
+  void plan_undeclared_key(const LiveKey& key) {
+    if (config_.policy.undeclared_keys == UndeclaredPolicy::remove) {
+      // The service cascades a key delete to every project: no unassigns for this key.
+      add(delete_action(key, "undeclared key; policy delete"));
+      return;
+    }
+    for (const auto& [project_id, roles] : key.project_roles) {
+      add(project_action(ActionKind::unassign, key, project_id, roles, {},
+                         "undeclared key; policy unassign"));
+    }
+  }
+
+  std::optional<std::string> resolve_project(const DeclaredProject& project) {
+    if (is_object_id(project.ref)) {
+      if (index_.project_by_id(project.ref)) return project.ref;
+      error(project.pos, "project " + project.ref + " does not exist in org " + config_.target.org_id);
+      return std::nullopt;
+    }
+    auto matches = index_.projects_named(project.ref);
+    if (matches.size() == 1) return matches.front()->id;
+    if (matches.empty()) {
+      error(project.pos, "no project named \"" + project.ref + "\" in org " + config_.target.org_id);
+    } else {
+      std::string ids;
+      for (const auto* p : matches) ids += (ids.empty() ? "" : ", ") + p->id;
+      error(project.pos, "project name \"" + project.ref + "\" matches " +
+                             std::to_string(matches.size()) + " projects (" + ids +
+                             "): name the project by id");
+    }
+    return std::nullopt;
+  }
+
+  Action project_action(ActionKind kind, const LiveKey& key, const std::string& project_id,
+                        std::vector<std::string> before, std::vector<std::string> after,
+                        std::string reason) const {
+    return {kind, key_info(key), project_info(index_, project_id), std::move(before),
+            std::move(after), std::move(reason)};
+  }
+
+  Action delete_action(const LiveKey& key, std::string reason) const {
+    return {ActionKind::delete_key, key_info(key), std::nullopt, {}, {}, std::move(reason)};
+  }
+
+  // Protected keys are never touched; keyform's own key may gain access but never lose it.
+  std::optional<std::string> skip_reason(const Action& action) const {
+    const auto& protected_keys = config_.policy.protected_keys;
+    for (const auto& p : protected_keys) {
+      if (p == action.key.public_key || p == action.key.id) return "protected key (policy.protected_keys)";
+    }
+    if (!self_.empty() && action.key.public_key == self_ && action.kind != ActionKind::assign) {
+      return "keyform authenticates with this key";
+    }
+    return std::nullopt;
+  }
+
+  void add(Action action) {
+    if (auto reason = skip_reason(action)) {
+      plan_.skipped.push_back({std::move(action), *reason});
+    } else {
+      plan_.actions.push_back(std::move(action));
+    }
+  }
+
+  void order_actions() {
+    auto order = [](const Action& a) {
+      const std::string& key = a.key.public_key.empty() ? a.key.id : a.key.public_key;
+      const std::string project = a.project ? a.project->name + '\n' + a.project->id : "";
+      return std::tuple(phase_of(a.kind), key, project);
+    };
+    std::stable_sort(plan_.actions.begin(), plan_.actions.end(),
+                     [&](const Action& a, const Action& b) { return order(a) < order(b); });
+    std::stable_sort(plan_.skipped.begin(), plan_.skipped.end(),
+                     [&](const SkippedAction& a, const SkippedAction& b) {
+                       return order(a.action) < order(b.action);
+                     });
+  }
+
+  void error(SourcePos pos, std::string message) { errors_.push_back({pos, std::move(message)}); }
+
+  const Config& config_;
+  const LiveState& live_;
+  LiveIndex index_;
+  std::string self_;
+  Plan plan_;
+  std::vector<PlanError> errors_;
+};
+
+}  // namespace
+
+PlanResult make_plan(const Config& config, const LiveState& live, std::string_view self_public_key) {
+  return Planner(config, live, self_public_key).run();
+}
+
+std::optional<std::string> check_max_destroy(const Plan& plan, const Policy& policy) {
+  if (!policy.max_destroy) return std::nullopt;
+  const int destroy = plan.summary().destroy_count();
+  if (destroy <= *policy.max_destroy) return std::nullopt;
+  return "the plan removes access " + std::to_string(destroy) +
+         " times (unassign + delete), more than policy.max_destroy = " +
+         std::to_string(*policy.max_destroy) + "; refusing to apply it";
+}
+
+}  // namespace keyform

@@ -1,0 +1,45 @@
+#include "render/render.h"
+
+namespace keyform {
+namespace {
+
+using nlohmann::json;
+
+json key_json(const KeyInfo& key) {
+  return {{"id", key.id}, {"public_key", key.public_key}, {"desc", key.desc}};
+}
+
+json action_json(const Action& a) {
+  json out = {{"action", std::string(to_string(a.kind))}, {"key", key_json(a.key)}};
+  if (a.project) out["project"] = {{"id", a.project->id}, {"name", a.project->name}};
+  out["roles_before"] = a.roles_before;
+  out["roles_after"] = a.roles_after;
+  out["reason"] = a.reason;
+  return out;
+}
+
+}  // namespace
+
+json plan_to_json(const Plan& plan) {
+  json actions = json::array();
+  for (const auto& a : plan.actions) actions.push_back(action_json(a));
+  json skipped = json::array();
+  for (const auto& s : plan.skipped) {
+    json entry = action_json(s.action);
+    entry["skip_reason"] = s.skip_reason;
+    skipped.push_back(std::move(entry));
+  }
+  const PlanSummary s = plan.summary();
+  return {
+      {"format_version", kPlanFormatVersion},
+      {"target", {{"api", plan.target.api}, {"org_id", plan.target.org_id}, {"base_url", plan.target.base_url}}},
+      {"actions", std::move(actions)},
+      {"skipped", std::move(skipped)},
+      {"summary",
+       {{"assign", s.assign}, {"update_roles", s.update_roles}, {"unassign", s.unassign}, {"delete_key", s.delete_key}}},
+  };
+}
+
+std::string render_plan_json(const Plan& plan) { return plan_to_json(plan).dump(2) + "\n"; }
+
+}  // namespace keyform

@@ -1,0 +1,29 @@
+// Renderers: every output format is a pure function of one Plan (or one apply report).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "apply/executor.h"
+#include "core/plan.h"
+
+namespace keyform {
+
+constexpr int kPlanFormatVersion = 1;
+
+// Terraform-style text for a terminal or a log. ANSI colours only when `color` is set.
+std::string render_plan_text(const Plan& plan, bool color);
+
+// The machine-readable plan document (schemas/plan.schema.json).
+nlohmann::json plan_to_json(const Plan& plan);
+std::string render_plan_json(const Plan& plan);
+
+// For a pull-request comment: a summary line and a table per action kind. Never coloured.
+std::string render_plan_markdown(const Plan& plan);
+
+// One line per finished action during apply, and the closing summary.
+std::string render_result_line(const ActionResult& result, bool color);
+std::string render_apply_summary(const ApplyReport& report, bool color);
+
+}  // namespace keyform

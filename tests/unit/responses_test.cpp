@@ -1,0 +1,81 @@
+#include "api/responses.h"
+
+#include <doctest/doctest.h>
+
+using namespace keyform;
+
+namespace {
+const char* kKeysPage = R"({
+  "results": [
+    {"id": "65f0c0ffee0000000000000a", "publicKey": "abcdefgh", "desc": "CI", "privateKey": "********-****-****-1234",
+     "roles": [{"orgId": "5a0a1e7e0f2912c554080adc", "roleName": "ORG_MEMBER"},
+               {"groupId": "6523b7e0c1b52d0f1a2b3c4d", "roleName": "GROUP_READ_ONLY"},
+               {"groupId": "6523b7e0c1b52d0f1a2b3c4d", "roleName": "GROUP_OWNER"},
+               {"groupId": "6523b7e0c1b52d0f1a2b3c4e", "roleName": "GROUP_OWNER"}]},
+    {"id": "65f0c0ffee0000000000000b", "publicKey": "ijklmnop", "roles": []}
+  ],
+  "totalCount": 7, "links": []})";
+}
+
+TEST_CASE("a keys page gives every key's project roles, sorted, org roles dropped") {
+  const Page<LiveKey> page = parse_keys_page(kKeysPage);
+  CHECK(page.total_count == 7);
+  REQUIRE(page.items.size() == 2);
+  const LiveKey& k = page.items[0];
+  CHECK(k.id == "65f0c0ffee0000000000000a");
+  CHECK(k.public_key == "abcdefgh");
+  CHECK(k.desc == "CI");
+  CHECK(k.project_roles.size() == 2);
+  CHECK(k.project_roles.at("6523b7e0c1b52d0f1a2b3c4d") == std::vector<std::string>{"GROUP_OWNER", "GROUP_READ_ONLY"});
+  CHECK(page.items[1].desc.empty());
+  CHECK(page.items[1].project_roles.empty());
+}
+
+TEST_CASE("a projects page") {
+  const Page<LiveProject> page = parse_projects_page(
+      R"({"results":[{"id":"6523b7e0c1b52d0f1a2b3c4d","name":"payments-prod","orgId":"x"}]})");
+  CHECK_FALSE(page.total_count.has_value());
+  REQUIRE(page.items.size() == 1);
+  CHECK(page.items[0].name == "payments-prod");
+}
+
+TEST_CASE("envelope=true list pages (a status beside results) parse the same") {
+  const Page<LiveProject> page =
+      parse_projects_page(R"({"status":200,"results":[{"id":"6523b7e0c1b52d0f1a2b3c4d","name":"p"}],"totalCount":1})");
+  CHECK(page.items.size() == 1);
+  CHECK(page.total_count == 1);
+}
+
+TEST_CASE("malformed pages are refused, not half-read") {
+  const char* bad[] = {
+      "",
+      "<html>502 Bad Gateway</html>",
+      R"({"results": [)",
+      R"([1,2])",
+      R"({"totalCount": 1})",
+      R"({"results": {}})",
+      R"({"results": [1]})",
+      R"({"results": [{"publicKey": "abcdefgh"}]})",
+      R"({"results": [{"id": 5, "publicKey": "abcdefgh"}]})",
+      R"({"results": [{"id": "x", "publicKey": "abcdefgh", "roles": "GROUP_OWNER"}]})",
+      R"({"results": [{"id": "x", "publicKey": "abcdefgh", "roles": [{"groupId": "g"}]}]})",
+      R"({"results": [], "totalCount": "many"})",
+      R"({"results": [], "totalCount": -1})",
+  };
+  for (const char* body : bad) {
+    CAPTURE(body);
+    CHECK_THROWS_AS(parse_keys_page(body), ResponseError);
+  }
+}
+
+TEST_CASE("error bodies give errorCode and detail, also inside an envelope") {
+  ApiErrorBody e = parse_error_body(
+      R"({"detail":"No API key with ID x exists.","error":404,"errorCode":"API_KEY_NOT_FOUND","parameters":[],"reason":"Not Found"})");
+  CHECK(e.error_code == "API_KEY_NOT_FOUND");
+  CHECK(e.detail == "No API key with ID x exists.");
+  e = parse_error_body(R"({"status":404,"content":{"errorCode":"GROUP_NOT_FOUND","detail":"d"}})");
+  CHECK(e.error_code == "GROUP_NOT_FOUND");
+  CHECK(parse_error_body("").error_code.empty());
+  CHECK(parse_error_body("not json").detail.empty());
+  CHECK(parse_error_body(R"({"errorCode": 5})").error_code.empty());
+}
