@@ -12,7 +12,7 @@
 #include "apply/executor.h"
 #include "cli/terminal.h"
 #include "core/config.h"
-#include "core/ids.h"
+#include "core/url.h"
 #include "core/planner.h"
 #include "render/render.h"
 
@@ -54,7 +54,12 @@ std::string resolve_base_url(const Config& config, const ApiFamily& family, cons
     throw CommandError(config.path + ": [target] api = \"" + std::string(family.name) +
                        "\" has no default host: set base_url in [target] (or MONGODB_ATLAS_BASE_URL)");
   }
-  if (auto problem = base_url_problem(url)) throw CommandError("MONGODB_ATLAS_BASE_URL: " + *problem);
+  switch (check_base_url(url)) {
+    case BaseUrlCheck::ok: break;
+    case BaseUrlCheck::malformed: throw CommandError("MONGODB_ATLAS_BASE_URL is not a URL like https://host[:port]");
+    case BaseUrlCheck::insecure:
+      throw CommandError("MONGODB_ATLAS_BASE_URL must use https (plain http is accepted only for loopback hosts)");
+  }
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
 }

@@ -19,32 +19,3 @@ bool is_project_role(std::string_view text) {
 
 }  // namespace keyform
 
-namespace keyform {
-
-namespace {
-bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host.substr(0, 4) == "127.";
-}
-}  // namespace
-
-std::optional<std::string> base_url_problem(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return "base_url must look like https://host[:port]";
-  const std::string_view scheme = url.substr(0, scheme_end);
-  std::string_view rest = url.substr(scheme_end + 3);
-  std::string_view authority = rest.substr(0, rest.find('/'));
-  if (authority.empty() || authority.find_first_of("@?# \t") != std::string_view::npos) {
-    return "base_url must look like https://host[:port] (no credentials, query or spaces)";
-  }
-  std::string_view host = authority;
-  if (host.front() == '[') {
-    host = host.substr(0, host.find(']') + 1);
-  } else {
-    host = host.substr(0, host.find(':'));
-  }
-  if (scheme == "https") return std::nullopt;
-  if (scheme == "http" && is_loopback_host(host)) return std::nullopt;
-  return "base_url must use https (plain http is accepted only for loopback hosts)";
-}
-
-}  // namespace keyform

@@ -13,13 +13,3 @@ bool is_project_role(std::string_view text);
 
 }  // namespace keyform
 
-#include <optional>
-#include <string>
-
-namespace keyform {
-
-// Why `url` cannot be an Admin API base URL, or nullopt when it can: https always, plain http
-// only to a loopback host (the sandbox), and nothing but scheme://host[:port][/path].
-std::optional<std::string> base_url_problem(std::string_view url);
-
-}  // namespace keyform

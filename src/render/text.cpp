@@ -82,7 +82,7 @@ std::string render_plan_text(const Plan& plan, bool color) {
   if (!plan.skipped.empty()) {
     out += "\nSkipped (keyform never changes these keys):\n";
     for (const auto& s : plan.skipped) {
-      out += fmt::format("  {} {}: {} ({})\n", p.yellow("!"), key_heading(s.action.key),
+      out += fmt::format("  {} {}: {}: {}\n", p.yellow("!"), key_heading(s.action.key),
                          action_text(s.action), s.skip_reason);
     }
   }

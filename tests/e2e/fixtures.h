@@ -1,0 +1,34 @@
+// The example org (examples/sandbox-org.json) and the credentials of its keys, shared by the
+// end-to-end tests.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "harness.h"
+
+namespace e2e {
+
+inline const std::string kOrg = "5a0a1e7e0f2912c554080adc";
+inline const std::string kProd = "6523b7e0c1b52d0f1a2b3c4d";
+inline const std::string kStaging = "6523b7e0c1b52d0f1a2b3c4e";
+inline const std::string kAnalytics = "6523b7e0c1b52d0f1a2b3c4f";
+inline const std::string kLegacy = "6523b7e0c1b52d0f1a2b3c50";
+inline const std::string kAdmin = "kfadmin1";
+inline const std::string kAdminSecret = "9f1c2a6e-3b7d-4e21-8a55-0c6b9d2f1e01";
+
+inline nlohmann::json example_org() { return nlohmann::json::parse(read_file(source_path("examples/sandbox-org.json"))); }
+
+// Every private key in a fixture: none may ever appear in keyform's output.
+inline std::vector<std::string> secrets_of(const nlohmann::json& fixture) {
+  std::vector<std::string> out;
+  for (const auto& key : fixture["keys"]) out.push_back(key["private_key"]);
+  return out;
+}
+
+inline std::string target_toml(const std::string& extra_policy = "") {
+  return "[target]\napi = \"atlas-v2\"\norg_id = \"" + kOrg + "\"\n\n[policy]\n" + extra_policy + "\n";
+}
+
+}  // namespace e2e

@@ -1,0 +1,176 @@
+#include "harness.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <httplib.h>
+
+namespace e2e {
+namespace fs = std::filesystem;
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::string source_path(const std::string& relative) { return std::string(KEYFORM_SOURCE_DIR) + "/" + relative; }
+
+TempDir::TempDir() {
+  std::string pattern = (fs::temp_directory_path() / "keyform-e2e-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  fs::remove_all(path_, ignored);
+}
+
+std::string TempDir::write(const std::string& name, const std::string& content) const {
+  const std::string file = path_ + "/" + name;
+  std::ofstream(file, std::ios::binary) << content;
+  return file;
+}
+
+namespace {
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// Forks and execs; the child's stdout and stderr go to the given files.
+int spawn(const std::string& program, const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+          const std::string& cwd, const std::string& out_file, const std::string& err_file) {
+  std::vector<std::string> argv{program};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> envp{"PATH=/usr/local/bin:/usr/bin:/bin"};
+  for (const auto& [k, v] : env) envp.push_back(k + "=" + v);
+  auto argv_c = c_strings(argv);
+  auto envp_c = c_strings(envp);
+
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int in = open("/dev/null", O_RDONLY);
+    const int out = open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    if (chdir(cwd.c_str()) != 0) _exit(126);
+    execve(program.c_str(), argv_c.data(), envp_c.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+}  // namespace
+
+RunResult run(const std::string& program, const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env, const std::string& cwd) {
+  TempDir io;
+  const std::string out = io.path() + "/out", err = io.path() + "/err";
+  const int pid = spawn(program, args, env, cwd, out, err);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  RunResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_file(out);
+  result.err = read_file(err);
+  return result;
+}
+
+Sandbox::Sandbox(const nlohmann::json& fixture, std::vector<std::string> extra_args) {
+  const std::string fixture_file = dir_.write("fixture.json", fixture.dump());
+  const std::string port_file = dir_.path() + "/port";
+  std::vector<std::string> args{"--fixture", fixture_file, "--port", "0", "--port-file", port_file};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  pid_ = spawn(KEYFORM_SANDBOX_BIN, args, {}, dir_.path(), dir_.path() + "/sandbox.out", dir_.path() + "/sandbox.err");
+  for (int i = 0; i < 200 && port_ == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    const std::string text = read_file(port_file);
+    if (!text.empty()) port_ = std::stoi(text);
+  }
+  if (port_ == 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    throw std::runtime_error("keyform-sandbox did not start: " + read_file(dir_.path() + "/sandbox.err"));
+  }
+}
+
+Sandbox::~Sandbox() {
+  kill(pid_, SIGTERM);
+  waitpid(pid_, nullptr, 0);
+}
+
+std::string Sandbox::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+namespace {
+nlohmann::json get_json(int port, const std::string& path) {
+  httplib::Client client("127.0.0.1", port);
+  auto response = client.Get(path.c_str());
+  if (!response || response->status != 200) throw std::runtime_error("sandbox admin call failed: " + path);
+  return nlohmann::json::parse(response->body);
+}
+}  // namespace
+
+nlohmann::json Sandbox::state() const { return get_json(port_, "/__sandbox/state"); }
+
+nlohmann::json Sandbox::requests() const { return get_json(port_, "/__sandbox/requests")["requests"]; }
+
+void Sandbox::clear_requests() const {
+  httplib::Client client("127.0.0.1", port_);
+  auto response = client.Delete("/__sandbox/requests");
+  if (!response || response->status >= 300) throw std::runtime_error("cannot clear the sandbox request log");
+}
+
+std::vector<nlohmann::json> Sandbox::writes() const {
+  std::vector<nlohmann::json> out;
+  for (const auto& r : requests()) {
+    if (r["method"] != "GET") out.push_back(r);
+  }
+  return out;
+}
+
+std::map<std::string, std::string> keyform_env(const Sandbox& sandbox, const std::string& public_key,
+                                               const std::string& private_key) {
+  return {{"MONGODB_ATLAS_BASE_URL", sandbox.base_url()},
+          {"MONGODB_ATLAS_PUBLIC_API_KEY", public_key},
+          {"MONGODB_ATLAS_PRIVATE_API_KEY", private_key}};
+}
+
+RunResult keyform(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                  const std::string& cwd) {
+  return run(KEYFORM_BIN, args, env, cwd);
+}
+
+nlohmann::json assignments(const nlohmann::json& state, const std::string& public_key) {
+  for (const auto& key : state["keys"]) {
+    if (key["public_key"] == public_key) return key.value("projects", nlohmann::json::object());
+  }
+  throw std::runtime_error("no key " + public_key + " in sandbox state");
+}
+
+bool has_key(const nlohmann::json& state, const std::string& public_key) {
+  for (const auto& key : state["keys"]) {
+    if (key["public_key"] == public_key) return true;
+  }
+  return false;
+}
+
+}  // namespace e2e

@@ -1,0 +1,72 @@
+// What the end-to-end tests need: run the real keyform binary, and a real keyform-sandbox on a
+// free loopback port whose state and request log can be read back.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace e2e {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  std::string all() const { return out + err; }
+};
+
+// A scratch directory removed when the test ends.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::string path_;
+};
+
+// Runs `program args...` with exactly `env` (plus PATH), in `cwd`, stdin from /dev/null.
+RunResult run(const std::string& program, const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env, const std::string& cwd);
+
+class Sandbox {
+ public:
+  explicit Sandbox(const nlohmann::json& fixture, std::vector<std::string> extra_args = {});
+  ~Sandbox();
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  std::string base_url() const;
+  nlohmann::json state() const;               // GET /__sandbox/state
+  nlohmann::json requests() const;            // GET /__sandbox/requests -> the array
+  void clear_requests() const;                // DELETE /__sandbox/requests
+
+  // Requests that changed something (anything but GET), from the sandbox's own log.
+  std::vector<nlohmann::json> writes() const;
+
+ private:
+  TempDir dir_;
+  int pid_ = -1;
+  int port_ = 0;
+};
+
+// The environment keyform runs with against `sandbox` as key `public_key`.
+std::map<std::string, std::string> keyform_env(const Sandbox& sandbox, const std::string& public_key,
+                                               const std::string& private_key);
+
+// keyform with `args`, run in `cwd`.
+RunResult keyform(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                  const std::string& cwd);
+
+// A key's assignments in a sandbox state: project id -> roles.
+nlohmann::json assignments(const nlohmann::json& state, const std::string& public_key);
+bool has_key(const nlohmann::json& state, const std::string& public_key);
+
+std::string source_path(const std::string& relative);
+std::string read_file(const std::string& path);
+
+}  // namespace e2e

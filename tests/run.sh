@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh clone: install what is missing, build, run ctest
+# (unit tests, end-to-end tests against keyform-sandbox, schema checks).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tests/bootstrap.sh
+ctest --test-dir "${KEYFORM_BUILD_DIR:-build}" --output-on-failure

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Checks the published JSON Schemas against what keyform really reads and writes:
+every examples/*.toml against schemas/keyform.schema.json, and real `keyform plan --format json`
+output (from keyform-sandbox running the example org) against schemas/plan.schema.json.
+Also checks that broken documents are rejected, so the check itself can fail."""
+import argparse
+import copy
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+
+import jsonschema
+
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("ok      " if ok else "FAILED  ") + what)
+    failures += 0 if ok else 1
+
+
+def valid(validator, doc):
+    errors = list(validator.iter_errors(doc))
+    for e in errors[:3]:
+        print("        ", "/".join(map(str, e.absolute_path)), e.message)
+    return not errors
+
+
+def start_sandbox(args, fixture, work):
+    port_file = os.path.join(work, "port")
+    proc = subprocess.Popen([args.sandbox, "--fixture", fixture, "--port", "0", "--port-file", port_file],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        if os.path.exists(port_file) and open(port_file).read().strip():
+            return proc, int(open(port_file).read())
+        time.sleep(0.025)
+    proc.kill()
+    sys.exit("keyform-sandbox did not start")
+
+
+def keyform(args, env, *argv):
+    return subprocess.run([args.keyform, *argv], env=env, capture_output=True, text=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--keyform", required=True)
+    parser.add_argument("--sandbox", required=True)
+    parser.add_argument("--source", required=True)
+    args = parser.parse_args()
+
+    load = lambda name: json.load(open(os.path.join(args.source, "schemas", name)))
+    config_validator = jsonschema.Draft202012Validator(load("keyform.schema.json"))
+    plan_validator = jsonschema.Draft202012Validator(load("plan.schema.json"))
+
+    examples = sorted(glob.glob(os.path.join(args.source, "examples", "*.toml")))
+    check(len(examples) > 0, "examples/ has configs")
+    for path in examples:
+        with open(path, "rb") as f:
+            check(valid(config_validator, tomllib.load(f)), f"{os.path.relpath(path, args.source)} matches keyform.schema.json")
+    with open(examples[0], "rb") as f:
+        broken = tomllib.load(f)
+    broken["keys"][0]["projects"]["payments-prod"] = ["READ_ONLY"]
+    check(not valid(config_validator, broken), "a config with a bad role is rejected by the schema")
+
+    with tempfile.TemporaryDirectory() as work:
+        proc, port = start_sandbox(args, os.path.join(args.source, "examples", "sandbox-org.json"), work)
+        try:
+            env = {"PATH": "/usr/bin:/bin", "MONGODB_ATLAS_BASE_URL": f"http://127.0.0.1:{port}",
+                   "MONGODB_ATLAS_PUBLIC_API_KEY": "kfadmin1",
+                   "MONGODB_ATLAS_PRIVATE_API_KEY": "9f1c2a6e-3b7d-4e21-8a55-0c6b9d2f1e01"}
+            config = os.path.join(args.source, "examples", "keyform.toml")
+            before = keyform(args, env, "plan", "-c", config, "--format", "json")
+            check(before.returncode == 0, "keyform plan --format json succeeds")
+            plan = json.loads(before.stdout)
+            check(len(plan["actions"]) > 0 and len(plan["skipped"]) > 0, "the example plan has actions and skipped keys")
+            check(valid(plan_validator, plan), "a plan with every action kind matches plan.schema.json")
+            kinds = {a["action"] for a in plan["actions"]}
+            check(kinds == {"assign", "update_roles", "unassign", "delete_key"}, "the example exercises every action kind")
+
+            broken = copy.deepcopy(plan)
+            broken["actions"][0]["action"] = "destroy"
+            check(not valid(plan_validator, broken), "an unknown action kind is rejected by the schema")
+            broken = copy.deepcopy(plan)
+            next(a for a in broken["actions"] if a["action"] == "delete_key")["project"] = {"id": "0" * 24, "name": "x"}
+            check(not valid(plan_validator, broken), "a delete_key with a project is rejected by the schema")
+
+            applied = keyform(args, env, "apply", "-c", config, "--auto-approve")
+            check(applied.returncode == 0, "keyform apply succeeds")
+            after = keyform(args, env, "plan", "-c", config, "--format", "json")
+            empty = json.loads(after.stdout)
+            check(empty["actions"] == [] and valid(plan_validator, empty), "an empty plan matches plan.schema.json")
+        finally:
+            proc.terminate()
+            proc.wait()
+
+    print(f"{failures} failed" if failures else "all schema checks passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
