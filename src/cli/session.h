@@ -1,0 +1,53 @@
+// What every command needs before and while it talks to the API: the validated config, the API
+// family, the base URL, the credentials, and the live org. Everything offline is checked first.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "api/admin_client.h"
+#include "api/credentials.h"
+#include "api/family.h"
+#include "api/http_client.h"
+#include "cli/commands.h"
+#include "core/config.h"
+#include "core/plan.h"
+
+namespace keyform {
+
+// A failure already worded for the user. Positioned ones ("FILE:LINE:COLUMN: message") are
+// printed as they are; the others get Terraform's "Error: " prefix.
+struct CommandError : std::runtime_error {
+  explicit CommandError(const std::string& message, bool positioned = false)
+      : std::runtime_error(message), positioned(positioned) {}
+  bool positioned;
+};
+
+Config load_config(const std::string& path);
+
+struct Session {
+  Config config;
+  const ApiFamily* family = nullptr;
+  std::string base_url;
+  DigestCredentials credentials;
+};
+
+// Loads and validates the config, the base URL and the credentials; makes no request.
+Session open_session(const CommonOptions& common);
+
+// The HTTP client and Admin API client of one run, sharing one connection.
+struct ApiConnection {
+  std::unique_ptr<HttpClient> http;
+  std::unique_ptr<AdminClient> admin;
+};
+ApiConnection connect(const Session& session);
+
+// Reads the org and plans; `verb` ("plan", "apply") prefixes errors.
+Plan compute_plan(const Session& session, AdminClient& api, const std::string& verb);
+
+// Runs a command body, turning every error into a message on stderr and exit code 1.
+int run_guarded(const std::function<int()>& body);
+
+}  // namespace keyform
