@@ -7,29 +7,50 @@ namespace {
 
 std::string describe_call(const ApiRequest& request) { return request.method + " " + request.path; }
 
+}  // namespace
+
+long effective_status(const HttpResponse& response) {
+  if (response.status != 200) return response.status;
+  return enveloped_status(response.body).value_or(200);
+}
+
 std::string describe_failure(const HttpResponse& response) {
   ApiErrorBody error = parse_error_body(response.body);
   std::string text = std::to_string(response.status);
   if (!error.error_code.empty()) text += " " + error.error_code;
   if (!error.detail.empty()) text += ": " + error.detail;
   if (response.status == 401) {
-    text += " (check MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY)";
+    text += " (check the credentials in MONGODB_ATLAS_PUBLIC_API_KEY/MONGODB_ATLAS_PRIVATE_API_KEY or "
+            "MONGODB_ATLAS_CLIENT_ID/MONGODB_ATLAS_CLIENT_SECRET)";
   }
   return text;
 }
+
+namespace {
 
 // A listing that never ends is a server bug; do not loop on it forever.
 constexpr int kMaxPages = 100000;
 
 }  // namespace
 
-HttpResponse AdminClient::call(const ApiRequest& request) {
+HttpResponse AdminClient::send_once(const ApiRequest& request) {
+  HttpRequest http_request{request.method, request.path, request.body, auth_.headers()};
+  http_request.headers.push_back("Accept: " + std::string(family_.media_type));
+  if (request.body) http_request.headers.push_back("Content-Type: " + std::string(family_.media_type));
   HttpResponse response;
   try {
-    response = http_.send(request, family_.media_type);
+    response = http_.send(http_request);
   } catch (const TransportError& e) {
     throw ApiError(describe_call(request) + ": " + e.what(), 0);
   }
+  // A proxy or base URL adding envelope=true must not turn a failure into a success.
+  response.status = effective_status(response);
+  return response;
+}
+
+HttpResponse AdminClient::call(const ApiRequest& request) {
+  HttpResponse response = send_once(request);
+  if (response.status == 401 && auth_.renew_after_unauthorized()) response = send_once(request);
   if (response.status < 200 || response.status > 299) {
     throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);
   }

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "api/auth.h"
 #include "api/family.h"
 #include "api/http_client.h"
 #include "core/live_state.h"
@@ -17,10 +18,17 @@ struct ApiError : std::runtime_error {
   long status;  // 0 when the call never got an HTTP answer
 };
 
+// The status a response really carries: the HTTP status, or the one inside an envelope=true body.
+// Every family's success (200 with an empty body or {}, 204) is a 2xx here.
+long effective_status(const HttpResponse& response);
+
+// "404 API_KEY_NOT_FOUND: No API key with ID … exists." from a failed response.
+std::string describe_failure(const HttpResponse& response);
+
 class AdminClient {
  public:
-  AdminClient(const ApiFamily& family, HttpClient& http, std::string org_id)
-      : family_(family), http_(http), org_id_(std::move(org_id)) {}
+  AdminClient(const ApiFamily& family, HttpClient& http, Authenticator& auth, std::string org_id)
+      : family_(family), http_(http), auth_(auth), org_id_(std::move(org_id)) {}
 
   // GET /orgs/{O}/apiKeys and GET /orgs/{O}/groups, every page. Nothing else.
   LiveState read_org();
@@ -32,11 +40,13 @@ class AdminClient {
 
  private:
   HttpResponse call(const ApiRequest& request);
+  HttpResponse send_once(const ApiRequest& request);
   template <typename T, typename MakeRequest, typename ParsePage>
   std::vector<T> read_all_pages(MakeRequest make_request, ParsePage parse_page);
 
   const ApiFamily& family_;
   HttpClient& http_;
+  Authenticator& auth_;
   std::string org_id_;
 };
 

@@ -14,6 +14,20 @@ struct DigestCredentials {
   std::string private_key;  // secret
 };
 
+struct ServiceAccountCredentials {
+  std::string client_id;
+  std::string client_secret;  // secret
+};
+
+// Exactly one of the two is set.
+struct Credentials {
+  std::optional<DigestCredentials> digest;
+  std::optional<ServiceAccountCredentials> service_account;
+
+  // The API key keyform runs as, which it must never take access from; empty for a service account.
+  std::string self_public_key() const { return digest ? digest->public_key : std::string(); }
+};
+
 struct CredentialsError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -23,8 +37,10 @@ using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
 // The process environment, treating empty values as unset.
 EnvLookup process_env();
 
-// MONGODB_ATLAS_PUBLIC_API_KEY / MONGODB_ATLAS_PRIVATE_API_KEY, or the older
-// MONGODB_ATLAS_PUBLIC_KEY / MONGODB_ATLAS_PRIVATE_KEY. Throws CredentialsError when missing.
-DigestCredentials digest_credentials_from_env(const EnvLookup& env);
+// Service account (MONGODB_ATLAS_CLIENT_ID / MONGODB_ATLAS_CLIENT_SECRET) when set, since it wins
+// over an API key; else MONGODB_ATLAS_PUBLIC_API_KEY / MONGODB_ATLAS_PRIVATE_API_KEY (or the
+// older MONGODB_ATLAS_PUBLIC_KEY / MONGODB_ATLAS_PRIVATE_KEY). Throws CredentialsError when
+// nothing complete is set, or only half of a pair.
+Credentials credentials_from_env(const EnvLookup& env);
 
 }  // namespace keyform

@@ -22,7 +22,7 @@ struct HeaderList {
   ~HeaderList() { curl_slist_free_all(list); }
 };
 
-void set_method(CURL* curl, const ApiRequest& request) {
+void set_method(CURL* curl, const HttpRequest& request) {
   if (request.method == "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
@@ -37,17 +37,19 @@ void set_method(CURL* curl, const ApiRequest& request) {
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
 }
 
+void set_login(CURL* curl, long method, const std::string& user, const std::string& password) {
+  // libcurl copies these strings; keyform keeps no other copy inside the client.
+  curl_easy_setopt(curl, CURLOPT_HTTPAUTH, method);
+  curl_easy_setopt(curl, CURLOPT_USERNAME, user.c_str());
+  curl_easy_setopt(curl, CURLOPT_PASSWORD, password.c_str());
+}
+
 }  // namespace
 
-HttpClient::HttpClient(std::string base_url, DigestCredentials credentials)
-    : handle_(std::make_unique<Handle>()),
-      base_url_(std::move(base_url)),
-      credentials_(std::move(credentials)) {
+HttpClient::HttpClient(std::string base_url)
+    : handle_(std::make_unique<Handle>()), base_url_(std::move(base_url)) {
   if (!handle_->curl) throw TransportError("cannot initialise libcurl");
   CURL* curl = handle_->curl;
-  curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_DIGEST);
-  curl_easy_setopt(curl, CURLOPT_USERNAME, credentials_.public_key.c_str());
-  curl_easy_setopt(curl, CURLOPT_PASSWORD, credentials_.private_key.c_str());
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "keyform/" KEYFORM_VERSION);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
@@ -58,12 +60,19 @@ HttpClient::HttpClient(std::string base_url, DigestCredentials credentials)
 
 HttpClient::~HttpClient() = default;
 
-HttpResponse HttpClient::send(const ApiRequest& request, std::string_view media_type) {
+void HttpClient::use_digest(const std::string& user, const std::string& password) {
+  set_login(handle_->curl, CURLAUTH_DIGEST, user, password);
+}
+
+void HttpClient::use_basic(const std::string& user, const std::string& password) {
+  set_login(handle_->curl, CURLAUTH_BASIC, user, password);
+}
+
+HttpResponse HttpClient::send(const HttpRequest& request) {
   CURL* curl = handle_->curl;
   HttpResponse response;
   HeaderList headers;
-  headers.add("Accept: " + std::string(media_type));
-  if (request.body) headers.add("Content-Type: " + std::string(media_type));
+  for (const auto& h : request.headers) headers.add(h);
   headers.add("Expect:");  // no 100-continue round trip for small bodies
 
   const std::string url = base_url_ + request.path;

@@ -3,14 +3,19 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
-#include <string_view>
-
-#include "api/credentials.h"
-#include "api/family.h"
+#include <vector>
 
 namespace keyform {
+
+struct HttpRequest {
+  std::string method;
+  std::string path;  // appended to the base URL
+  std::optional<std::string> body;
+  std::vector<std::string> headers;  // "Name: value"
+};
 
 struct HttpResponse {
   long status = 0;
@@ -24,19 +29,22 @@ struct TransportError : std::runtime_error {
 
 class HttpClient {
  public:
-  HttpClient(std::string base_url, DigestCredentials credentials);
+  explicit HttpClient(std::string base_url);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Sends `Accept: media_type` (and `Content-Type: media_type` with a body).
-  HttpResponse send(const ApiRequest& request, std::string_view media_type);
+  // Answer HTTP digest challenges as `user` (libcurl keeps the nonce for later calls).
+  void use_digest(const std::string& user, const std::string& password);
+  // Send HTTP basic credentials (the OAuth token endpoint).
+  void use_basic(const std::string& user, const std::string& password);
+
+  HttpResponse send(const HttpRequest& request);
 
  private:
   struct Handle;
   std::unique_ptr<Handle> handle_;
   std::string base_url_;
-  DigestCredentials credentials_;
 };
 
 }  // namespace keyform

@@ -90,7 +90,18 @@ ApiErrorBody parse_error_body(std::string_view body) {
     auto it = doc.find(name);
     return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
-  return {text("errorCode"), text("detail")};
+  ApiErrorBody error{text("errorCode"), text("detail")};
+  if (error.error_code.empty() && error.detail.empty()) error = {text("error"), text("error_description")};
+  return error;
+}
+
+std::optional<long> enveloped_status(std::string_view body) {
+  const json doc = json::parse(body, nullptr, false);
+  if (!doc.is_object()) return std::nullopt;
+  auto status = doc.find("status");
+  if (status == doc.end() || !status->is_number_integer()) return std::nullopt;
+  if (!doc.contains("content") && !doc.contains("results")) return std::nullopt;
+  return status->get<long>();
 }
 
 }  // namespace keyform

@@ -33,6 +33,11 @@ struct ApiErrorBody {
   std::string error_code;
   std::string detail;
 };
+// Also reads OAuth errors ({"error": "invalid_client", "error_description": …}).
 ApiErrorBody parse_error_body(std::string_view body);
+
+// ?envelope=true answers 200 and puts the real status in the body ({"status": 404, "content": …},
+// or "status" beside "results"). The real status, or nullopt when the body is no envelope.
+std::optional<long> enveloped_status(std::string_view body);
 
 }  // namespace keyform

@@ -64,19 +64,48 @@ Session open_session(const CommonOptions& common) {
   if (!s.family) throw CommandError("unsupported api \"" + s.config.target.api + "\"");
   const EnvLookup env = process_env();
   s.base_url = resolve_base_url(s.config, *s.family, env);
-  try {
-    s.credentials = digest_credentials_from_env(env);
-  } catch (const CredentialsError& e) {
-    throw CommandError(e.what());
-  }
+  s.credentials = credentials_for(*s.family, env);
   return s;
 }
 
-ApiConnection connect(const Session& session) {
+Credentials credentials_for(const ApiFamily& family, const EnvLookup& env) {
+  Credentials credentials;
+  try {
+    credentials = credentials_from_env(env);
+  } catch (const CredentialsError& e) {
+    throw CommandError(e.what());
+  }
+  if (credentials.service_account && !family.accepts_service_accounts) {
+    throw CommandError("MONGODB_ATLAS_CLIENT_ID is set, but service accounts work only with api = \"atlas-v2\"; the " +
+                       std::string(family.name) +
+                       " API needs an API key (MONGODB_ATLAS_PUBLIC_API_KEY / MONGODB_ATLAS_PRIVATE_API_KEY): "
+                       "unset MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET");
+  }
+  return credentials;
+}
+
+ApiConnection connect(const ApiFamily& family, const std::string& base_url, const Credentials& credentials,
+                      const std::string& org_id) {
   ApiConnection c;
-  c.http = std::make_unique<HttpClient>(session.base_url, session.credentials);
-  c.admin = std::make_unique<AdminClient>(*session.family, *c.http, session.config.target.org_id);
+  c.http = std::make_unique<HttpClient>(base_url);
+  if (credentials.digest) {
+    c.http->use_digest(credentials.digest->public_key, credentials.digest->private_key);
+    c.auth = std::make_unique<DigestAuth>();
+  } else {
+    const ServiceAccountCredentials& sa = *credentials.service_account;
+    c.token_http = std::make_unique<HttpClient>(base_url);
+    c.token_http->use_basic(sa.client_id, sa.client_secret);
+    HttpClient* token_http = c.token_http.get();
+    c.auth = std::make_unique<BearerAuth>(
+        [token_http] { return request_service_account_token(*token_http, std::chrono::steady_clock::now()); },
+        [] { return std::chrono::steady_clock::now(); });
+  }
+  c.admin = std::make_unique<AdminClient>(family, *c.http, *c.auth, org_id);
   return c;
+}
+
+ApiConnection connect(const Session& session) {
+  return connect(*session.family, session.base_url, session.credentials, session.config.target.org_id);
 }
 
 Plan compute_plan(const Session& s, AdminClient& api, const std::string& verb) {
@@ -86,7 +115,7 @@ Plan compute_plan(const Session& s, AdminClient& api, const std::string& verb) {
   } catch (const ApiError& e) {
     throw CommandError(verb + ": reading org " + s.config.target.org_id + ": " + e.what());
   }
-  PlanResult result = make_plan(s.config, live, s.credentials.public_key);
+  PlanResult result = make_plan(s.config, live, s.credentials.self_public_key());
   if (!result.errors.empty()) throw CommandError(format_plan_errors(s.config, result.errors), true);
   result.plan->target.base_url = s.base_url;
   return std::move(*result.plan);

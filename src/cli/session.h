@@ -31,17 +31,25 @@ struct Session {
   Config config;
   const ApiFamily* family = nullptr;
   std::string base_url;
-  DigestCredentials credentials;
+  Credentials credentials;
 };
 
 // Loads and validates the config, the base URL and the credentials; makes no request.
 Session open_session(const CommonOptions& common);
 
-// The HTTP client and Admin API client of one run, sharing one connection.
+// The credentials from the environment, checked against what `family` accepts.
+Credentials credentials_for(const ApiFamily& family, const EnvLookup& env);
+
+// Everything one run talks to the API with: one connection for API calls (so digest is
+// challenged once), one for the OAuth token endpoint, and how calls authenticate.
 struct ApiConnection {
   std::unique_ptr<HttpClient> http;
+  std::unique_ptr<HttpClient> token_http;
+  std::unique_ptr<Authenticator> auth;
   std::unique_ptr<AdminClient> admin;
 };
+ApiConnection connect(const ApiFamily& family, const std::string& base_url, const Credentials& credentials,
+                      const std::string& org_id);
 ApiConnection connect(const Session& session);
 
 // Reads the org and plans; `verb` ("plan", "apply") prefixes errors.

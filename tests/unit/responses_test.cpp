@@ -79,3 +79,25 @@ TEST_CASE("error bodies give errorCode and detail, also inside an envelope") {
   CHECK(parse_error_body("not json").detail.empty());
   CHECK(parse_error_body(R"({"errorCode": 5})").error_code.empty());
 }
+
+TEST_CASE("OAuth error bodies") {
+  const ApiErrorBody e = parse_error_body(R"({"error":"invalid_client","error_description":"Client authentication failed."})");
+  CHECK(e.error_code == "invalid_client");
+  CHECK(e.detail == "Client authentication failed.");
+}
+
+TEST_CASE("envelope=true: the real status is read from the body") {
+  CHECK(enveloped_status(R"({"status":404,"content":{"errorCode":"API_KEY_NOT_FOUND"}})") == 404);
+  CHECK(enveloped_status(R"({"status":204,"content":{}})") == 204);
+  CHECK(enveloped_status(R"({"status":200,"results":[],"totalCount":0})") == 200);
+  CHECK_FALSE(enveloped_status("").has_value());  // 204 / empty 200 bodies
+  CHECK_FALSE(enveloped_status("{}").has_value());
+  CHECK_FALSE(enveloped_status(R"({"id":"x","status":"ACTIVE"})").has_value());  // an ordinary object
+  CHECK_FALSE(enveloped_status(R"({"status":200})").has_value());
+}
+
+TEST_CASE("an enveloped single object is unwrapped before parsing") {
+  const Page<LiveProject> page = parse_projects_page(
+      R"({"status":200,"content":{"results":[{"id":"6523b7e0c1b52d0f1a2b3c4d","name":"p"}],"totalCount":1}})");
+  CHECK(page.items.size() == 1);
+}
