@@ -1,0 +1,265 @@
+#include "sandbox/fixture.h"
+
+#include "sandbox/ids.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+
+namespace keyform::sandbox {
+namespace {
+
+using json = nlohmann::json;
+
+[[noreturn]] void fail(const std::string& where, const std::string& message) {
+  throw FixtureError(fmt::format("{}: {}", where, message));
+}
+
+void require_object(const json& value, const std::string& where) {
+  if (!value.is_object()) fail(where, "expected an object");
+}
+
+// A misspelt optional field would otherwise be silently ignored.
+void reject_unknown_fields(const json& object, std::initializer_list<std::string_view> known,
+                           const std::string& where) {
+  for (const auto& [name, value] : object.items()) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      fail(where, fmt::format("unknown field \"{}\"", name));
+    }
+  }
+}
+
+std::string string_field(const json& object, const char* name, const std::string& where) {
+  auto it = object.find(name);
+  if (it == object.end()) fail(where, fmt::format("missing field \"{}\"", name));
+  if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
+    fail(fmt::format("{}.{}", where, name), "expected a non-empty string");
+  }
+  return it->get<std::string>();
+}
+
+std::string id_field(const json& object, const char* name, const std::string& where) {
+  std::string id = string_field(object, name, where);
+  if (!is_object_id(id)) {
+    fail(fmt::format("{}.{}", where, name),
+         fmt::format("\"{}\" is not 24 lowercase hex digits", id));
+  }
+  return id;
+}
+
+// Non-empty list of role names that pass `valid`; duplicates dropped, order kept.
+std::vector<std::string> role_list(const json& value, bool (*valid)(std::string_view),
+                                   const std::string& where) {
+  if (!value.is_array() || value.empty()) fail(where, "expected a non-empty array of role names");
+  std::vector<std::string> roles;
+  for (const auto& role : value) {
+    if (!role.is_string() || !valid(role.get_ref<const std::string&>())) {
+      fail(where, fmt::format("invalid role {}", role.dump()));
+    }
+    if (std::find(roles.begin(), roles.end(), role) == roles.end()) roles.push_back(role);
+  }
+  return roles;
+}
+
+// A real public key is 8 lowercase letters or digits; it is also the digest user name.
+std::string public_key_field(const json& object, const std::string& where) {
+  std::string key = string_field(object, "public_key", where);
+  bool ok = key.size() == 8 && std::all_of(key.begin(), key.end(), [](char c) {
+              return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            });
+  if (!ok)
+    fail(where + ".public_key", fmt::format("\"{}\" is not 8 lowercase letters or digits", key));
+  return key;
+}
+
+// Listings show the last 12 characters, so a shorter private key cannot be masked.
+std::string private_key_field(const json& object, const std::string& where) {
+  std::string key = string_field(object, "private_key", where);
+  if (key.size() < 12) fail(where + ".private_key", "must be at least 12 characters");
+  return key;
+}
+
+Org parse_org(const json& root) {
+  auto it = root.find("org");
+  if (it == root.end()) fail("fixture", "missing field \"org\"");
+  require_object(*it, "org");
+  reject_unknown_fields(*it, {"id", "name"}, "org");
+  return Org{id_field(*it, "id", "org"), string_field(*it, "name", "org")};
+}
+
+Project parse_project(const json& value, const std::string& where) {
+  require_object(value, where);
+  reject_unknown_fields(value, {"id", "name"}, where);
+  return Project{id_field(value, "id", where), string_field(value, "name", where)};
+}
+
+std::map<std::string, std::set<std::string>> parse_assignments(const json& value,
+                                                               const OrgState& state,
+                                                               const std::string& where) {
+  require_object(value, where);
+  std::map<std::string, std::set<std::string>> assignments;
+  for (const auto& [project_id, roles] : value.items()) {
+    std::string at = fmt::format("{}.{}", where, project_id);
+    if (!state.find_project(project_id)) fail(at, "no such project in \"projects\"");
+    auto list = role_list(roles, is_project_role, at);
+    assignments[project_id] = std::set<std::string>(list.begin(), list.end());
+  }
+  return assignments;
+}
+
+ApiKey parse_key(const json& value, const OrgState& state, const std::string& where) {
+  require_object(value, where);
+  reject_unknown_fields(value, {"id", "public_key", "private_key", "desc", "org_roles", "projects"},
+                        where);
+  ApiKey key;
+  key.id = id_field(value, "id", where);
+  key.public_key = public_key_field(value, where);
+  key.private_key = private_key_field(value, where);
+  if (auto it = value.find("desc"); it != value.end()) {
+    if (!it->is_string()) fail(where + ".desc", "expected a string");
+    key.desc = it->get<std::string>();
+  }
+  auto org_roles = value.find("org_roles");
+  key.org_roles = org_roles == value.end()
+                      ? std::vector<std::string>{"ORG_MEMBER"}
+                      : role_list(*org_roles, is_org_role, where + ".org_roles");
+  if (auto it = value.find("projects"); it != value.end()) {
+    key.project_roles = parse_assignments(*it, state, where + ".projects");
+  }
+  return key;
+}
+
+ServiceAccount parse_service_account(const json& value, const std::string& where) {
+  require_object(value, where);
+  reject_unknown_fields(value, {"client_id", "client_secret"}, where);
+  ServiceAccount account{string_field(value, "client_id", where),
+                         string_field(value, "client_secret", where)};
+  // Basic auth splits "id:secret" at the first colon.
+  if (account.client_id.find(':') != std::string::npos)
+    fail(where + ".client_id", "must not contain ':'");
+  return account;
+}
+
+const json& array_field(const json& root, const char* name, bool required) {
+  static const json empty = json::array();
+  auto it = root.find(name);
+  if (it == root.end()) {
+    if (required) fail("fixture", fmt::format("missing field \"{}\"", name));
+    return empty;
+  }
+  if (!it->is_array()) fail(name, "expected an array");
+  return *it;
+}
+
+// `what` names the clash for the message; `key` extracts the value that must be unique.
+template <typename T, typename Key>
+void require_unique(const std::vector<T>& items, const char* what, Key key) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (key(items[i]) == key(items[j]))
+        fail("fixture", fmt::format("duplicate {} \"{}\"", what, key(items[i])));
+    }
+  }
+}
+
+void check_uniqueness(const OrgState& state) {
+  require_unique(state.projects, "project id", [](const Project& p) { return p.id; });
+  require_unique(state.projects, "project name", [](const Project& p) { return p.name; });
+  require_unique(state.keys, "key id", [](const ApiKey& k) { return k.id; });
+  require_unique(state.keys, "public key", [](const ApiKey& k) { return k.public_key; });
+  require_unique(state.service_accounts, "client id",
+                 [](const ServiceAccount& s) { return s.client_id; });
+}
+
+template <typename T>
+auto find_by(T& items, auto member, std::string_view value) -> decltype(&items[0]) {
+  auto it = std::find_if(items.begin(), items.end(),
+                         [&](const auto& item) { return item.*member == value; });
+  return it == items.end() ? nullptr : &*it;
+}
+
+json public_key_json(const ApiKey& key) {
+  json projects = json::object();
+  for (const auto& [project_id, roles] : key.project_roles) projects[project_id] = roles;
+  return {{"id", key.id},
+          {"public_key", key.public_key},
+          {"desc", key.desc},
+          {"org_roles", key.org_roles},
+          {"projects", projects}};
+}
+
+}  // namespace
+
+const Project* OrgState::find_project(std::string_view id) const {
+  return find_by(projects, &Project::id, id);
+}
+ApiKey* OrgState::find_key(std::string_view id) { return find_by(keys, &ApiKey::id, id); }
+const ApiKey* OrgState::find_key(std::string_view id) const {
+  return find_by(keys, &ApiKey::id, id);
+}
+
+const ApiKey* OrgState::find_key_by_public_key(std::string_view public_key) const {
+  return find_by(keys, &ApiKey::public_key, public_key);
+}
+
+const ServiceAccount* OrgState::find_service_account(std::string_view client_id) const {
+  return find_by(service_accounts, &ServiceAccount::client_id, client_id);
+}
+
+OrgState parse_fixture(std::string_view text) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& error) {
+    fail("fixture", fmt::format("not valid JSON: {}", error.what()));
+  }
+  require_object(root, "fixture");
+  reject_unknown_fields(root, {"org", "projects", "keys", "service_accounts"}, "fixture");
+  OrgState state;
+  state.org = parse_org(root);
+  const json& projects = array_field(root, "projects", true);
+  for (std::size_t i = 0; i < projects.size(); ++i) {
+    state.projects.push_back(parse_project(projects[i], fmt::format("projects[{}]", i)));
+  }
+  const json& keys = array_field(root, "keys", true);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    state.keys.push_back(parse_key(keys[i], state, fmt::format("keys[{}]", i)));
+  }
+  const json& accounts = array_field(root, "service_accounts", false);
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    state.service_accounts.push_back(
+        parse_service_account(accounts[i], fmt::format("service_accounts[{}]", i)));
+  }
+  check_uniqueness(state);
+  return state;
+}
+
+OrgState load_fixture(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FixtureError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return parse_fixture(text.str());
+  } catch (const FixtureError& error) {
+    throw FixtureError(fmt::format("{}: {}", path, error.what()));
+  }
+}
+
+json public_state(const OrgState& state) {
+  json projects = json::array();
+  for (const auto& p : state.projects) projects.push_back({{"id", p.id}, {"name", p.name}});
+  json keys = json::array();
+  for (const auto& key : state.keys) keys.push_back(public_key_json(key));
+  return {{"org", {{"id", state.org.id}, {"name", state.org.name}}},
+          {"projects", projects},
+          {"keys", keys}};
+}
+
+}  // namespace keyform::sandbox

@@ -1,0 +1,19 @@
+// Shapes of identifiers and role names as the Admin API defines them.
+// Deliberately not shared with src/core: the sandbox is an independent check of the client,
+// so it must not inherit the client's mistakes.
+#pragma once
+
+#include <string_view>
+
+namespace keyform::sandbox {
+
+// Org, project and key ids: exactly 24 lowercase hex digits.
+bool is_object_id(std::string_view text);
+
+// ^GROUP_[A-Z_]+$ — anything else cannot be a project role.
+bool is_project_role(std::string_view text);
+
+// ^ORG_[A-Z_]+$
+bool is_org_role(std::string_view text);
+
+}  // namespace keyform::sandbox

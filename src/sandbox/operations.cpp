@@ -1,0 +1,263 @@
+#include "sandbox/operations.h"
+
+#include "sandbox/ids.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace keyform::sandbox {
+namespace {
+
+using nlohmann::json;
+
+json project_json(const OrgState& state, const Project& project) {
+  return {{"id", project.id},
+          {"name", project.name},
+          {"orgId", state.org.id},
+          {"clusterCount", 0},
+          {"created", "2024-01-01T00:00:00Z"},
+          {"links", json::array()}};
+}
+
+// One page of `items` (already in listing order).
+json page(const std::vector<json>& items, const Call& call) {
+  const PageRequest& request = call.query.page;
+  const auto total = static_cast<long long>(items.size());
+  const long long first = std::min(total, (request.page_num - 1) * request.items_per_page);
+  const long long last = std::min(total, first + request.items_per_page);
+  json body = {{"results", json(std::vector<json>(items.begin() + first, items.begin() + last))},
+               {"links", json::array({{{"rel", "self"}, {"href", call.self_href}}})}};
+  if (request.include_count) body["totalCount"] = total;
+  return body;
+}
+
+Reply ok(const Call& call, json body, int status = 200) {
+  return Reply{status, std::move(body), std::string(call.family.media_type), {}};
+}
+
+Reply no_body(const Call& call, int status) {
+  return Reply{status, std::nullopt, std::string(call.family.media_type), {}};
+}
+
+Reply deleted(const Call& call) {
+  switch (call.family.delete_style) {
+    case DeleteStyle::no_content: return no_body(call, 204);
+    case DeleteStyle::empty_object: return ok(call, json::object());
+    case DeleteStyle::empty_body: return no_body(call, 200);
+  }
+  return no_body(call, 204);
+}
+
+void require_org(const OrgState& state, const Route& route) {
+  if (route.org_id != state.org.id) {
+    throw ApiError(404, "ORG_NOT_FOUND",
+                   fmt::format("No organization with ID {} exists.", route.org_id), {route.org_id});
+  }
+}
+
+const Project& require_project(const OrgState& state, const std::string& id) {
+  const Project* project = state.find_project(id);
+  if (!project)
+    throw ApiError(404, "GROUP_NOT_FOUND", fmt::format("No group with ID {} exists.", id), {id});
+  return *project;
+}
+
+ApiKey& require_key(OrgState& state, const std::string& id) {
+  ApiKey* key = state.find_key(id);
+  if (!key)
+    throw ApiError(404, "API_KEY_NOT_FOUND", fmt::format("No API key with ID {} exists.", id),
+                   {id});
+  return *key;
+}
+
+[[noreturn]] void not_assigned(const Route& route) {
+  throw ApiError(
+      404, "API_KEY_NOT_FOUND",
+      fmt::format("API key {} is not assigned to group {}.", route.key_id, route.project_id),
+      {route.key_id, route.project_id});
+}
+
+json parse_body(std::string_view body) {
+  json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) throw ApiError(400, "INVALID_JSON", "Received JSON is malformed.");
+  return parsed;
+}
+
+[[noreturn]] void bad_attribute(const std::string& attribute, const std::string& detail) {
+  throw ApiError(
+      400, "INVALID_JSON_ATTRIBUTE",
+      fmt::format("Received JSON for the {} attribute does not match expected format: {}",
+                  attribute, detail),
+      {attribute});
+}
+
+// Adds `value` (a "roles" array) to `roles`. Every listed role must be a project role, and a list,
+// when given, must not be empty.
+void add_roles(const json& value, std::set<std::string>& roles) {
+  if (!value.is_array()) bad_attribute("roles", "expected an array of role names.");
+  if (value.empty())
+    throw ApiError(400, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.",
+                   {"roles"});
+  for (const json& role : value) {
+    if (!role.is_string()) bad_attribute("roles", "expected an array of role names.");
+    if (!is_project_role(role.get_ref<const std::string&>())) {
+      throw ApiError(400, "INVALID_ROLE",
+                     fmt::format("Role {} is not a valid project role.", role.dump()),
+                     {role.get<std::string>()});
+    }
+    roles.insert(role.get<std::string>());
+  }
+}
+
+const json& required_roles(const json& object) {
+  auto it = object.find("roles");
+  if (it == object.end())
+    throw ApiError(400, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.",
+                   {"roles"});
+  return *it;
+}
+
+// v2 assign: [{"roles": [...]}, ...]; the union of all elements' roles.
+std::set<std::string> assign_body_roles(std::string_view body) {
+  json parsed = parse_body(body);
+  if (!parsed.is_array())
+    throw ApiError(400, "INVALID_JSON", "Expected a JSON array of {\"roles\": [...]} objects.");
+  if (parsed.empty())
+    throw ApiError(400, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.",
+                   {"roles"});
+  std::set<std::string> roles;
+  for (const json& element : parsed) {
+    if (!element.is_object()) bad_attribute("roles", "each array element must be an object.");
+    for (const auto& [name, value] : element.items()) {
+      if (name != "roles") bad_attribute(name, "unknown attribute.");
+    }
+    add_roles(required_roles(element), roles);
+  }
+  return roles;
+}
+
+std::string desc_value(const json& value) {
+  const auto* desc = value.get_ptr<const std::string*>();
+  if (!desc || desc->empty() || desc->size() > 250)
+    bad_attribute("desc", "expected a string of 1 to 250 characters.");
+  return *desc;
+}
+
+struct RolesUpdate {
+  std::set<std::string> roles;
+  std::optional<std::string> desc;
+};
+
+// PATCH (both families): {"roles": [...]} and optionally "desc", which the v2 schema allows.
+RolesUpdate patch_body(std::string_view body) {
+  json parsed = parse_body(body);
+  if (!parsed.is_object())
+    throw ApiError(400, "INVALID_JSON", "Expected a JSON object {\"roles\": [...]}.");
+  RolesUpdate update;
+  for (const auto& [name, value] : parsed.items()) {
+    if (name == "desc")
+      update.desc = desc_value(value);
+    else if (name != "roles")
+      bad_attribute(name, "unknown attribute.");
+  }
+  add_roles(required_roles(parsed), update.roles);
+  return update;
+}
+
+std::vector<json> all_keys(const OrgState& state, const std::string& project_id = {}) {
+  std::vector<json> items;
+  for (const ApiKey& key : state.keys) {
+    if (project_id.empty() || key.project_roles.count(project_id))
+      items.push_back(key_json(state, key));
+  }
+  return items;
+}
+
+std::vector<json> all_projects(const OrgState& state, const std::optional<std::string>& name) {
+  std::vector<json> items;
+  for (const Project& project : state.projects) {
+    if (!name || project.name == *name) items.push_back(project_json(state, project));
+  }
+  return items;
+}
+
+Reply delete_key(OrgState& state, const Call& call) {
+  require_key(state, call.route.key_id);
+  // Assignments live inside the key, so erasing it removes the key from every project too.
+  std::erase_if(state.keys, [&](const ApiKey& key) { return key.id == call.route.key_id; });
+  return deleted(call);
+}
+
+// Re-assigning an assigned key is not a 409: the roles are replaced and the answer is 204, so a
+// client retrying after a lost response converges instead of failing.
+Reply assign(OrgState& state, const Call& call) {
+  require_project(state, call.route.project_id);
+  ApiKey& key = require_key(state, call.route.key_id);
+  key.project_roles[call.route.project_id] = assign_body_roles(call.body);
+  return no_body(call, 204);
+}
+
+// v2 PATCH changes an existing assignment; v1.0 PATCH (`may_assign`) also creates one.
+Reply set_roles(OrgState& state, const Call& call, bool may_assign) {
+  require_project(state, call.route.project_id);
+  ApiKey& key = require_key(state, call.route.key_id);
+  if (!may_assign && !key.project_roles.count(call.route.project_id)) not_assigned(call.route);
+  RolesUpdate update = patch_body(call.body);
+  key.project_roles[call.route.project_id] = update.roles;
+  if (update.desc) key.desc = *update.desc;
+  return ok(call, key_json(state, key));
+}
+
+Reply unassign(OrgState& state, const Call& call) {
+  require_project(state, call.route.project_id);
+  ApiKey& key = require_key(state, call.route.key_id);
+  if (!key.project_roles.erase(call.route.project_id)) not_assigned(call.route);
+  return deleted(call);
+}
+
+}  // namespace
+
+std::string masked_private_key(std::string_view private_key) {
+  std::string_view tail =
+      private_key.size() > 12 ? private_key.substr(private_key.size() - 12) : private_key;
+  return fmt::format("********-****-****-{}", tail);
+}
+
+json key_json(const OrgState& state, const ApiKey& key) {
+  json roles = json::array();
+  for (const std::string& role : key.org_roles)
+    roles.push_back({{"orgId", state.org.id}, {"roleName", role}});
+  for (const Project& project : state.projects) {
+    auto it = key.project_roles.find(project.id);
+    if (it == key.project_roles.end()) continue;
+    for (const std::string& role : it->second)
+      roles.push_back({{"groupId", project.id}, {"roleName", role}});
+  }
+  return {{"id", key.id},     {"publicKey", key.public_key},
+          {"desc", key.desc}, {"privateKey", masked_private_key(key.private_key)},
+          {"roles", roles},   {"links", json::array()}};
+}
+
+Reply execute(OrgState& state, const Call& call) {
+  const Route& route = call.route;
+  if (!route.org_id.empty()) require_org(state, route);
+  switch (route.operation) {
+    case Operation::list_org_keys: return ok(call, page(all_keys(state), call));
+    case Operation::get_org_key: return ok(call, key_json(state, require_key(state, route.key_id)));
+    case Operation::delete_org_key: return delete_key(state, call);
+    case Operation::list_org_projects:
+      return ok(call, page(all_projects(state, call.query.name), call));
+    case Operation::list_project_keys:
+      require_project(state, route.project_id);
+      return ok(call, page(all_keys(state, route.project_id), call));
+    case Operation::assign_key: return assign(state, call);
+    case Operation::update_key_roles: return set_roles(state, call, /*may_assign=*/false);
+    case Operation::set_key_roles: return set_roles(state, call, /*may_assign=*/true);
+    case Operation::unassign_key: return unassign(state, call);
+  }
+  throw ApiError(500, "UNEXPECTED_ERROR", "Unknown operation.");
+}
+
+}  // namespace keyform::sandbox

@@ -1,0 +1,62 @@
+// Which Admin API operation a request names, and what its query string asks for.
+// Pure: no state, no HTTP library types.
+#pragma once
+
+#include "sandbox/family.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace keyform::sandbox {
+
+enum class Operation {
+  list_org_keys,      // GET    /orgs/{O}/apiKeys
+  get_org_key,        // GET    /orgs/{O}/apiKeys/{K}
+  delete_org_key,     // DELETE /orgs/{O}/apiKeys/{K}
+  list_org_projects,  // GET    /orgs/{O}/groups
+  list_project_keys,  // GET    /groups/{G}/apiKeys
+  assign_key,         // POST   /groups/{G}/apiKeys/{K}   (v2) body [{"roles": [...]}]
+  update_key_roles,   // PATCH  /groups/{G}/apiKeys/{K}   (v2) key must be assigned already
+  set_key_roles,      // PATCH  /groups/{G}/apiKeys/{K}   (v1.0) assigns or updates
+  unassign_key,       // DELETE /groups/{G}/apiKeys/{K}
+};
+
+struct Route {
+  Operation operation;
+  std::string org_id;      // set for /orgs/{O}/...
+  std::string project_id;  // set for /groups/{G}/...
+  std::string key_id;      // set when the path names a key
+};
+
+// `rest` is the path after the family's base path ("/orgs/.../apiKeys").
+// Throws ApiError: 404 RESOURCE_NOT_FOUND (no such path), 405 METHOD_NOT_ALLOWED (path exists,
+// method does not, in this family), 400 INVALID_ATTRIBUTE (an id is not 24 lowercase hex digits).
+Route match_route(const Family& family, std::string_view method, std::string_view rest);
+
+struct PageRequest {
+  long long page_num = 1;
+  long long items_per_page = 100;
+  bool include_count = true;
+};
+
+struct Query {
+  PageRequest page;
+  std::optional<std::string> name;  // GET /orgs/{O}/groups?name=: only the project with that name
+};
+
+using QueryParams = std::multimap<std::string, std::string>;  // same type as httplib::Params
+
+// Validates every query parameter; unknown or repeated ones are errors, so a client's typo
+// (say "page=2") cannot go unnoticed. Throws ApiError 400 INVALID_QUERY_PARAMETER.
+Query parse_query(const QueryParams& params, const Family& family, Operation operation);
+
+// ?envelope=true / ?pretty=true, read leniently (parse_query reports bad values).
+struct Format {
+  bool envelope = false;
+  bool pretty = false;
+};
+Format read_format(const QueryParams& params);
+
+}  // namespace keyform::sandbox

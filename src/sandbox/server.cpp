@@ -1,0 +1,294 @@
+#include "sandbox/server.h"
+
+#include "sandbox/routes.h"
+#include "sandbox/text.h"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <sys/socket.h>
+
+#include <stdexcept>
+
+namespace keyform::sandbox {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view admin_prefix = "/__sandbox";
+constexpr std::string_view not_authorized = "You are not authorized for this resource.";
+constexpr std::string_view malformed_digest =
+    "The Authorization header is not a Digest answer with username, realm, nonce, uri, response, "
+    "qop, nc and cnonce.";
+
+Reply json_reply(int status, json body) {
+  return Reply{status, std::move(body), "application/json", {}};
+}
+
+Reply unauthorized(const std::string& detail, std::string challenge) {
+  Reply reply = error_reply(ApiError(401, "UNAUTHORIZED", detail));
+  reply.headers.emplace_back("WWW-Authenticate", std::move(challenge));
+  return reply;
+}
+
+bool is_digest_challenge(const Reply& reply) {
+  if (reply.status != 401) return false;
+  for (const auto& [name, value] : reply.headers) {
+    if (name == "WWW-Authenticate" && value.starts_with("Digest ")) return true;
+  }
+  return false;
+}
+
+// By scheme name only, so a malformed header still shows what the client attempted.
+std::string auth_scheme(const std::string& authorization) {
+  for (const char* scheme : {"digest", "bearer", "basic"}) {
+    if (istarts_with(authorization, std::string(scheme) + " ")) return scheme;
+  }
+  return "none";
+}
+
+void write(const Reply& reply, httplib::Response& response) {
+  response.status = reply.status;
+  for (const auto& [name, value] : reply.headers) response.set_header(name, value);
+  if (reply.body) response.set_content(render_body(reply), reply.content_type);
+}
+
+std::string self_href(const httplib::Request& request) {
+  std::string host = request.get_header_value("Host");
+  if (host.empty()) host = fmt::format("{}:{}", request.local_addr, request.local_port);
+  return fmt::format("http://{}{}", host, request.target);
+}
+
+// httplib's default also sets SO_REUSEPORT, which would let two sandboxes share a port silently.
+void reuse_address_only(socket_t socket) {
+  int yes = 1;
+  setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+}
+
+}  // namespace
+
+bool is_loopback_host(const std::string& host) {
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return host == "localhost";
+}
+
+Sandbox::Sandbox(OrgState state, SandboxOptions options)
+    : options_(options),
+      state_(std::move(state)),
+      digest_(options.nonce_ttl),
+      tokens_(options.token_ttl) {
+  const int threads = options_.threads;
+  http_.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+  };
+  http_.set_socket_options(reuse_address_only);
+  // Clients reuse connections for the whole run (digest nonces are per connection in libcurl);
+  // httplib's default would close every connection after 5 requests.
+  http_.set_keep_alive_max_count(100000);
+  http_.set_keep_alive_timeout(5);
+  http_.set_payload_max_length(1 << 20);
+  auto handler = [this](const httplib::Request& request, httplib::Response& response) {
+    handle(request, response);
+  };
+  const std::string any = ".*";
+  http_.Get(any, handler)
+      .Post(any, handler)
+      .Put(any, handler)
+      .Patch(any, handler)
+      .Delete(any, handler)
+      .Options(any, handler);
+  http_.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
+        write(error_reply(ApiError(500, "UNEXPECTED_ERROR", "Unexpected error in the sandbox.")),
+              response);
+      });
+}
+
+Sandbox::~Sandbox() { stop(); }
+
+int Sandbox::bind(const std::string& host, int port) {
+  if (!is_loopback_host(host))
+    throw std::runtime_error(fmt::format("refusing to listen on non-loopback host {}", host));
+  const std::string address = host == "localhost" ? "127.0.0.1" : host;
+  const int bound =
+      port == 0 ? http_.bind_to_any_port(address) : (http_.bind_to_port(address, port) ? port : -1);
+  if (bound <= 0) throw std::runtime_error(fmt::format("cannot listen on {}:{}", host, port));
+  http_.widen_backlog();
+  return bound;
+}
+
+// httplib listens with a backlog of 5: a client opening many connections at once would have SYNs
+// dropped and retried a second later. On Linux, listen() on a listening socket resizes the backlog.
+void Sandbox::Http::widen_backlog() { ::listen(svr_sock_, SOMAXCONN); }
+
+int Sandbox::start(const std::string& host, int port, std::function<void(bool ok)> on_exit) {
+  const int bound = bind(host, port);
+  background_ = std::thread([this, on_exit = std::move(on_exit)] {
+    const bool ok = http_.listen_after_bind();
+    serving_done_ = true;
+    if (on_exit) on_exit(ok);
+  });
+  // httplib's stop() does nothing before the accept loop runs; waiting here means no stop() is
+  // lost.
+  while (!http_.is_running() && !serving_done_)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return bound;
+}
+
+void Sandbox::stop() {
+  http_.stop();
+  if (background_.joinable()) background_.join();
+}
+
+void Sandbox::handle(const httplib::Request& request, httplib::Response& response) {
+  if (request.path.starts_with(admin_prefix)) return write(admin(request), response);
+  const auto seq = log_.begin(log_entry(request));
+  std::this_thread::sleep_for(options_.latency);  // simulated round trip; 401s pay it too
+  Exchange exchange = api(request);
+  log_.finish(seq, exchange.status, is_digest_challenge(exchange.reply));
+  write(exchange.reply, response);
+}
+
+// Test-only endpoints: no auth, no latency, not logged.
+Reply Sandbox::admin(const httplib::Request& request) {
+  const std::string route = request.method + " " + request.path;
+  if (route == "GET /__sandbox/state") {
+    std::lock_guard lock(state_mutex_);
+    return json_reply(200, public_state(state_));
+  }
+  if (route == "GET /__sandbox/requests") return json_reply(200, log_.to_json());
+  if (route == "DELETE /__sandbox/requests") {
+    log_.clear();
+    return Reply{204, std::nullopt, "application/json", {}};
+  }
+  return error_reply(
+      ApiError(404, "RESOURCE_NOT_FOUND", fmt::format("Cannot find resource {}.", request.path)));
+}
+
+Sandbox::Exchange Sandbox::api(const httplib::Request& request) {
+  if (request.path == token_path) {
+    Reply reply = token_request(request);
+    return {reply, reply.status};
+  }
+  if (const Family* family = family_for_path(request.path)) return family_request(request, *family);
+  Reply reply = error_reply(
+      ApiError(404, "RESOURCE_NOT_FOUND", fmt::format("Cannot find resource {}.", request.path)));
+  return {reply, reply.status};
+}
+
+Sandbox::Exchange Sandbox::family_request(const httplib::Request& request, const Family& family) {
+  const Format format = read_format(request.params);
+  Principal principal;
+  auto denied = authenticate(request, family, principal);
+  Reply reply = denied ? std::move(*denied) : respond(request, family, principal);
+  const int status = reply.status;
+  reply.pretty = format.pretty;
+  // A 401 is never enveloped: a digest client only answers a challenge that comes with status 401.
+  if (format.envelope && status != 401) reply = envelope(std::move(reply));
+  return {std::move(reply), status};
+}
+
+std::optional<Reply> Sandbox::authenticate(const httplib::Request& request, const Family& family,
+                                           Principal& principal) {
+  if (auto token = parse_bearer_authorization(request.get_header_value("Authorization"))) {
+    if (family.versioned) return authenticate_bearer(*token, principal);
+    return digest_challenge(
+        false, "Service account tokens are not accepted by this API; use HTTP digest.");
+  }
+  return authenticate_digest(request, principal);
+}
+
+// No digest challenge here: the client chose OAuth and must renew its token, not switch schemes.
+std::optional<Reply> Sandbox::authenticate_bearer(const std::string& token, Principal& principal) {
+  auto client = tokens_.client_of(token);
+  if (!client) {
+    return unauthorized("The access token is unknown or expired.",
+                        R"(Bearer realm="MMS Public API", error="invalid_token")");
+  }
+  principal = Principal{Principal::Kind::service_account, *client};
+  return std::nullopt;
+}
+
+// The 401 details go beyond what Atlas says: the sandbox exists to tell a client's author what
+// the client did wrong.
+std::optional<Reply> Sandbox::authenticate_digest(const httplib::Request& request,
+                                                  Principal& principal) {
+  const std::string header = request.get_header_value("Authorization");
+  auto credentials = parse_digest_authorization(header);
+  if (!credentials) {
+    return digest_challenge(
+        false, header.empty() ? std::string(not_authorized) : std::string(malformed_digest));
+  }
+  const auto verdict = digest_.verify(*credentials, request.method, request.target,
+                                      password_of(credentials->username));
+  if (verdict != DigestVerdict::accepted)
+    return digest_challenge(verdict == DigestVerdict::stale, std::string(describe(verdict)));
+  principal = Principal{Principal::Kind::api_key, credentials->username};
+  return std::nullopt;
+}
+
+Reply Sandbox::digest_challenge(bool stale, const std::string& detail) {
+  return unauthorized(detail, digest_.challenge(stale));
+}
+
+std::optional<std::string> Sandbox::password_of(const std::string& public_key) {
+  std::lock_guard lock(state_mutex_);
+  const ApiKey* key = state_.find_key_by_public_key(public_key);
+  return key ? std::optional<std::string>(key->private_key) : std::nullopt;
+}
+
+Reply Sandbox::respond(const httplib::Request& request, const Family& family,
+                       const Principal& principal) {
+  try {
+    check_media_types(family, request.get_header_value("Accept"),
+                      request.get_header_value("Content-Type"), !request.body.empty());
+    const Route route = match_route(family, request.method,
+                                    std::string_view(request.path).substr(family.base_path.size()));
+    const Query query = parse_query(request.params, family, route.operation);
+    const std::string href = self_href(request);
+    std::lock_guard lock(state_mutex_);
+    return execute(state_, Call{family, route, query, request.body, href, principal});
+  } catch (const ApiError& error) {
+    return error_reply(error);
+  }
+}
+
+Reply Sandbox::token_request(const httplib::Request& request) {
+  auto client_is_valid = [this](const BasicCredentials& client) {
+    std::lock_guard lock(state_mutex_);
+    const ServiceAccount* account = state_.find_service_account(client.user);
+    return account && account->client_secret == client.password;
+  };
+  TokenRequest token_request{request.method, request.get_header_value("Authorization"),
+                             request.get_header_value("Content-Type"), request.body};
+  return token_endpoint(token_request, client_is_valid, tokens_);
+}
+
+LoggedRequest Sandbox::log_entry(const httplib::Request& request) const {
+  const std::string& target = request.target;
+  const std::size_t question = target.find('?');
+  const std::string authorization = request.get_header_value("Authorization");
+  LoggedRequest entry;
+  entry.method = request.method;
+  entry.path = target.substr(0, question);
+  entry.query = question == std::string::npos ? "" : target.substr(question + 1);
+  entry.auth = auth_scheme(authorization);
+  entry.connection = fmt::format("{}:{}", request.remote_addr, request.remote_port);
+  entry.user = claimed_user(authorization);
+  entry.accept = request.get_header_value("Accept");
+  entry.content_type = request.get_header_value("Content-Type");
+  return entry;
+}
+
+// Who the client says it is; for a token, whom it was issued to. Never the secret part.
+std::string Sandbox::claimed_user(const std::string& authorization) const {
+  if (auto digest = parse_digest_authorization(authorization)) return digest->username;
+  if (auto basic = parse_basic_authorization(authorization)) return basic->user;
+  if (auto token = parse_bearer_authorization(authorization))
+    return tokens_.client_of(*token).value_or("");
+  return "";
+}
+
+}  // namespace keyform::sandbox

@@ -1,0 +1,91 @@
+// The sandbox HTTP server: the three API families, the OAuth token endpoint, digest and bearer
+// authentication, ?envelope/?pretty, simulated latency, and the /__sandbox/ endpoints for tests
+// (GET state, GET/DELETE requests). All state is behind mutexes; cpp-httplib serves connections
+// concurrently from a thread pool, with keep-alive.
+#pragma once
+
+#include "sandbox/digest.h"
+#include "sandbox/family.h"
+#include "sandbox/fixture.h"
+#include "sandbox/oauth.h"
+#include "sandbox/operations.h"
+#include "sandbox/reply.h"
+#include "sandbox/request_log.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace keyform::sandbox {
+
+struct SandboxOptions {
+  std::chrono::milliseconds latency{0};  // slept before answering every API request
+  std::chrono::seconds nonce_ttl{300};   // older digest nonces are answered with stale=true
+  std::chrono::seconds token_ttl{3600};  // lifetime of issued OAuth tokens
+  int threads = 16;                      // connections served at once (one thread each)
+};
+
+// 127.0.0.0/8, ::1 and "localhost". The sandbox holds plaintext secrets; it must not be reachable
+// from other machines.
+bool is_loopback_host(const std::string& host);
+
+class Sandbox {
+ public:
+  explicit Sandbox(OrgState state, SandboxOptions options = {});
+  ~Sandbox();  // stops a server started with start()
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  // Listens on a loopback host (port 0: a free port) and serves from a background thread.
+  // Returns the port once connections are being accepted. `on_exit(ok)` runs on that thread when
+  // serving ends (ok is false if the listening socket failed). Throws std::runtime_error.
+  int start(const std::string& host = "127.0.0.1", int port = 0,
+            std::function<void(bool ok)> on_exit = {});
+  // From any thread. Returns once open keep-alive connections have gone idle (at most 5 s).
+  void stop();
+
+ private:
+  struct Exchange {
+    Reply reply;
+    int status;  // the real status, before any envelope
+  };
+
+  int bind(const std::string& host, int port);
+  void handle(const httplib::Request& request, httplib::Response& response);
+  Reply admin(const httplib::Request& request);
+  Exchange api(const httplib::Request& request);
+  Exchange family_request(const httplib::Request& request, const Family& family);
+  std::optional<Reply> authenticate(const httplib::Request& request, const Family& family,
+                                    Principal& principal);
+  std::optional<Reply> authenticate_bearer(const std::string& token, Principal& principal);
+  std::optional<Reply> authenticate_digest(const httplib::Request& request, Principal& principal);
+  Reply digest_challenge(bool stale, const std::string& detail);
+  Reply respond(const httplib::Request& request, const Family& family, const Principal& principal);
+  Reply token_request(const httplib::Request& request);
+  LoggedRequest log_entry(const httplib::Request& request) const;
+  std::string claimed_user(const std::string& authorization) const;
+  std::optional<std::string> password_of(const std::string& public_key);
+
+  // httplib::Server with access to its listening socket, see widen_backlog() in server.cpp.
+  struct Http : httplib::Server {
+    void widen_backlog();
+  };
+
+  SandboxOptions options_;
+  Http http_;
+  std::mutex state_mutex_;  // guards state_
+  OrgState state_;
+  DigestAuth digest_;
+  TokenStore tokens_;
+  RequestLog log_;
+  std::thread background_;
+  std::atomic<bool> serving_done_{false};
+};
+
+}  // namespace keyform::sandbox

@@ -1,0 +1,407 @@
+// The sandbox over real HTTP on loopback: digest handshakes, keep-alive, families, envelope,
+// bearer tokens, latency, concurrency and the /__sandbox/ endpoints.
+#include "sandbox/digest.h"
+#include "sandbox/fixture.h"
+#include "sandbox/server.h"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace keyform::sandbox;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* v2_type = "application/vnd.atlas.2023-01-01+json";
+constexpr const char* org = "5a0a1e7e0f2912c554080adc";
+constexpr const char* prod = "6523b7e0c1b52d0f1a2b3c4d";
+constexpr const char* dev = "6523b7e0c1b52d0f1a2b3c4e";
+constexpr const char* key_a = "65f0c0ffee0000000000000a";
+constexpr const char* key_b = "65f0c0ffee0000000000000b";
+constexpr const char* password_a = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+
+OrgState org_state() {
+  return parse_fixture(R"({
+    "org": {"id": "5a0a1e7e0f2912c554080adc", "name": "Example Org"},
+    "projects": [{"id": "6523b7e0c1b52d0f1a2b3c4d", "name": "payments-prod"},
+                 {"id": "6523b7e0c1b52d0f1a2b3c4e", "name": "payments-dev"}],
+    "keys": [
+      {"id": "65f0c0ffee0000000000000a", "public_key": "zmmrboas", "private_key": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+       "org_roles": ["ORG_OWNER"], "projects": {"6523b7e0c1b52d0f1a2b3c4d": ["GROUP_READ_ONLY"]}},
+      {"id": "65f0c0ffee0000000000000b", "public_key": "abcdefgh", "private_key": "11111111-2222-3333-4444-555555555555",
+       "projects": {"6523b7e0c1b52d0f1a2b3c4d": ["GROUP_OWNER"], "6523b7e0c1b52d0f1a2b3c4e": ["GROUP_READ_ONLY"]}}
+    ],
+    "service_accounts": [{"client_id": "mdb_sa_id_1", "client_secret": "mdb_sa_sk_1"}]
+  })");
+}
+
+// A sandbox on a free loopback port for the duration of a test.
+struct Running {
+  explicit Running(SandboxOptions options = {})
+      : sandbox(org_state(), options), port(sandbox.start()) {}
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port);
+    c.set_keep_alive(true);
+    c.set_url_encode(false);
+    return c;
+  }
+  json admin_get(const std::string& path) const {
+    auto c = client();
+    auto response = c.Get(path.c_str());
+    REQUIRE(response);
+    return json::parse(response->body);
+  }
+  Sandbox sandbox;
+  int port;
+};
+
+std::string header_param(const std::string& header, const std::string& name) {
+  const std::string marker = name + "=\"";
+  auto start = header.find(marker);
+  if (start == std::string::npos) return "";
+  start += marker.size();
+  return header.substr(start, header.find('"', start) - start);
+}
+
+// Plays a digest client by hand on one keep-alive connection: one challenge, then the same nonce
+// with a growing nc, like libcurl.
+class DigestClient {
+ public:
+  DigestClient(const Running& server, std::string user, std::string password)
+      : http_(server.client()), user_(std::move(user)), password_(std::move(password)) {}
+
+  httplib::Result send(const std::string& method, const std::string& target,
+                       httplib::Headers headers = {}, const std::string& body = "") {
+    if (nonce_.empty()) {
+      auto challenge = raw(method, target, headers, body);
+      if (!challenge || challenge->status != 401) return challenge;
+      take_challenge(*challenge);
+    }
+    auto response = raw(method, target, with_auth(headers, method, target), body);
+    if (response && response->status == 401 &&
+        header_param(response->get_header_value("WWW-Authenticate"), "nonce") != "" &&
+        response->get_header_value("WWW-Authenticate").ends_with("stale=true")) {
+      take_challenge(*response);
+      response = raw(method, target, with_auth(headers, method, target), body);
+    }
+    return response;
+  }
+
+  // The Authorization value for the next request, without sending it (for replay tests).
+  std::string authorization(const std::string& method, const std::string& target) {
+    DigestCredentials c{user_,  std::string(digest_realm),    nonce_,     target, "",
+                        "auth", fmt::format("{:08x}", ++nc_), "cafebabe", "MD5"};
+    c.response = digest_response(c, password_, method);
+    return fmt::format(
+        R"(Digest username="{}", realm="{}", nonce="{}", uri="{}", cnonce="{}", nc={}, qop=auth, )"
+        R"(response="{}", algorithm=MD5)",
+        c.username, c.realm, c.nonce, c.uri, c.cnonce, c.nc, c.response);
+  }
+
+  httplib::Result raw(const std::string& method, const std::string& target,
+                      const httplib::Headers& headers, const std::string& body = "") {
+    httplib::Request request;
+    request.method = method;
+    request.path = target;
+    request.headers = headers;
+    request.body = body;
+    return http_.send(request);
+  }
+
+  const std::string& nonce() const { return nonce_; }
+
+ private:
+  void take_challenge(const httplib::Response& challenge) {
+    nonce_ = header_param(challenge.get_header_value("WWW-Authenticate"), "nonce");
+    nc_ = 0;
+  }
+  httplib::Headers with_auth(httplib::Headers headers, const std::string& method,
+                             const std::string& target) {
+    headers.emplace("Authorization", authorization(method, target));
+    return headers;
+  }
+
+  httplib::Client http_;
+  std::string user_;
+  std::string password_;
+  std::string nonce_;
+  unsigned nc_ = 0;
+};
+
+httplib::Headers v2_headers(bool with_body = false) {
+  httplib::Headers h{{"Accept", v2_type}};
+  if (with_body) h.emplace("Content-Type", v2_type);
+  return h;
+}
+
+std::string keys_target(const std::string& base) {
+  return fmt::format("{}/orgs/{}/apiKeys", base, org);
+}
+std::string assignment_target(const std::string& base, const char* project, const char* key) {
+  return fmt::format("{}/groups/{}/apiKeys/{}", base, project, key);
+}
+
+}  // namespace
+
+TEST_CASE("sandbox server: refuses non-loopback hosts") {
+  CHECK(is_loopback_host("127.0.0.1"));
+  CHECK(is_loopback_host("127.1.2.3"));
+  CHECK(is_loopback_host("::1"));
+  CHECK(is_loopback_host("localhost"));
+  CHECK_FALSE(is_loopback_host("0.0.0.0"));
+  CHECK_FALSE(is_loopback_host("192.168.1.10"));
+  CHECK_FALSE(is_loopback_host("::"));
+  Sandbox sandbox(org_state());
+  CHECK_THROWS_AS(sandbox.start("0.0.0.0", 0), std::runtime_error);
+}
+
+TEST_CASE("sandbox server: digest handshake, then one nonce for the whole keep-alive connection") {
+  Running server;
+  DigestClient client(server, "zmmrboas", password_a);
+  const std::string target = keys_target("/api/atlas/v2") + "?pageNum=1&itemsPerPage=1";
+
+  auto first = client.raw("GET", target, v2_headers());
+  REQUIRE(first);
+  CHECK(first->status == 401);
+  const std::string challenge = first->get_header_value("WWW-Authenticate");
+  CHECK(challenge.starts_with(R"(Digest realm="MMS Public API", domain="", nonce=")"));
+  CHECK(challenge.ends_with(R"(algorithm=MD5, qop="auth", stale=false)"));
+  CHECK(json::parse(first->body)["error"] == 401);
+
+  for (int i = 0; i < 3; ++i) {
+    auto response = client.send("GET", target, v2_headers());
+    REQUIRE(response);
+    CHECK(response->status == 200);
+    CHECK(response->get_header_value("Content-Type") == v2_type);
+    CHECK(json::parse(response->body)["totalCount"] == 2);
+  }
+
+  json log = server.admin_get("/__sandbox/requests")["requests"];
+  REQUIRE(log.size() == 5);  // the raw 401, the client's own challenge, three answers
+  CHECK(log[1]["challenged"] == true);
+  CHECK(log[1]["auth"] == "none");
+  for (int i = 2; i < 5; ++i) {
+    CHECK(log[i]["status"] == 200);
+    CHECK(log[i]["auth"] == "digest");
+    CHECK(log[i]["user"] == "zmmrboas");
+    CHECK(log[i]["challenged"] == false);
+    CHECK(log[i]["connection"] == log[0]["connection"]);  // keep-alive: one TCP connection
+    CHECK(log[i]["seq"] == i + 1);
+  }
+  CHECK(log[2]["path"] == keys_target("/api/atlas/v2"));
+  CHECK(log[2]["query"] == "pageNum=1&itemsPerPage=1");
+  CHECK(log[2]["accept"] == v2_type);
+  CHECK(log.dump().find(password_a) == std::string::npos);
+}
+
+TEST_CASE(
+    "sandbox server: replayed nc, wrong password, wrong uri and unknown users get a fresh "
+    "challenge") {
+  Running server;
+  DigestClient client(server, "zmmrboas", password_a);
+  const std::string target = keys_target("/api/atlas/v1.0");
+  REQUIRE(client.send("GET", target)->status == 200);
+
+  const std::string authorization = client.authorization("GET", target);
+  CHECK(client.raw("GET", target, {{"Authorization", authorization}})->status == 200);
+  auto replay = client.raw("GET", target, {{"Authorization", authorization}});
+  CHECK(replay->status == 401);
+  CHECK(replay->get_header_value("WWW-Authenticate").ends_with("stale=false"));
+  CHECK(json::parse(replay->body)["detail"] ==
+        "The digest nc must be greater than the last one sent with this nonce.");
+
+  const std::string other = target + "?pageNum=2";
+  CHECK(
+      client.raw("GET", other, {{"Authorization", client.authorization("GET", target)}})->status ==
+      401);
+
+  DigestClient wrong_password(server, "zmmrboas", "00000000-0000-0000-0000-000000000000");
+  CHECK(wrong_password.send("GET", target)->status == 401);
+  DigestClient unknown(server, "nobodyxx", password_a);
+  CHECK(unknown.send("GET", target)->status == 401);
+}
+
+TEST_CASE("sandbox server: expired nonces are answered with stale=true") {
+  SandboxOptions options;
+  options.nonce_ttl = 1s;
+  Running server(options);
+  DigestClient client(server, "zmmrboas", password_a);
+  const std::string target = keys_target("/api/public/v1.0");
+  REQUIRE(client.send("GET", target)->status == 200);
+  std::this_thread::sleep_for(1100ms);
+  auto stale = client.raw("GET", target, {{"Authorization", client.authorization("GET", target)}});
+  CHECK(stale->status == 401);
+  CHECK(stale->get_header_value("WWW-Authenticate").ends_with("stale=true"));
+  CHECK(client.send("GET", target)->status == 200);  // answers the new nonce
+}
+
+TEST_CASE("sandbox server: family statuses over HTTP, and the cascade in /__sandbox/state") {
+  Running server;
+  DigestClient client(server, "zmmrboas", password_a);
+
+  auto assign = client.send("POST", assignment_target("/api/atlas/v2", dev, key_a),
+                            v2_headers(true), R"([{"roles": ["GROUP_OWNER"]}])");
+  CHECK(assign->status == 204);
+  CHECK(assign->body.empty());
+  auto unsupported = client.send("POST", assignment_target("/api/atlas/v2", dev, key_a),
+                                 {{"Accept", v2_type}, {"Content-Type", "application/json"}},
+                                 R"([{"roles": ["GROUP_OWNER"]}])");
+  CHECK(unsupported->status == 415);
+  CHECK(
+      client.send("GET", keys_target("/api/atlas/v2"), {{"Accept", "application/json"}})->status ==
+      406);
+
+  auto v1_assign =
+      client.send("PATCH", assignment_target("/api/atlas/v1.0", dev, key_b),
+                  {{"Content-Type", "application/json"}}, R"({"roles": ["GROUP_OWNER"]})");
+  CHECK(v1_assign->status == 200);
+  CHECK(v1_assign->get_header_value("Content-Type") == "application/json");
+  CHECK(client
+            .send("POST", assignment_target("/api/atlas/v1.0", dev, key_b),
+                  {{"Content-Type", "application/json"}}, R"({"roles": ["GROUP_OWNER"]})")
+            ->status == 405);
+
+  auto v1_unassign = client.send("DELETE", assignment_target("/api/atlas/v1.0", dev, key_b));
+  CHECK(v1_unassign->status == 200);
+  CHECK(v1_unassign->body == "{}");
+  auto cm_delete =
+      client.send("DELETE", fmt::format("/api/public/v1.0/orgs/{}/apiKeys/{}", org, key_b));
+  CHECK(cm_delete->status == 200);
+  CHECK(cm_delete->body.empty());
+  auto v2_delete = client.send(
+      "DELETE", fmt::format("/api/atlas/v2/orgs/{}/apiKeys/{}", org, key_b), v2_headers());
+  CHECK(v2_delete->status == 404);
+  CHECK(json::parse(v2_delete->body)["errorCode"] == "API_KEY_NOT_FOUND");
+  CHECK(v2_delete->get_header_value("Content-Type") == "application/json");
+
+  json state = server.admin_get("/__sandbox/state");
+  REQUIRE(state["keys"].size() == 1);
+  CHECK(state["keys"][0]["projects"] ==
+        json::parse(R"({"6523b7e0c1b52d0f1a2b3c4d": ["GROUP_READ_ONLY"],
+                                                        "6523b7e0c1b52d0f1a2b3c4e": ["GROUP_OWNER"]})"));
+  CHECK(state.dump().find("private") == std::string::npos);
+}
+
+TEST_CASE("sandbox server: envelope and pretty") {
+  Running server;
+  DigestClient client(server, "zmmrboas", password_a);
+  auto missing = client.send("GET",
+                             fmt::format("/api/atlas/v2/orgs/{}/apiKeys/{}?envelope=true", org,
+                                         "65f0c0ffee00000000000fff"),
+                             v2_headers());
+  CHECK(missing->status == 200);
+  json body = json::parse(missing->body);
+  CHECK(body["status"] == 404);
+  CHECK(body["content"]["errorCode"] == "API_KEY_NOT_FOUND");
+
+  auto deleted = client.send(
+      "DELETE", assignment_target("/api/atlas/v2", prod, key_a) + "?envelope=true&pretty=true",
+      v2_headers());
+  CHECK(deleted->status == 200);
+  CHECK(deleted->body == "{\n  \"content\": {},\n  \"status\": 204\n}");
+
+  auto list = client.send("GET", keys_target("/api/atlas/v2") + "?envelope=true", v2_headers());
+  CHECK(json::parse(list->body)["status"] == 200);
+  CHECK(json::parse(list->body)["results"].size() == 2);
+
+  // A challenge is never enveloped: the client has to see the 401.
+  auto challenge = client.raw("GET", keys_target("/api/atlas/v2") + "?envelope=true", v2_headers());
+  CHECK(challenge->status == 401);
+
+  json log = server.admin_get("/__sandbox/requests")["requests"];
+  CHECK(log[1]["status"] == 404);  // the real status, not the envelope's 200
+}
+
+TEST_CASE("sandbox server: service account tokens on v2 only") {
+  Running server;
+  auto http = server.client();
+  http.set_basic_auth("mdb_sa_id_1", "mdb_sa_sk_1");
+  auto issued = http.Post("/api/oauth/token", "grant_type=client_credentials",
+                          "application/x-www-form-urlencoded");
+  REQUIRE(issued);
+  REQUIRE(issued->status == 200);
+  const std::string token = json::parse(issued->body)["access_token"];
+  CHECK(json::parse(issued->body)["expires_in"] == 3600);
+
+  auto bearer = server.client();
+  httplib::Headers headers{{"Accept", v2_type}, {"Authorization", "Bearer " + token}};
+  CHECK(bearer.Get(keys_target("/api/atlas/v2").c_str(), headers)->status == 200);
+  auto on_v1 =
+      bearer.Get(keys_target("/api/atlas/v1.0").c_str(), {{"Authorization", "Bearer " + token}});
+  CHECK(on_v1->status == 401);
+  CHECK(on_v1->get_header_value("WWW-Authenticate").starts_with("Digest "));
+  auto unknown = bearer.Get(keys_target("/api/atlas/v2").c_str(),
+                            {{"Accept", v2_type}, {"Authorization", "Bearer nope"}});
+  CHECK(unknown->status == 401);
+  CHECK(unknown->get_header_value("WWW-Authenticate").starts_with("Bearer "));
+
+  auto bad = server.client();
+  bad.set_basic_auth("mdb_sa_id_1", "wrong");
+  auto refused = bad.Post("/api/oauth/token", "grant_type=client_credentials",
+                          "application/x-www-form-urlencoded");
+  CHECK(refused->status == 401);
+  CHECK(json::parse(refused->body)["error"] == "invalid_client");
+
+  json log = server.admin_get("/__sandbox/requests")["requests"];
+  REQUIRE(log.size() == 5);
+  CHECK(log[0]["auth"] == "basic");
+  CHECK(log[0]["user"] == "mdb_sa_id_1");
+  CHECK(log[1]["auth"] == "bearer");
+  CHECK(log[1]["user"] == "mdb_sa_id_1");
+  CHECK(log[2]["challenged"] == true);
+  CHECK(log[3]["challenged"] == false);
+  CHECK(log.dump().find(token) == std::string::npos);
+  CHECK(log.dump().find("mdb_sa_sk_1") == std::string::npos);
+}
+
+TEST_CASE("sandbox server: unknown paths, latency and clearing the log") {
+  SandboxOptions options;
+  options.latency = 150ms;
+  Running server(options);
+  auto http = server.client();
+  const auto start = std::chrono::steady_clock::now();
+  auto unknown = http.Get("/api/atlas/v3/orgs");
+  CHECK(std::chrono::steady_clock::now() - start >= 150ms);
+  CHECK(unknown->status == 404);
+  CHECK(json::parse(unknown->body)["errorCode"] == "RESOURCE_NOT_FOUND");
+
+  CHECK(server.admin_get("/__sandbox/requests")["requests"].size() == 1);
+  CHECK(http.Delete("/__sandbox/requests")->status == 204);
+  CHECK(server.admin_get("/__sandbox/requests")["requests"].empty());
+  CHECK(http.Get("/__sandbox/nothing")->status == 404);
+}
+
+TEST_CASE("sandbox server: concurrent clients") {
+  Running server;
+  constexpr int clients = 6;
+  constexpr int requests = 10;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      DigestClient client(server, t % 2 ? "zmmrboas" : "abcdefgh",
+                          t % 2 ? password_a : "11111111-2222-3333-4444-555555555555");
+      for (int i = 0; i < requests; ++i) {
+        auto target = fmt::format("/api/atlas/v2/groups/{}/apiKeys/{}", dev, key_a);
+        auto r = client.send(i % 2 ? "DELETE" : "POST", target, v2_headers(i % 2 == 0),
+                             i % 2 ? "" : R"([{"roles": ["GROUP_READ_ONLY"]}])");
+        if (r && (r->status == 204 || r->status == 404)) ++ok;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(ok == clients * requests);
+  json log = server.admin_get("/__sandbox/requests")["requests"];
+  CHECK(log.size() == clients * (requests + 1));
+  for (std::size_t i = 0; i < log.size(); ++i) CHECK(log[i]["seq"] == i + 1);
+}
