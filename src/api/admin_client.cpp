@@ -1,13 +1,45 @@
 #include "api/admin_client.h"
 
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <random>
+#include <thread>
+
 #include "api/responses.h"
+#include "util/parallel.h"
 
 namespace keyform {
 namespace {
 
+using std::chrono::milliseconds;
+
 std::string describe_call(const ApiRequest& request) { return request.method + " " + request.path; }
 
+bool is_success(long status) { return status >= 200 && status <= 299; }
+
+// A listing that never ends is a server bug; do not loop on it forever.
+constexpr long kMaxPages = 100000;
+
+std::string seconds_text(milliseconds delay) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1fs", static_cast<double>(delay.count()) / 1000.0);
+  return text;
+}
+
 }  // namespace
+
+ClientHooks ClientHooks::real() {
+  return {
+      [](milliseconds delay) { std::this_thread::sleep_for(delay); },
+      [] {
+        thread_local std::mt19937_64 rng{std::random_device{}()};
+        return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+      },
+      // One fputs per line: stdio locks each call, so concurrent lines never interleave.
+      [](const std::string& line) { std::fputs((line + "\n").c_str(), stderr); },
+  };
+}
 
 long effective_status(const HttpResponse& response) {
   if (response.status != 200) return response.status;
@@ -26,74 +58,158 @@ std::string describe_failure(const HttpResponse& response) {
   return text;
 }
 
-namespace {
+bool is_transient(long status) { return status == 0 || status == 429 || status == 502 || status == 503 || status == 504; }
 
-// A listing that never ends is a server bug; do not loop on it forever.
-constexpr int kMaxPages = 100000;
-
-}  // namespace
+milliseconds retry_delay(const RetryPolicy& policy, int retry, std::optional<long> retry_after, double jitter) {
+  if (retry_after) return std::min<milliseconds>(milliseconds(*retry_after * 1000), policy.timeout);
+  const double exponential = static_cast<double>(policy.base_delay.count()) * std::pow(2.0, retry - 1);
+  const double capped = std::min(exponential, static_cast<double>(policy.max_delay.count()));
+  // Equal jitter: at least half the backoff, so concurrent clients spread out but never hammer.
+  return milliseconds(static_cast<long long>(capped / 2 + jitter * capped / 2));
+}
 
 HttpResponse AdminClient::send_once(const ApiRequest& request) {
-  HttpRequest http_request{request.method, request.path, request.body, auth_.headers()};
-  http_request.headers.push_back("Accept: " + std::string(family_.media_type));
-  if (request.body) http_request.headers.push_back("Content-Type: " + std::string(family_.media_type));
-  HttpResponse response;
-  try {
-    response = http_.send(http_request);
-  } catch (const TransportError& e) {
-    throw ApiError(describe_call(request) + ": " + e.what(), 0);
-  }
-  // A proxy or base URL adding envelope=true must not turn a failure into a success.
-  response.status = effective_status(response);
+  std::vector<std::string> auth_headers = auth_.headers();
+  auto attempt = [&](const std::vector<std::string>& headers) {
+    HttpRequest http_request{request.method, request.path, request.body, headers};
+    http_request.headers.push_back("Accept: " + std::string(family_.media_type));
+    if (request.body) http_request.headers.push_back("Content-Type: " + std::string(family_.media_type));
+    ConnectionPool::Lease connection = pool_.acquire();
+    HttpResponse response = connection->send(http_request);
+    // A proxy or base URL adding envelope=true must not turn a failure into a success.
+    response.status = effective_status(response);
+    return response;
+  };
+  HttpResponse response = attempt(auth_headers);
+  if (response.status == 401 && auth_.renew_after_unauthorized(auth_headers)) response = attempt(auth_.headers());
   return response;
 }
 
-HttpResponse AdminClient::call(const ApiRequest& request) {
-  HttpResponse response = send_once(request);
-  if (response.status == 401 && auth_.renew_after_unauthorized()) response = send_once(request);
-  if (response.status < 200 || response.status > 299) {
-    throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);
+HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bool()>& already_done) {
+  const auto start = std::chrono::steady_clock::now();
+  for (int retry = 1;; ++retry) {
+    std::optional<HttpResponse> response;
+    std::string failure;
+    try {
+      response = send_once(request);
+    } catch (const TransportError& e) {
+      failure = e.what();
+    }
+    const long status = response ? response->status : 0;
+    if (response && !is_transient(status)) return *response;
+    if (response) failure = describe_failure(*response);
+
+    // The write may have happened even though no answer came back: look before repeating it.
+    const bool outcome_unknown = request.method != "GET" && (status == 0 || status == 502 || status == 504);
+    if (outcome_unknown && already_done && already_done()) {
+      hooks_.warn("warning: " + describe_call(request) + ": " + failure + ", but the change is in effect");
+      return HttpResponse{200, "", std::nullopt};
+    }
+    const milliseconds delay = retry_delay(retry_, retry, response ? response->retry_after_seconds : std::nullopt,
+                                           hooks_.jitter());
+    const auto elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
+    if (retry > retry_.max_retries || elapsed + delay > retry_.timeout) {
+      throw ApiError(describe_call(request) + ": " + failure + " (gave up after " + std::to_string(retry) +
+                         " attempts)",
+                     status);
+    }
+    hooks_.warn("retry: " + describe_call(request) + ": " + failure + "; retrying in " + seconds_text(delay) +
+                " (attempt " + std::to_string(retry + 1) + " of " + std::to_string(retry_.max_retries + 1) + ")");
+    hooks_.sleep(delay);
   }
-  return response;
 }
 
 template <typename T, typename MakeRequest, typename ParsePage>
 std::vector<T> AdminClient::read_all_pages(MakeRequest make_request, ParsePage parse_page) {
-  std::vector<T> items;
-  std::optional<long> total;
-  for (int page = 1; page <= kMaxPages; ++page) {
-    ApiRequest request = make_request(page);
-    HttpResponse response = call(request);
-    Page<T> parsed;
+  auto fetch = [&](long page) {
+    const ApiRequest request = make_request(static_cast<int>(page));
+    const HttpResponse response = call(request);
+    if (!is_success(response.status)) throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);
     try {
-      parsed = parse_page(response.body);
+      return parse_page(response.body);
     } catch (const ResponseError& e) {
       throw ApiError(describe_call(request) + ": unexpected response: " + e.what(), response.status);
     }
-    if (!total) total = parsed.total_count;
-    const bool short_page = static_cast<int>(parsed.items.size()) < family_.page_size;
-    for (auto& item : parsed.items) items.push_back(std::move(item));
-    if (total ? static_cast<long>(items.size()) >= *total : short_page) return items;
-    if (parsed.items.empty()) {
-      throw ApiError(describe_call(request) + ": listing ended at " + std::to_string(items.size()) +
-                         " of " + std::to_string(*total) + " items",
-                     response.status);
+  };
+  Page<T> first = fetch(1);
+  std::vector<T> items = std::move(first.items);
+  if (!first.total_count) {
+    // Without totalCount the only end marker is a short page: read on one page at a time.
+    for (long page = 2; static_cast<long>(items.size()) == (page - 1) * family_.page_size; ++page) {
+      if (page > kMaxPages) throw ApiError("listing has more than " + std::to_string(kMaxPages) + " pages", 0);
+      Page<T> next = fetch(page);
+      for (auto& item : next.items) items.push_back(std::move(item));
     }
+    return items;
   }
-  throw ApiError("listing has more than " + std::to_string(kMaxPages) + " pages", 0);
+  // totalCount is known: every other page is requested at once.
+  const long pages = (*first.total_count + family_.page_size - 1) / family_.page_size;
+  if (pages > kMaxPages) throw ApiError("listing claims more than " + std::to_string(kMaxPages) + " pages", 0);
+  std::vector<Page<T>> rest(pages > 1 ? pages - 1 : 0);
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  parallel_for(static_cast<int>(rest.size()), pool_.max_connections(), [&](int i) {
+    try {
+      rest[i] = fetch(i + 2);
+      return true;
+    } catch (...) {
+      std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+      return false;
+    }
+  });
+  if (error) std::rethrow_exception(error);
+  for (auto& page : rest) {
+    for (auto& item : page.items) items.push_back(std::move(item));
+  }
+  if (static_cast<long>(items.size()) != *first.total_count) {
+    throw ApiError("listing " + describe_call(make_request(1)) + " returned " + std::to_string(items.size()) +
+                       " items but totalCount is " + std::to_string(*first.total_count) +
+                       " (the org changed while it was read: run again)",
+                   0);
+  }
+  return items;
 }
 
 LiveState AdminClient::read_org() {
   LiveState live;
   live.org_id = org_id_;
-  live.keys = read_all_pages<LiveKey>(
-      [&](int page) { return list_org_keys_request(family_, org_id_, page); }, parse_keys_page);
+  live.keys = read_all_pages<LiveKey>([&](int page) { return list_org_keys_request(family_, org_id_, page); },
+                                      parse_keys_page);
   live.projects = read_all_pages<LiveProject>(
-      [&](int page) { return list_org_projects_request(family_, org_id_, page); },
-      parse_projects_page);
+      [&](int page) { return list_org_projects_request(family_, org_id_, page); }, parse_projects_page);
   return live;
 }
 
-void AdminClient::execute(const Action& action) { call(action_request(family_, org_id_, action)); }
+bool AdminClient::action_in_effect(const Action& action) {
+  try {
+    const HttpResponse response = call(get_org_key_request(family_, org_id_, action.key.id));
+    if (response.status == 404) {
+      return action.kind == ActionKind::delete_key || action.kind == ActionKind::unassign;
+    }
+    if (!is_success(response.status) || action.kind == ActionKind::delete_key) return false;
+    const LiveKey key = parse_key_response(response.body);
+    auto it = key.project_roles.find(action.project->id);
+    if (action.kind == ActionKind::unassign) return it == key.project_roles.end();
+    return it != key.project_roles.end() && it->second == action.roles_after;
+  } catch (const std::exception&) {
+    return false;  // cannot tell: treat as not done, so the write is retried
+  }
+}
+
+std::string AdminClient::execute(const Action& action) {
+  const ApiRequest request = action_request(family_, org_id_, action);
+  const HttpResponse response = call(request, [&] { return action_in_effect(action); });
+  if (is_success(response.status)) return "";
+  const bool removal = action.kind == ActionKind::unassign || action.kind == ActionKind::delete_key;
+  if (removal && response.status == 404) {
+    // Someone else removed it first: the org is where the plan wanted it.
+    return "already gone: " + describe_failure(response);
+  }
+  if (action.kind == ActionKind::assign && response.status == 409 && action_in_effect(action)) {
+    return "already assigned with these roles";
+  }
+  throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);
+}
 
 }  // namespace keyform

@@ -1,11 +1,16 @@
-// The Admin API as keyform uses it: read the whole org in two paged listings, and carry out
-// one plan action per call. Errors name the call, the status, the errorCode and the detail.
+// The Admin API as keyform uses it: read the whole org in two paged listings (pages after the
+// first fetched concurrently), and carry out one plan action per call. Transient failures are
+// retried; a write whose outcome is unknown is checked before it is repeated. Errors name the
+// call, the status, the errorCode and the detail.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
 #include "api/auth.h"
+#include "api/connection_pool.h"
 #include "api/family.h"
 #include "api/http_client.h"
 #include "core/live_state.h"
@@ -25,29 +30,58 @@ long effective_status(const HttpResponse& response);
 // "404 API_KEY_NOT_FOUND: No API key with ID … exists." from a failed response.
 std::string describe_failure(const HttpResponse& response);
 
+struct RetryPolicy {
+  int max_retries = 5;                                   // after the first attempt
+  std::chrono::milliseconds timeout{std::chrono::minutes(5)};  // per call, retries included
+  std::chrono::milliseconds base_delay{500};
+  std::chrono::milliseconds max_delay{std::chrono::seconds(30)};
+};
+
+// The client's contact with time, chance and the user; replaced in tests.
+struct ClientHooks {
+  std::function<void(std::chrono::milliseconds)> sleep;
+  std::function<double()> jitter;                  // uniform in [0, 1)
+  std::function<void(const std::string&)> warn;    // one line, e.g. a retry
+  static ClientHooks real();
+};
+
+// Backoff before retry number `retry` (1-based): Retry-After when the server sent one, else
+// exponential with full jitter, capped.
+std::chrono::milliseconds retry_delay(const RetryPolicy& policy, int retry, std::optional<long> retry_after,
+                                      double jitter);
+
+// 429, 502, 503, 504 and a call that got no answer are worth another try.
+bool is_transient(long status);
+
 class AdminClient {
  public:
-  AdminClient(const ApiFamily& family, HttpClient& http, Authenticator& auth, std::string org_id)
-      : family_(family), http_(http), auth_(auth), org_id_(std::move(org_id)) {}
+  AdminClient(const ApiFamily& family, ConnectionPool& pool, Authenticator& auth, std::string org_id,
+              RetryPolicy retry = {}, ClientHooks hooks = ClientHooks::real())
+      : family_(family), pool_(pool), auth_(auth), org_id_(std::move(org_id)), retry_(retry), hooks_(std::move(hooks)) {}
 
   // GET /orgs/{O}/apiKeys and GET /orgs/{O}/groups, every page. Nothing else.
   LiveState read_org();
 
-  // The single call for one action; throws ApiError when it does not succeed.
-  void execute(const Action& action);
+  // The single call for one action (retried when transient). Returns a note when the action
+  // needed no change after all (e.g. "already gone"); throws ApiError when it failed.
+  std::string execute(const Action& action);
 
   const ApiFamily& family() const { return family_; }
 
  private:
-  HttpResponse call(const ApiRequest& request);
   HttpResponse send_once(const ApiRequest& request);
+  HttpResponse send_authenticated(const ApiRequest& request);
+  HttpResponse call(const ApiRequest& request, const std::function<bool()>& already_done = nullptr);
+  bool action_in_effect(const Action& action);
   template <typename T, typename MakeRequest, typename ParsePage>
   std::vector<T> read_all_pages(MakeRequest make_request, ParsePage parse_page);
 
   const ApiFamily& family_;
-  HttpClient& http_;
+  ConnectionPool& pool_;
   Authenticator& auth_;
   std::string org_id_;
+  RetryPolicy retry_;
+  ClientHooks hooks_;
 };
 
 }  // namespace keyform

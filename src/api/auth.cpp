@@ -32,6 +32,7 @@ AccessToken parse_token_response(std::string_view body, SteadyTime now) {
 }
 
 std::vector<std::string> BearerAuth::headers() {
+  std::lock_guard lock(mutex_);
   if (token_ && needs_renewal(*token_, now_())) {
     token_.reset();
     renewed_after_401_ = false;  // a token renewed on schedule may be renewed once on a 401 again
@@ -40,11 +41,16 @@ std::vector<std::string> BearerAuth::headers() {
     token_ = fetch_();
     ++fetches_;
   }
-  return {"Authorization: Bearer " + token_->value};
+  return {header()};
 }
 
+std::string BearerAuth::header() const { return "Authorization: Bearer " + token_->value; }
+
 // At most one renewal per 401 streak: a service that rejects fresh tokens is not retried forever.
-bool BearerAuth::renew_after_unauthorized() {
+bool BearerAuth::renew_after_unauthorized(const std::vector<std::string>& rejected) {
+  std::lock_guard lock(mutex_);
+  // Another call already replaced the rejected token: just try again with the new one.
+  if (token_ && (rejected.empty() || rejected.front() != header())) return true;
   if (renewed_after_401_) return false;
   token_.reset();  // the next headers() fetches a new one
   renewed_after_401_ = true;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,15 +17,16 @@ class Authenticator {
   virtual ~Authenticator() = default;
   // Headers for the next call ("Authorization: Bearer …"); none for digest.
   virtual std::vector<std::string> headers() = 0;
-  // The call was answered 401: true when one more try may succeed (a renewed token).
-  virtual bool renew_after_unauthorized() = 0;
+  // A call sent with `rejected` (what headers() gave it) was answered 401: true when one more
+  // try may succeed, because the token was, or has now been, renewed.
+  virtual bool renew_after_unauthorized(const std::vector<std::string>& rejected) = 0;
 };
 
 // Digest: libcurl does the work, so there is nothing to add and nothing to renew.
 class DigestAuth : public Authenticator {
  public:
   std::vector<std::string> headers() override { return {}; }
-  bool renew_after_unauthorized() override { return false; }
+  bool renew_after_unauthorized(const std::vector<std::string>&) override { return false; }
 };
 
 using SteadyTime = std::chrono::steady_clock::time_point;
@@ -48,12 +50,15 @@ class BearerAuth : public Authenticator {
   BearerAuth(Fetch fetch, Now now) : fetch_(std::move(fetch)), now_(std::move(now)) {}
 
   std::vector<std::string> headers() override;
-  bool renew_after_unauthorized() override;
-  int fetch_count() const { return fetches_; }
+  bool renew_after_unauthorized(const std::vector<std::string>& rejected) override;
+  int fetch_count() const { return fetches_; }  // for tests, once calls are done
 
  private:
+  std::string header() const;
+
   Fetch fetch_;
   Now now_;
+  std::mutex mutex_;  // concurrent calls share one token
   std::optional<AccessToken> token_;
   bool renewed_after_401_ = false;  // only once per token
   int fetches_ = 0;

@@ -51,6 +51,10 @@ ApiRequest list_org_projects_request(const ApiFamily& family, const std::string&
   return {"GET", list_path(family, "/orgs/" + org_id + "/groups", page), std::nullopt};
 }
 
+ApiRequest get_org_key_request(const ApiFamily& family, const std::string& org_id, const std::string& key_id) {
+  return {"GET", std::string(family.base_path) + "/orgs/" + org_id + "/apiKeys/" + key_id, std::nullopt};
+}
+
 ApiRequest action_request(const ApiFamily& family, const std::string& org_id, const Action& action) {
   const std::string base(family.base_path);
   if (action.kind == ActionKind::delete_key) {

@@ -33,6 +33,9 @@ struct ApiRequest {
 ApiRequest list_org_keys_request(const ApiFamily& family, const std::string& org_id, int page);
 ApiRequest list_org_projects_request(const ApiFamily& family, const std::string& org_id, int page);
 
+// GET /orgs/{O}/apiKeys/{K}: checks whether a write whose answer was lost took effect.
+ApiRequest get_org_key_request(const ApiFamily& family, const std::string& org_id, const std::string& key_id);
+
 // The one call that carries out a plan action.
 ApiRequest action_request(const ApiFamily& family, const std::string& org_id, const Action& action);
 

@@ -2,6 +2,10 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
+#include <charconv>
+#include <string_view>
+
 namespace keyform {
 
 struct HttpClient::Handle {
@@ -13,6 +17,24 @@ namespace {
 
 size_t append_body(char* data, size_t size, size_t count, void* out) {
   static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+// Keeps only what keyform uses from response headers: a numeric Retry-After.
+size_t read_header(char* data, size_t size, size_t count, void* out) {
+  const std::string_view line(data, size * count);
+  constexpr std::string_view name = "retry-after:";
+  if (line.size() > name.size()) {
+    std::string lower(line.substr(0, name.size()));
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == name) {
+      long seconds = -1;
+      std::string_view value = line.substr(name.size());
+      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (ec == std::errc() && seconds >= 0) static_cast<HttpResponse*>(out)->retry_after_seconds = seconds;
+    }
+  }
   return size * count;
 }
 
@@ -56,6 +78,7 @@ HttpClient::HttpClient(std::string base_url)
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
 }
 
 HttpClient::~HttpClient() = default;
@@ -79,6 +102,7 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
   set_method(curl, request);
 
   char error[CURL_ERROR_SIZE] = {};

@@ -20,6 +20,7 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;
   std::string body;
+  std::optional<long> retry_after_seconds;  // a numeric Retry-After header, when sent
 };
 
 // The request never reached an HTTP answer (refused, reset, timed out, TLS failure).

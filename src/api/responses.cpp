@@ -78,6 +78,12 @@ LiveProject parse_project(const json& item) {
 
 Page<LiveKey> parse_keys_page(std::string_view body) { return parse_page<LiveKey>(body, parse_key); }
 
+LiveKey parse_key_response(std::string_view body) {
+  const json doc = parse_json(body);
+  if (!doc.is_object()) throw ResponseError("key response is not a JSON object");
+  return parse_key(doc);
+}
+
 Page<LiveProject> parse_projects_page(std::string_view body) {
   return parse_page<LiveProject>(body, parse_project);
 }

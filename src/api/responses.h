@@ -25,6 +25,9 @@ struct Page {
 // A page of GET /orgs/{O}/apiKeys: each key with its project roles (roles carrying a groupId).
 Page<LiveKey> parse_keys_page(std::string_view body);
 
+// One key: GET /orgs/{O}/apiKeys/{K}.
+LiveKey parse_key_response(std::string_view body);
+
 // A page of GET /orgs/{O}/groups.
 Page<LiveProject> parse_projects_page(std::string_view body);
 

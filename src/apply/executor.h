@@ -1,4 +1,5 @@
-// Carries out a plan: phases strictly in order, and after the first failure no new action
+// Carries out a plan: phases strictly in order (every action of a phase finishes before the next
+// phase starts), actions inside a phase concurrently, and after the first failure no new action
 // starts. Each action's outcome is recorded exactly once, so the report says what was done.
 #pragma once
 
@@ -16,6 +17,7 @@ struct ActionResult {
   Action action;
   Outcome outcome = Outcome::not_started;
   std::string error;  // for failed actions
+  std::string note;   // for done ones that needed no change after all ("already gone")
 };
 
 struct ApplyReport {
@@ -25,11 +27,13 @@ struct ApplyReport {
   int count(Outcome outcome) const;
 };
 
-// Runs one action; throws std::exception with a message on failure.
-using ActionRunner = std::function<void(const Action&)>;
-// Called as each action finishes (done or failed), for live progress output.
+// Runs one action and returns a note (usually empty); throws std::exception on failure.
+// Called from several threads at once when parallelism > 1.
+using ActionRunner = std::function<std::string(const Action&)>;
+// Called as each action finishes (done or failed), one call at a time.
 using ProgressSink = std::function<void(const ActionResult&)>;
 
-ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const ProgressSink& progress);
+ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const ProgressSink& progress,
+                         int parallelism = 1);
 
 }  // namespace keyform

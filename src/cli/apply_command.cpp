@@ -25,7 +25,7 @@ int run_apply(const CommonOptions& common, const ApplyOptions& options) {
 
     std::cout << "\nApplying...\n";
     const ApplyReport report = execute_plan(
-        plan, [&](const Action& action) { api.admin->execute(action); },
+        plan, [&](const Action& action) { return api.admin->execute(action); },
         [&](const ActionResult& r) { std::cout << render_result_line(r, color) << std::flush; });
     std::cout << render_apply_summary(report, color) << std::flush;
     if (report.succeeded()) return 0;

@@ -85,11 +85,17 @@ Credentials credentials_for(const ApiFamily& family, const EnvLookup& env) {
 }
 
 ApiConnection connect(const ApiFamily& family, const std::string& base_url, const Credentials& credentials,
-                      const std::string& org_id) {
+                      const std::string& org_id, int connections) {
   ApiConnection c;
-  c.http = std::make_unique<HttpClient>(base_url);
+  std::optional<DigestCredentials> digest = credentials.digest;
+  c.pool = std::make_unique<ConnectionPool>(
+      [base_url, digest] {
+        auto http = std::make_unique<HttpClient>(base_url);
+        if (digest) http->use_digest(digest->public_key, digest->private_key);
+        return http;
+      },
+      connections);
   if (credentials.digest) {
-    c.http->use_digest(credentials.digest->public_key, credentials.digest->private_key);
     c.auth = std::make_unique<DigestAuth>();
   } else {
     const ServiceAccountCredentials& sa = *credentials.service_account;
@@ -100,12 +106,12 @@ ApiConnection connect(const ApiFamily& family, const std::string& base_url, cons
         [token_http] { return request_service_account_token(*token_http, std::chrono::steady_clock::now()); },
         [] { return std::chrono::steady_clock::now(); });
   }
-  c.admin = std::make_unique<AdminClient>(family, *c.http, *c.auth, org_id);
+  c.admin = std::make_unique<AdminClient>(family, *c.pool, *c.auth, org_id);
   return c;
 }
 
-ApiConnection connect(const Session& session) {
-  return connect(*session.family, session.base_url, session.credentials, session.config.target.org_id);
+ApiConnection connect(const Session& session, int connections) {
+  return connect(*session.family, session.base_url, session.credentials, session.config.target.org_id, connections);
 }
 
 Plan compute_plan(const Session& s, AdminClient& api, const std::string& verb) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/admin_client.h"
+#include "api/connection_pool.h"
 #include "api/credentials.h"
 #include "api/family.h"
 #include "api/http_client.h"
@@ -40,17 +41,20 @@ Session open_session(const CommonOptions& common);
 // The credentials from the environment, checked against what `family` accepts.
 Credentials credentials_for(const ApiFamily& family, const EnvLookup& env);
 
-// Everything one run talks to the API with: one connection for API calls (so digest is
-// challenged once), one for the OAuth token endpoint, and how calls authenticate.
+// Everything one run talks to the API with: a pool of reused connections for API calls (so
+// digest is challenged once per connection), one for the OAuth token endpoint, and how calls
+// authenticate.
+constexpr int kDefaultConnections = 10;
+
 struct ApiConnection {
-  std::unique_ptr<HttpClient> http;
+  std::unique_ptr<ConnectionPool> pool;
   std::unique_ptr<HttpClient> token_http;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<AdminClient> admin;
 };
 ApiConnection connect(const ApiFamily& family, const std::string& base_url, const Credentials& credentials,
-                      const std::string& org_id);
-ApiConnection connect(const Session& session);
+                      const std::string& org_id, int connections = kDefaultConnections);
+ApiConnection connect(const Session& session, int connections = kDefaultConnections);
 
 // Reads the org and plans; `verb` ("plan", "apply") prefixes errors.
 Plan compute_plan(const Session& session, AdminClient& api, const std::string& verb);

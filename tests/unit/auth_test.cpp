@@ -45,14 +45,18 @@ TEST_CASE("bearer auth fetches once, renews on schedule, and once after a 401") 
   CHECK(auth.headers() == std::vector<std::string>{"Authorization: Bearer tok2"});
   CHECK(auth.fetch_count() == 2);
 
-  CHECK(auth.renew_after_unauthorized());
+  const std::vector<std::string> rejected = auth.headers();
+  CHECK(auth.renew_after_unauthorized(rejected));
   CHECK(auth.headers() == std::vector<std::string>{"Authorization: Bearer tok3"});
-  CHECK_FALSE(auth.renew_after_unauthorized());  // a fresh token rejected again: give up
+  // A concurrent call rejected with the old token just retries with the new one.
+  CHECK(auth.renew_after_unauthorized(rejected));
+  CHECK(auth.headers() == std::vector<std::string>{"Authorization: Bearer tok3"});
+  CHECK_FALSE(auth.renew_after_unauthorized(auth.headers()));  // a fresh token rejected again: give up
   CHECK(auth.fetch_count() == 3);
 }
 
 TEST_CASE("digest auth adds nothing and never retries") {
   DigestAuth auth;
   CHECK(auth.headers().empty());
-  CHECK_FALSE(auth.renew_after_unauthorized());
+  CHECK_FALSE(auth.renew_after_unauthorized({}));
 }

@@ -2,7 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 using namespace keyform;
 
@@ -26,7 +32,7 @@ Plan three_phase_plan() {
 TEST_CASE("every action runs once, in plan order, and is reported") {
   std::vector<std::string> ran, reported;
   const ApplyReport report = execute_plan(
-      three_phase_plan(), [&](const Action& a) { ran.push_back(a.key.id); },
+      three_phase_plan(), [&](const Action& a) { ran.push_back(a.key.id); return std::string(); },
       [&](const ActionResult& r) { reported.push_back(r.action.key.id); });
   CHECK(ran == std::vector<std::string>{"k1", "k2", "k3", "k4"});
   CHECK(reported == ran);
@@ -41,6 +47,7 @@ TEST_CASE("after a failure no new action starts, and the report says so") {
       [&](const Action& a) {
         ran.push_back(a.key.id);
         if (a.key.id == "k2") throw std::runtime_error("PATCH x: 500 UNEXPECTED_ERROR");
+        return std::string();
       },
       nullptr);
   CHECK(ran == std::vector<std::string>{"k1", "k2"});
@@ -55,7 +62,78 @@ TEST_CASE("after a failure no new action starts, and the report says so") {
 
 TEST_CASE("an empty plan succeeds without running anything") {
   int calls = 0;
-  const ApplyReport report = execute_plan(Plan{}, [&](const Action&) { ++calls; }, nullptr);
+  const ApplyReport report = execute_plan(Plan{}, [&](const Action&) { ++calls; return std::string(); }, nullptr);
   CHECK(report.succeeded());
   CHECK(calls == 0);
+}
+
+namespace {
+Plan wide_plan(int per_phase) {
+  Plan plan;
+  for (auto kind : {ActionKind::assign, ActionKind::unassign, ActionKind::delete_key}) {
+    for (int i = 0; i < per_phase; ++i) plan.actions.push_back(act(kind, std::string(to_string(kind)) + std::to_string(i)));
+  }
+  return plan;
+}
+}  // namespace
+
+TEST_CASE("concurrent apply: phases never overlap, every outcome reported once") {
+  for (int parallelism : {1, 4, 32}) {
+    CAPTURE(parallelism);
+    const Plan plan = wide_plan(40);
+    std::mutex m;
+    std::vector<int> started_phases;
+    std::atomic<int> running{0}, peak{0};
+    std::map<std::string, int> reported;
+    const ApplyReport report = execute_plan(
+        plan,
+        [&](const Action& a) {
+          int now = ++running;
+          int seen = peak.load();
+          while (now > seen && !peak.compare_exchange_weak(seen, now)) {}
+          {
+            std::lock_guard lock(m);
+            started_phases.push_back(phase_of(a.kind));
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          --running;
+          return std::string();
+        },
+        [&](const ActionResult& r) { ++reported[r.action.key.id]; }, parallelism);
+    CHECK(report.succeeded());
+    CHECK(std::is_sorted(started_phases.begin(), started_phases.end()));  // a phase starts after the last one ends
+    CHECK(reported.size() == 120);
+    for (const auto& [id, n] : reported) CHECK(n == 1);
+    CHECK(peak.load() <= parallelism);
+    if (parallelism > 1) CHECK(peak.load() > 1);
+  }
+}
+
+TEST_CASE("concurrent apply: a failure stops new work, in-flight work finishes, later phases never start") {
+  const Plan plan = wide_plan(50);
+  std::atomic<int> ran{0};
+  const ApplyReport report = execute_plan(
+      plan,
+      [&](const Action& a) {
+        ++ran;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        if (a.key.id == "assign3") throw std::runtime_error("boom");
+        return std::string();
+      },
+      nullptr, 8);
+  CHECK(report.count(Outcome::failed) == 1);
+  CHECK(report.count(Outcome::done) + 1 == ran.load());
+  CHECK(report.count(Outcome::not_started) == 150 - ran.load());
+  CHECK(ran.load() < 50);
+  for (const auto& r : report.results) {
+    if (phase_of(r.action.kind) > 0) CHECK(r.outcome == Outcome::not_started);
+  }
+}
+
+TEST_CASE("notes from the runner are kept") {
+  Plan plan;
+  plan.actions = {act(ActionKind::unassign, "k1")};
+  const ApplyReport report = execute_plan(plan, [](const Action&) { return std::string("already gone"); }, nullptr);
+  CHECK(report.results[0].note == "already gone");
+  CHECK(report.succeeded());
 }
