@@ -146,8 +146,9 @@ DigestVerdict DigestAuth::verify(const DigestCredentials& c, std::string_view me
   // The hash covers `uri`; unless it is this request's target, a captured answer could be
   // replayed against another resource.
   if (c.uri != target) return DigestVerdict::wrong_uri;
-  if (!password || !iequals(digest_response(c, *password, method), c.response))
+  if (!password || !iequals(digest_response(c, *password, method), c.response)) {
     return DigestVerdict::bad_credentials;
+  }
   // Only now is the nonce looked at: stale=true promises the client that its credentials were
   // right.
   return use_nonce(c.nonce, *nc, now);

@@ -73,8 +73,9 @@ std::string public_key_field(const json& object, const std::string& where) {
   bool ok = key.size() == 8 && std::all_of(key.begin(), key.end(), [](char c) {
               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
             });
-  if (!ok)
+  if (!ok) {
     fail(where + ".public_key", fmt::format("\"{}\" is not 8 lowercase letters or digits", key));
+  }
   return key;
 }
 
@@ -141,8 +142,9 @@ ServiceAccount parse_service_account(const json& value, const std::string& where
   ServiceAccount account{string_field(value, "client_id", where),
                          string_field(value, "client_secret", where)};
   // Basic auth splits "id:secret" at the first colon.
-  if (account.client_id.find(':') != std::string::npos)
+  if (account.client_id.find(':') != std::string::npos) {
     fail(where + ".client_id", "must not contain ':'");
+  }
   return account;
 }
 
@@ -162,8 +164,9 @@ template <typename T, typename Key>
 void require_unique(const std::vector<T>& items, const char* what, Key key) {
   for (std::size_t i = 0; i < items.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
-      if (key(items[i]) == key(items[j]))
+      if (key(items[i]) == key(items[j])) {
         fail("fixture", fmt::format("duplicate {} \"{}\"", what, key(items[i])));
+      }
     }
   }
 }

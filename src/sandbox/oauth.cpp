@@ -27,8 +27,9 @@ std::optional<std::string> base64_decode(std::string_view text) {
 Reply oauth_error(int status, std::string_view error, std::string_view description) {
   Reply reply{
       status, json{{"error", error}, {"error_description", description}}, "application/json", {}};
-  if (status == 401)
+  if (status == 401) {
     reply.headers.emplace_back("WWW-Authenticate", R"(Basic realm="MMS Public API")");
+  }
   if (status == 405) reply.headers.emplace_back("Allow", "POST");
   return reply;
 }
@@ -86,8 +87,9 @@ Reply token_endpoint(const TokenRequest& request,
                        "Content-Type must be application/x-www-form-urlencoded.");
   }
   auto grant = grant_type(request.body);
-  if (!grant)
+  if (!grant) {
     return oauth_error(400, "invalid_request", "The body must contain grant_type exactly once.");
+  }
   if (*grant != "client_credentials") {
     return oauth_error(400, "unsupported_grant_type",
                        "Only grant_type=client_credentials is supported.");

@@ -59,16 +59,18 @@ void require_org(const OrgState& state, const Route& route) {
 
 const Project& require_project(const OrgState& state, const std::string& id) {
   const Project* project = state.find_project(id);
-  if (!project)
+  if (!project) {
     throw ApiError(404, "GROUP_NOT_FOUND", fmt::format("No group with ID {} exists.", id), {id});
+  }
   return *project;
 }
 
 ApiKey& require_key(OrgState& state, const std::string& id) {
   ApiKey* key = state.find_key(id);
-  if (!key)
+  if (!key) {
     throw ApiError(404, "API_KEY_NOT_FOUND", fmt::format("No API key with ID {} exists.", id),
                    {id});
+  }
   return *key;
 }
 
@@ -93,13 +95,16 @@ json parse_body(std::string_view body) {
       {attribute});
 }
 
+[[noreturn]] void missing_roles() {
+  throw ApiError(400, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.",
+                 {"roles"});
+}
+
 // Adds `value` (a "roles" array) to `roles`. Every listed role must be a project role, and a list,
 // when given, must not be empty.
 void add_roles(const json& value, std::set<std::string>& roles) {
   if (!value.is_array()) bad_attribute("roles", "expected an array of role names.");
-  if (value.empty())
-    throw ApiError(400, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.",
-                   {"roles"});
+  if (value.empty()) missing_roles();
   for (const json& role : value) {
     if (!role.is_string()) bad_attribute("roles", "expected an array of role names.");
     if (!is_project_role(role.get_ref<const std::string&>())) {
@@ -113,20 +118,17 @@ void add_roles(const json& value, std::set<std::string>& roles) {
 
 const json& required_roles(const json& object) {
   auto it = object.find("roles");
-  if (it == object.end())
-    throw ApiError(400, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.",
-                   {"roles"});
+  if (it == object.end()) missing_roles();
   return *it;
 }
 
 // v2 assign: [{"roles": [...]}, ...]; the union of all elements' roles.
 std::set<std::string> assign_body_roles(std::string_view body) {
   json parsed = parse_body(body);
-  if (!parsed.is_array())
+  if (!parsed.is_array()) {
     throw ApiError(400, "INVALID_JSON", "Expected a JSON array of {\"roles\": [...]} objects.");
-  if (parsed.empty())
-    throw ApiError(400, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.",
-                   {"roles"});
+  }
+  if (parsed.empty()) missing_roles();
   std::set<std::string> roles;
   for (const json& element : parsed) {
     if (!element.is_object()) bad_attribute("roles", "each array element must be an object.");
@@ -140,8 +142,9 @@ std::set<std::string> assign_body_roles(std::string_view body) {
 
 std::string desc_value(const json& value) {
   const auto* desc = value.get_ptr<const std::string*>();
-  if (!desc || desc->empty() || desc->size() > 250)
+  if (!desc || desc->empty() || desc->size() > 250) {
     bad_attribute("desc", "expected a string of 1 to 250 characters.");
+  }
   return *desc;
 }
 
@@ -153,14 +156,16 @@ struct RolesUpdate {
 // PATCH (both families): {"roles": [...]} and optionally "desc", which the v2 schema allows.
 RolesUpdate patch_body(std::string_view body) {
   json parsed = parse_body(body);
-  if (!parsed.is_object())
+  if (!parsed.is_object()) {
     throw ApiError(400, "INVALID_JSON", "Expected a JSON object {\"roles\": [...]}.");
+  }
   RolesUpdate update;
   for (const auto& [name, value] : parsed.items()) {
-    if (name == "desc")
+    if (name == "desc") {
       update.desc = desc_value(value);
-    else if (name != "roles")
+    } else if (name != "roles") {
       bad_attribute(name, "unknown attribute.");
+    }
   }
   add_roles(required_roles(parsed), update.roles);
   return update;
@@ -169,8 +174,9 @@ RolesUpdate patch_body(std::string_view body) {
 std::vector<json> all_keys(const OrgState& state, const std::string& project_id = {}) {
   std::vector<json> items;
   for (const ApiKey& key : state.keys) {
-    if (project_id.empty() || key.project_roles.count(project_id))
+    if (project_id.empty() || key.project_roles.count(project_id)) {
       items.push_back(key_json(state, key));
+    }
   }
   return items;
 }
@@ -227,13 +233,15 @@ std::string masked_private_key(std::string_view private_key) {
 
 json key_json(const OrgState& state, const ApiKey& key) {
   json roles = json::array();
-  for (const std::string& role : key.org_roles)
+  for (const std::string& role : key.org_roles) {
     roles.push_back({{"orgId", state.org.id}, {"roleName", role}});
+  }
   for (const Project& project : state.projects) {
     auto it = key.project_roles.find(project.id);
     if (it == key.project_roles.end()) continue;
-    for (const std::string& role : it->second)
+    for (const std::string& role : it->second) {
       roles.push_back({{"groupId", project.id}, {"roleName", role}});
+    }
   }
   return {{"id", key.id},     {"publicKey", key.public_key},
           {"desc", key.desc}, {"privateKey", masked_private_key(key.private_key)},

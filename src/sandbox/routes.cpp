@@ -55,14 +55,15 @@ bool match_shape(std::string_view pattern, const std::vector<std::string_view>& 
   if (parts.size() != segments.size()) return false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (parts[i].starts_with('{') && segments[i].empty()) return false;  // "/apiKeys/" names no key
-    if (parts[i] == "{O}")
+    if (parts[i] == "{O}") {
       route.org_id = segments[i];
-    else if (parts[i] == "{G}")
+    } else if (parts[i] == "{G}") {
       route.project_id = segments[i];
-    else if (parts[i] == "{K}")
+    } else if (parts[i] == "{K}") {
       route.key_id = segments[i];
-    else if (parts[i] != segments[i])
+    } else if (parts[i] != segments[i]) {
       return false;
+    }
   }
   return true;
 }
@@ -87,8 +88,9 @@ Route validated(Route route) {
 std::string allowed_methods(std::string_view pattern, const Family& family) {
   std::string allow;
   for (const Rule& rule : rules) {
-    if (rule.pattern == pattern && in_family(rule, family))
+    if (rule.pattern == pattern && in_family(rule, family)) {
       allow += (allow.empty() ? "" : ", ") + std::string(rule.method);
+    }
   }
   return allow;
 }
@@ -109,8 +111,9 @@ long long integer_parameter(const std::string& name, const std::string& value, l
 }
 
 bool boolean_parameter(const std::string& name, const std::string& value) {
-  if (value != "true" && value != "false")
+  if (value != "true" && value != "false") {
     bad_parameter(name, fmt::format("\"{}\" is not true or false.", value));
+  }
   return value == "true";
 }
 
@@ -142,18 +145,19 @@ Query parse_query(const QueryParams& params, const Family& family, Operation ope
   Query query;
   for (const auto& [name, value] : params) {
     if (params.count(name) > 1) bad_parameter(name, "given more than once.");
-    if (name == "pageNum")
+    if (name == "pageNum") {
       query.page.page_num = integer_parameter(name, value, 1, 1'000'000'000);
-    else if (name == "itemsPerPage")
+    } else if (name == "itemsPerPage") {
       query.page.items_per_page = integer_parameter(name, value, 1, family.max_items_per_page);
-    else if (name == "includeCount")
+    } else if (name == "includeCount") {
       query.page.include_count = boolean_parameter(name, value);
-    else if (name == "envelope" || name == "pretty")
+    } else if (name == "envelope" || name == "pretty") {
       boolean_parameter(name, value);
-    else if (name == "name" && operation == Operation::list_org_projects)
+    } else if (name == "name" && operation == Operation::list_org_projects) {
       query.name = value;
-    else
+    } else {
       bad_parameter(name, "not a parameter of this resource.");
+    }
   }
   return query;
 }

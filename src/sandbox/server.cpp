@@ -84,8 +84,8 @@ Sandbox::Sandbox(OrgState state, SandboxOptions options)
     return new httplib::ThreadPool(static_cast<std::size_t>(threads));
   };
   http_.set_socket_options(reuse_address_only);
-  // Clients reuse connections for the whole run (digest nonces are per connection in libcurl);
-  // httplib's default would close every connection after 5 requests.
+  // A client keeps its connection (and its digest nonce) for the whole run; httplib's default
+  // would close every connection after 5 requests.
   http_.set_keep_alive_max_count(100000);
   http_.set_keep_alive_timeout(5);
   http_.set_payload_max_length(1 << 20);
@@ -109,8 +109,9 @@ Sandbox::Sandbox(OrgState state, SandboxOptions options)
 Sandbox::~Sandbox() { stop(); }
 
 int Sandbox::bind(const std::string& host, int port) {
-  if (!is_loopback_host(host))
+  if (!is_loopback_host(host)) {
     throw std::runtime_error(fmt::format("refusing to listen on non-loopback host {}", host));
+  }
   const std::string address = host == "localhost" ? "127.0.0.1" : host;
   const int bound =
       port == 0 ? http_.bind_to_any_port(address) : (http_.bind_to_port(address, port) ? port : -1);
@@ -132,8 +133,9 @@ int Sandbox::start(const std::string& host, int port, std::function<void(bool ok
   });
   // httplib's stop() does nothing before the accept loop runs; waiting here means no stop() is
   // lost.
-  while (!http_.is_running() && !serving_done_)
+  while (!http_.is_running() && !serving_done_) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return bound;
 }
 
@@ -223,8 +225,9 @@ std::optional<Reply> Sandbox::authenticate_digest(const httplib::Request& reques
   }
   const auto verdict = digest_.verify(*credentials, request.method, request.target,
                                       password_of(credentials->username));
-  if (verdict != DigestVerdict::accepted)
+  if (verdict != DigestVerdict::accepted) {
     return digest_challenge(verdict == DigestVerdict::stale, std::string(describe(verdict)));
+  }
   principal = Principal{Principal::Kind::api_key, credentials->username};
   return std::nullopt;
 }
@@ -286,8 +289,9 @@ LoggedRequest Sandbox::log_entry(const httplib::Request& request) const {
 std::string Sandbox::claimed_user(const std::string& authorization) const {
   if (auto digest = parse_digest_authorization(authorization)) return digest->username;
   if (auto basic = parse_basic_authorization(authorization)) return basic->user;
-  if (auto token = parse_bearer_authorization(authorization))
+  if (auto token = parse_bearer_authorization(authorization)) {
     return tokens_.client_of(*token).value_or("");
+  }
   return "";
 }
 
