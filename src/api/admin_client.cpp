@@ -61,7 +61,7 @@ std::string describe_failure(const HttpResponse& response) {
 bool is_transient(long status) { return status == 0 || status == 429 || status == 502 || status == 503 || status == 504; }
 
 milliseconds retry_delay(const RetryPolicy& policy, int retry, std::optional<long> retry_after, double jitter) {
-  if (retry_after) return std::min<milliseconds>(milliseconds(*retry_after * 1000), policy.timeout);
+  if (retry_after) return milliseconds(*retry_after * 1000);  // the budget check decides whether to wait
   const double exponential = static_cast<double>(policy.base_delay.count()) * std::pow(2.0, retry - 1);
   const double capped = std::min(exponential, static_cast<double>(policy.max_delay.count()));
   // Equal jitter: at least half the backoff, so concurrent clients spread out but never hammer.
