@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace keyform {
 
@@ -42,5 +43,13 @@ EnvLookup process_env();
 // older MONGODB_ATLAS_PUBLIC_KEY / MONGODB_ATLAS_PRIVATE_KEY). Throws CredentialsError when
 // nothing complete is set, or only half of a pair.
 Credentials credentials_from_env(const EnvLookup& env);
+
+// A credentials file keeps secrets out of every process's environment. TOML with either
+//   public_api_key = "…" and private_api_key = "…"   or   client_id = "…" and client_secret = "…".
+// Errors never quote a value.
+Credentials parse_credentials_file(std::string_view text, const std::string& path);
+
+// Reads and parses `path`, refusing a file that every user may read (mode o+r) or write.
+Credentials credentials_from_file(const std::string& path);
 
 }  // namespace keyform

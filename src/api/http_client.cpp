@@ -38,6 +38,22 @@ size_t read_header(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+// libcurl's debug callback: header lines only, each passed through redact_header_line.
+int trace_headers(CURL*, curl_infotype type, char* data, size_t size, void* sink) {
+  if (type != CURLINFO_HEADER_OUT && type != CURLINFO_HEADER_IN) return 0;
+  const char* prefix = type == CURLINFO_HEADER_OUT ? "> " : "< ";
+  std::string_view text(data, size);
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty()) (*static_cast<std::function<void(const std::string&)>*>(sink))(prefix + redact_header_line(line));
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return 0;
+}
+
 struct HeaderList {
   curl_slist* list = nullptr;
   void add(const std::string& line) { list = curl_slist_append(list, line.c_str()); }
@@ -68,8 +84,19 @@ void set_login(CURL* curl, long method, const std::string& user, const std::stri
 
 }  // namespace
 
-HttpClient::HttpClient(std::string base_url)
-    : handle_(std::make_unique<Handle>()), base_url_(std::move(base_url)) {
+std::string redact_header_line(std::string_view line) {
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return std::string(line);
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "authorization" || name == "proxy-authorization" || name == "cookie" || name == "set-cookie") {
+    return std::string(line.substr(0, colon)) + ": [redacted]";
+  }
+  return std::string(line);
+}
+
+HttpClient::HttpClient(std::string base_url, HttpOptions options)
+    : handle_(std::make_unique<Handle>()), base_url_(std::move(base_url)), options_(std::move(options)) {
   if (!handle_->curl) throw TransportError("cannot initialise libcurl");
   CURL* curl = handle_->curl;
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "keyform/" KEYFORM_VERSION);
@@ -79,6 +106,13 @@ HttpClient::HttpClient(std::string base_url)
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
+  // Certificate and host verification stay on (libcurl's defaults); only the trusted CAs can change.
+  if (!options_.ca_bundle.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+  if (options_.trace) {
+    curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, trace_headers);
+    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &options_.trace);
+    curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+  }
 }
 
 HttpClient::~HttpClient() = default;

@@ -2,10 +2,12 @@
 // connection alive and answers a digest challenge once per connection, not once per request.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace keyform {
@@ -28,9 +30,19 @@ struct TransportError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+struct HttpOptions {
+  std::string ca_bundle;  // a PEM file of trusted CAs (Ops Manager behind a private CA); empty: the system's
+  // Receives a line per request and response header for --verbose. Authorization headers arrive
+  // redacted and bodies are never traced: they can hold tokens and masked key fragments.
+  std::function<void(const std::string&)> trace;
+};
+
+// "Authorization: Digest username=…" -> "Authorization: [redacted]"; other lines unchanged.
+std::string redact_header_line(std::string_view line);
+
 class HttpClient {
  public:
-  explicit HttpClient(std::string base_url);
+  explicit HttpClient(std::string base_url, HttpOptions options = {});
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -46,6 +58,7 @@ class HttpClient {
   struct Handle;
   std::unique_ptr<Handle> handle_;
   std::string base_url_;
+  HttpOptions options_;
 };
 
 }  // namespace keyform
