@@ -2,7 +2,10 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstring>
 #include <charconv>
 #include <string_view>
 
@@ -20,9 +23,20 @@ size_t append_body(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
-// Keeps only what keyform uses from response headers: a numeric Retry-After.
+// What one send() needs from libcurl's callbacks.
+struct Transfer {
+  HttpResponse* response;
+  const std::string* body = nullptr;  // the request body, read by read_body
+  size_t sent = 0;
+  bool answered = false;  // a status line arrived in this transfer
+};
+
+// Keeps only what keyform uses from response headers: a numeric Retry-After, and whether any
+// answer arrived at all.
 size_t read_header(char* data, size_t size, size_t count, void* out) {
+  auto& transfer = *static_cast<Transfer*>(out);
   const std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) transfer.answered = true;
   constexpr std::string_view name = "retry-after:";
   if (line.size() > name.size()) {
     std::string lower(line.substr(0, name.size()));
@@ -32,10 +46,29 @@ size_t read_header(char* data, size_t size, size_t count, void* out) {
       std::string_view value = line.substr(name.size());
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-      if (ec == std::errc() && seconds >= 0) static_cast<HttpResponse*>(out)->retry_after_seconds = seconds;
+      if (ec == std::errc() && seconds >= 0) transfer.response->retry_after_seconds = seconds;
     }
   }
   return size * count;
+}
+
+size_t read_body(char* buffer, size_t size, size_t count, void* in) {
+  auto& transfer = *static_cast<Transfer*>(in);
+  const size_t n = std::min(size * count, transfer.body->size() - transfer.sent);
+  std::memcpy(buffer, transfer.body->data() + transfer.sent, n);
+  transfer.sent += n;
+  return n;
+}
+
+// libcurl rewinds a body to answer an auth challenge (fine: the server answered, nothing was
+// done) and also, silently, to resend a request whose reused connection died with no answer.
+// The second may repeat a write that already happened, so it is refused: the call then fails
+// as "no answer" and keyform checks what took effect before repeating anything.
+int rewind_body(void* in, curl_off_t offset, int origin) {
+  auto& transfer = *static_cast<Transfer*>(in);
+  if (!transfer.answered || offset != 0 || origin != SEEK_SET) return CURL_SEEKFUNC_FAIL;
+  transfer.sent = 0;
+  return CURL_SEEKFUNC_OK;
 }
 
 // libcurl's debug callback: header lines only, each passed through redact_header_line.
@@ -60,15 +93,21 @@ struct HeaderList {
   ~HeaderList() { curl_slist_free_all(list); }
 };
 
-void set_method(CURL* curl, const HttpRequest& request) {
+void set_method(CURL* curl, const HttpRequest& request, Transfer& transfer) {
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
   if (request.method == "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     return;
   }
   if (request.body) {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body->c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body->size()));
+    transfer.body = &*request.body;
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
+    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, rewind_body);
+    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &transfer);
   } else {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);  // no body
   }
@@ -136,14 +175,16 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
-  set_method(curl, request);
+  Transfer transfer{&response};
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+  set_method(curl, request, transfer);
 
   char error[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   CURLcode code = curl_easy_perform(curl);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  if (code == CURLE_SEND_FAIL_REWIND) throw TransportError("the connection closed before an answer came");
   if (code != CURLE_OK) {
     throw TransportError(*error ? std::string(error) : std::string(curl_easy_strerror(code)));
   }
