@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include "harness.h"
@@ -29,6 +30,18 @@ inline std::vector<std::string> secrets_of(const nlohmann::json& fixture) {
 
 inline std::string target_toml(const std::string& extra_policy = "") {
   return "[target]\napi = \"atlas-v2\"\norg_id = \"" + kOrg + "\"\n\n[policy]\n" + extra_policy + "\n";
+}
+
+// The sandbox state once examples/keyform.toml has been applied to examples/sandbox-org.json.
+inline void check_matches_example_config(const nlohmann::json& state) {
+  using nlohmann::json;
+  CHECK(assignments(state, "zmmrboas") ==
+        json{{kProd, {"GROUP_READ_ONLY"}}, {kStaging, {"GROUP_CLUSTER_MANAGER", "GROUP_OWNER"}}});
+  CHECK(assignments(state, "analyst1") == json{{kAnalytics, {"GROUP_DATA_ACCESS_READ_ONLY", "GROUP_READ_ONLY"}}});
+  CHECK_FALSE(has_key(state, "oldci001"));                                 // state = "absent"
+  CHECK(assignments(state, "contrac1") == json::object());                 // undeclared: unassigned
+  CHECK(assignments(state, "breakgl1") == json{{kProd, {"GROUP_OWNER"}}});  // protected: untouched
+  CHECK(assignments(state, kAdmin) == json{{kProd, {"GROUP_OWNER"}}});      // keyform's own key
 }
 
 }  // namespace e2e
