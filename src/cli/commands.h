@@ -8,19 +8,43 @@ namespace keyform {
 
 struct CommonOptions {
   std::string config_path = "keyform.toml";
+  bool config_given = false;  // -c was on the command line (else the default, which may be absent)
   bool no_color = false;
 };
 
 struct PlanOptions {
   std::string format = "text";  // text | json | markdown
   bool detailed_exitcode = false;
+  std::string out;  // --out PLANFILE: also save the plan for `apply PLANFILE`
 };
 
 struct ApplyOptions {
   bool auto_approve = false;
+  std::string plan_file;  // apply exactly this saved plan instead of planning afresh
+};
+
+// Where export and show look: flags, then MONGODB_ATLAS_ORG_ID / MONGODB_ATLAS_BASE_URL, then the
+// config's [target].
+struct TargetOptions {
+  std::string org;
+  std::string api;
+  std::string base_url;
+};
+
+struct ExportCommandOptions {
+  TargetOptions target;
+  bool by_name = false;
+};
+
+struct ShowCommandOptions {
+  TargetOptions target;
+  std::string format = "text";  // text | json | markdown
 };
 
 int run_plan(const CommonOptions& common, const PlanOptions& options);
 int run_apply(const CommonOptions& common, const ApplyOptions& options);
+int run_export(const CommonOptions& common, const ExportCommandOptions& options);
+int run_show(const CommonOptions& common, const ShowCommandOptions& options);
+int run_validate(const CommonOptions& common);
 
 }  // namespace keyform

@@ -13,27 +13,139 @@ constexpr const char* kDescription =
     "file kept in git. `plan` reads the live org (two paged listings) and prints what would change;\n"
     "`apply` makes exactly those changes, granting access before taking any away.";
 
-constexpr const char* kFooter =
-    "\nENVIRONMENT\n"
+constexpr const char* kCredentials =
     "  MONGODB_ATLAS_PUBLIC_API_KEY, MONGODB_ATLAS_PRIVATE_API_KEY\n"
     "      Programmatic API key used with HTTP digest authentication (also read:\n"
     "      MONGODB_ATLAS_PUBLIC_KEY, MONGODB_ATLAS_PRIVATE_KEY). This key is never changed by keyform.\n"
-    "  MONGODB_ATLAS_BASE_URL   API host when [target] base_url is not set.\n"
-    "  NO_COLOR                 Disable colours.\n"
+    "  MONGODB_ATLAS_CLIENT_ID, MONGODB_ATLAS_CLIENT_SECRET\n"
+    "      A service account (OAuth 2.0, atlas-v2 only); used instead of an API key when set.\n";
+
+constexpr const char* kNoColor = "  NO_COLOR                 Disable colours (like --no-color).\n";
+
+constexpr const char* kExitStatus =
     "\nEXIT STATUS\n"
     "  0  success (plan: no changes, or changes without --detailed-exitcode)\n"
-    "  1  error: bad configuration, API failure, refused or failed apply\n"
-    "  2  plan --detailed-exitcode: the plan has changes\n"
-    "\nEXAMPLES\n"
-    "  keyform plan                      # what would change\n"
-    "  keyform plan --format json        # the same plan for a pipeline\n"
-    "  keyform apply                     # plan, confirm, and change the org\n";
+    "  1  error: bad configuration, API failure, stale or corrupt plan file, refused or failed apply\n"
+    "  2  plan --detailed-exitcode: the plan has changes\n";
 
-void add_common(CLI::App& command, keyform::CommonOptions& common) {
-  command.add_option("-c,--config", common.config_path, "Configuration file")
-      ->default_str("keyform.toml")
-      ->option_text("FILE");
+std::string section(const char* name, const std::string& body) { return "\n" + std::string(name) + "\n" + body; }
+
+std::string environment(const char* extra) {
+  return section("ENVIRONMENT", std::string(kCredentials) + extra + kNoColor);
+}
+
+const std::string kTopFooter =
+    environment("  MONGODB_ATLAS_BASE_URL   API host when [target] base_url is not set.\n"
+                "  MONGODB_ATLAS_ORG_ID     export/show: the org when --org is not given; apply PLANFILE:\n"
+                "                           refuses a plan for another org.\n") +
+    kExitStatus +
+    section("EXAMPLES",
+            "  keyform plan                                     # what would change\n"
+            "  keyform plan --format markdown --out plan.json   # for a pull request; saves the plan\n"
+            "  keyform apply plan.json --auto-approve           # exactly the reviewed plan\n"
+            "  keyform export --org ORG_ID > keyform.toml       # adopt an existing org\n"
+            "  keyform show --format markdown                   # access review\n"
+            "  keyform COMMAND --help                           # each command's manual\n");
+
+const std::string kPlanFooter =
+    section("DESCRIPTION",
+            "  Reads the configuration (-c, default ./keyform.toml), checks it offline, reads the live org\n"
+            "  with two paged listings (keys with their project roles, and projects) and prints the\n"
+            "  actions that make the org match the file, in execution order. Nothing is changed.\n\n"
+            "  --out PLANFILE also writes the plan as JSON (the --format json document plus the live\n"
+            "  org's fingerprint, the config file's SHA-256 and a checksum) for `keyform apply PLANFILE`,\n"
+            "  which applies exactly those actions or refuses when the org changed since. A plan file\n"
+            "  holds no secret. No plan file is written when the plan trips policy.max_destroy.\n") +
+    environment("  MONGODB_ATLAS_BASE_URL   API host when [target] base_url is not set.\n") + kExitStatus +
+    section("EXAMPLES",
+            "  keyform plan                                     # what would change\n"
+            "  keyform plan --format json                       # one JSON document for a pipeline\n"
+            "  keyform plan --format markdown --out plan.json   # a PR comment, and the plan to apply on merge\n"
+            "  keyform plan --detailed-exitcode                 # scheduled drift check: exit 2 on drift\n");
+
+const std::string kApplyFooter =
+    section("DESCRIPTION",
+            "  Without PLANFILE: plans afresh from the configuration, shows the plan, asks for 'yes'\n"
+            "  (or --auto-approve) and makes the changes: assigns and role updates, then unassigns, then\n"
+            "  key deletions. It stops starting new actions at the first failure and reports what was\n"
+            "  done, what failed and what was not started.\n\n"
+            "  With PLANFILE (written by plan --out): needs no configuration. The target (api, org, base\n"
+            "  URL) and the actions come from the file. Before any request it refuses a file that was\n"
+            "  edited or truncated (checksum and structure), one for another org or API family than the\n"
+            "  config (-c, or ./keyform.toml when present) or MONGODB_ATLAS_ORG_ID names, one for another\n"
+            "  API host than this environment's, and one that would take access from the key keyform\n"
+            "  authenticates with. It then reads the org with the same two listings and refuses a stale\n"
+            "  plan (the org changed since the plan was made: re-run plan). Otherwise it executes exactly\n"
+            "  the saved actions and shows the recorded config SHA-256.\n") +
+    environment("  MONGODB_ATLAS_BASE_URL   API host when [target] base_url is not set; with PLANFILE it must\n"
+                "                           agree with the plan's.\n"
+                "  MONGODB_ATLAS_ORG_ID     with PLANFILE: refuse a plan for another org.\n") +
+    kExitStatus +
+    section("EXAMPLES",
+            "  keyform apply                             # plan, confirm, and change the org\n"
+            "  keyform apply --auto-approve              # in CI (required when stdin is not a terminal)\n"
+            "  keyform apply plan.json --auto-approve    # exactly the plan that was reviewed\n");
+
+const std::string kTargetResolution =
+    "  The org, API family and host come from --org, --api and --base-url; else from\n"
+    "  MONGODB_ATLAS_ORG_ID and MONGODB_ATLAS_BASE_URL; else from the [target] of the config file\n"
+    "  (-c, default ./keyform.toml, read only when present and needed); else api is atlas-v2 and\n"
+    "  the host the family's public one.\n";
+
+const std::string kTargetEnvironment =
+    "  MONGODB_ATLAS_ORG_ID     the org when --org is not given.\n"
+    "  MONGODB_ATLAS_BASE_URL   the API host when --base-url is not given.\n";
+
+const std::string kExportFooter =
+    section("DESCRIPTION",
+            "  Reads the org with the same two listings as plan and prints, on stdout, a keyform.toml that\n"
+            "  declares every key with exactly its current projects and roles (and its desc), so that\n"
+            "  `keyform plan` on it reports no changes; export checks this before printing. Keys are\n"
+            "  named by public key and projects by id, with the other in a comment; --by-name names a\n"
+            "  project by its name when exactly one project has it. Nothing is changed.\n\n" +
+                kTargetResolution) +
+    environment(kTargetEnvironment.c_str()) + kExitStatus +
+    section("EXAMPLES",
+            "  keyform export --org 5a0a1e7e0f2912c554080adc > keyform.toml\n"
+            "  keyform export --org 5a0a1e7e0f2912c554080adc --by-name > keyform.toml\n"
+            "  keyform export --api ops-manager --base-url https://om.example.com --org ID\n");
+
+const std::string kShowFooter =
+    section("DESCRIPTION",
+            "  Prints the org's live access graph without any configuration: every key (public key,\n"
+            "  desc, id) with the projects it can reach (name and id) and its roles there, then every\n"
+            "  project with how many keys reach it. --format markdown adds a keys x projects matrix for\n"
+            "  a security review; --format json is one document (schemas/show.schema.json). Reads the\n"
+            "  same two listings as plan and nothing else; changes nothing.\n\n" +
+                kTargetResolution) +
+    environment(kTargetEnvironment.c_str()) + kExitStatus +
+    section("EXAMPLES",
+            "  keyform show --org 5a0a1e7e0f2912c554080adc\n"
+            "  keyform show --format markdown > access-review.md\n");
+
+const std::string kValidateFooter =
+    section("DESCRIPTION",
+            "  Checks the configuration (-c, default ./keyform.toml) offline: TOML syntax, unknown or\n"
+            "  missing fields, types, ids, roles, duplicates and URLs, each reported as\n"
+            "  FILE:LINE:COLUMN: message. Makes no request and needs no credentials. Whether the keys and\n"
+            "  projects exist is checked against the org by plan.\n") +
+    section("EXIT STATUS", "  0  the file is valid\n  1  it is not (or cannot be read)\n") +
+    section("EXAMPLES", "  keyform validate\n  keyform validate -c teams/payments.toml\n");
+
+void add_config(CLI::App& command, keyform::CommonOptions& common, const char* help) {
+  command.add_option("-c,--config", common.config_path, help)->default_str("keyform.toml")->option_text("FILE");
+}
+
+void add_no_color(CLI::App& command, keyform::CommonOptions& common) {
   command.add_flag("--no-color", common.no_color, "Never colour the output (NO_COLOR also works)");
+}
+
+void add_target(CLI::App& command, keyform::TargetOptions& target) {
+  command.add_option("--org", target.org, "Organization id (24 hex digits)")->option_text("ID");
+  command.add_option("--api", target.api, "API family")
+      ->check(CLI::IsMember({"atlas-v2", "atlas-v1", "cloud-manager", "ops-manager"}))
+      ->option_text("FAMILY");
+  command.add_option("--base-url", target.base_url, "API host, e.g. https://cloud.mongodb.com")->option_text("URL");
 }
 
 }  // namespace
@@ -41,27 +153,54 @@ void add_common(CLI::App& command, keyform::CommonOptions& common) {
 int main(int argc, char** argv) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   CLI::App app{kDescription, "keyform"};
-  app.footer(kFooter);
+  app.footer(kTopFooter);
   app.set_version_flag("--version", std::string("keyform ") + KEYFORM_VERSION);
   app.require_subcommand(1);
 
   keyform::CommonOptions common;
   keyform::PlanOptions plan_options;
   auto* plan = app.add_subcommand("plan", "Show the changes that would make the org match the configuration");
-  add_common(*plan, common);
+  add_config(*plan, common, "Configuration file");
+  add_no_color(*plan, common);
   plan->add_option("--format", plan_options.format, "Output format")
       ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->default_str("text");
   plan->add_flag("--detailed-exitcode", plan_options.detailed_exitcode,
                  "Exit 0 when there are no changes, 1 on error, 2 when there are changes");
-  plan->footer(kFooter);
+  plan->add_option("--out", plan_options.out, "Also save the plan to PLANFILE for `keyform apply PLANFILE`")
+      ->option_text("PLANFILE");
+  plan->footer(kPlanFooter);
 
   keyform::ApplyOptions apply_options;
-  auto* apply = app.add_subcommand("apply", "Plan afresh, ask for confirmation, and make the changes");
-  add_common(*apply, common);
+  auto* apply = app.add_subcommand("apply", "Make the changes: plan afresh and confirm, or apply a saved plan");
+  apply->add_option("PLANFILE", apply_options.plan_file, "A plan saved by `keyform plan --out`: apply exactly it");
+  add_config(*apply, common, "Configuration file (with PLANFILE: only to check the plan's target against)");
+  add_no_color(*apply, common);
   apply->add_flag("--auto-approve", apply_options.auto_approve,
                   "Skip the interactive 'yes' (required when stdin is not a terminal)");
-  apply->footer(kFooter);
+  apply->footer(kApplyFooter);
+
+  keyform::ExportCommandOptions export_options;
+  auto* export_command = app.add_subcommand("export", "Print a keyform.toml that describes the org as it is");
+  add_target(*export_command, export_options.target);
+  export_command->add_flag("--by-name", export_options.by_name,
+                           "Name projects by name where the name is unambiguous (default: by id)");
+  add_config(*export_command, common, "Config file whose [target] fills in what flags and environment do not");
+  export_command->footer(kExportFooter);
+
+  keyform::ShowCommandOptions show_options;
+  auto* show = app.add_subcommand("show", "Print the org's live access graph: keys, projects and roles");
+  add_target(*show, show_options.target);
+  show->add_option("--format", show_options.format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "markdown"}))
+      ->default_str("text");
+  add_config(*show, common, "Config file whose [target] fills in what flags and environment do not");
+  add_no_color(*show, common);
+  show->footer(kShowFooter);
+
+  auto* validate = app.add_subcommand("validate", "Check the configuration offline (no request, no credentials)");
+  add_config(*validate, common, "Configuration file");
+  validate->footer(kValidateFooter);
 
   try {
     app.parse(argc, argv);
@@ -71,8 +210,14 @@ int main(int argc, char** argv) {
   }
 
   int code = 1;
+  for (auto* command : {plan, apply, export_command, show, validate}) {
+    if (command->parsed()) common.config_given = command->count("--config") > 0;
+  }
   if (plan->parsed()) code = keyform::run_plan(common, plan_options);
   if (apply->parsed()) code = keyform::run_apply(common, apply_options);
+  if (export_command->parsed()) code = keyform::run_export(common, export_options);
+  if (show->parsed()) code = keyform::run_show(common, show_options);
+  if (validate->parsed()) code = keyform::run_validate(common);
   curl_global_cleanup();
   return code;
 }

@@ -173,4 +173,18 @@ bool has_key(const nlohmann::json& state, const std::string& public_key) {
   return false;
 }
 
+int admin_api_call(const Sandbox& sandbox, const std::string& method, const std::string& path, const std::string& body,
+                   const std::string& public_key, const std::string& private_key) {
+  const std::string media_type = "application/vnd.atlas.2023-01-01+json";
+  httplib::Client client(sandbox.base_url());
+  client.set_digest_auth(public_key.c_str(), private_key.c_str());
+  const httplib::Headers headers{{"Accept", media_type}};
+  const auto status = [](const httplib::Result& result) { return result ? result->status : 0; };
+  if (method == "GET") return status(client.Get(path.c_str(), headers));
+  if (method == "POST") return status(client.Post(path.c_str(), headers, body, media_type.c_str()));
+  if (method == "PATCH") return status(client.Patch(path.c_str(), headers, body, media_type.c_str()));
+  if (method == "DELETE") return status(client.Delete(path.c_str(), headers));
+  throw std::runtime_error("admin_api_call: unsupported method " + method);
+}
+
 }  // namespace e2e

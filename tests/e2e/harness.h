@@ -69,4 +69,10 @@ bool has_key(const nlohmann::json& state, const std::string& public_key);
 std::string source_path(const std::string& relative);
 std::string read_file(const std::string& path);
 
+// A direct Admin API v2 call to the sandbox, made as another person or tool would make it (not
+// through keyform): HTTP digest as `public_key`, the versioned media type as Accept and, with a
+// body, as Content-Type. Returns the HTTP status, 0 when there was no answer.
+int admin_api_call(const Sandbox& sandbox, const std::string& method, const std::string& path, const std::string& body,
+                   const std::string& public_key, const std::string& private_key);
+
 }  // namespace e2e

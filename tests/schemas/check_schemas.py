@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Checks the published JSON Schemas against what keyform really reads and writes:
-every examples/*.toml against schemas/keyform.schema.json, and real `keyform plan --format json`
-output (from keyform-sandbox running the example org) against schemas/plan.schema.json.
+every examples/*.toml and real `keyform export` output against schemas/keyform.schema.json, real
+`keyform plan --format json` output and plan files (`plan --out`) against schemas/plan.schema.json,
+and real `keyform show --format json` output against schemas/show.schema.json (keyform-sandbox
+running the example org). A plan file's checksum is recomputed here as the schema documents it.
 Also checks that broken documents are rejected, so the check itself can fail."""
 import argparse
 import copy
 import glob
+import hashlib
 import json
 import os
 import subprocess
@@ -58,6 +61,7 @@ def main():
     load = lambda name: json.load(open(os.path.join(args.source, "schemas", name)))
     config_validator = jsonschema.Draft202012Validator(load("keyform.schema.json"))
     plan_validator = jsonschema.Draft202012Validator(load("plan.schema.json"))
+    show_validator = jsonschema.Draft202012Validator(load("show.schema.json"))
 
     examples = sorted(glob.glob(os.path.join(args.source, "examples", "*.toml")))
     check(len(examples) > 0, "examples/ has configs")
@@ -90,6 +94,37 @@ def main():
             broken = copy.deepcopy(plan)
             next(a for a in broken["actions"] if a["action"] == "delete_key")["project"] = {"id": "0" * 24, "name": "x"}
             check(not valid(plan_validator, broken), "a delete_key with a project is rejected by the schema")
+
+            plan_file = os.path.join(work, "plan.json")
+            saved = keyform(args, env, "plan", "-c", config, "--out", plan_file)
+            check(saved.returncode == 0, "keyform plan --out writes a plan file")
+            with open(plan_file, encoding="utf-8") as f:
+                saved_plan = json.load(f)
+            check(valid(plan_validator, saved_plan), "a plan file matches plan.schema.json")
+            unsealed = {k: v for k, v in saved_plan.items() if k != "checksum"}
+            canonical = json.dumps(unsealed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            check(hashlib.sha256(canonical.encode("utf-8")).hexdigest() == saved_plan["checksum"],
+                  "a plan file's checksum is SHA-256 of its canonical form, as the schema documents")
+            check({k: v for k, v in unsealed.items() if k not in ("fingerprint", "config_sha256")} == plan,
+                  "a plan file is the --format json document plus the hashes")
+            check(not valid(plan_validator, unsealed), "a plan file without its checksum is rejected by the schema")
+            broken = copy.deepcopy(saved_plan)
+            broken["fingerprint"] = "not-a-hash"
+            check(not valid(plan_validator, broken), "a plan file with a malformed fingerprint is rejected by the schema")
+
+            shown = keyform(args, env, "show", "--org", "5a0a1e7e0f2912c554080adc", "--format", "json")
+            check(shown.returncode == 0, "keyform show --format json succeeds")
+            graph = json.loads(shown.stdout)
+            check(len(graph["keys"]) > 0 and valid(show_validator, graph), "show output matches show.schema.json")
+            broken = copy.deepcopy(graph)
+            broken["keys"][0]["projects"].append({"id": "0" * 24, "name": "x", "roles": ["READ_ONLY"]})
+            check(not valid(show_validator, broken), "a show document with a bad role is rejected by the schema")
+
+            for flags in (["--org", "5a0a1e7e0f2912c554080adc"], ["--org", "5a0a1e7e0f2912c554080adc", "--by-name"]):
+                command = " ".join(["keyform export", *flags])
+                exported = keyform(args, env, "export", *flags)
+                check(exported.returncode == 0, f"{command} succeeds")
+                check(valid(config_validator, tomllib.loads(exported.stdout)), f"{command} output matches keyform.schema.json")
 
             applied = keyform(args, env, "apply", "-c", config, "--auto-approve")
             check(applied.returncode == 0, "keyform apply succeeds")

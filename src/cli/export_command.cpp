@@ -1,0 +1,61 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/gitops.h"
+#include "cli/session.h"
+#include "cli/target.h"
+#include "core/export.h"
+#include "core/planner.h"
+
+namespace keyform {
+namespace {
+
+TargetFlags flags_of(const TargetOptions& o) { return {o.org, o.api, o.base_url}; }
+
+// The promise of export is that `plan` on its output reports no changes; check it here, offline,
+// against the very listing the file was written from, before anyone commits it.
+std::optional<std::string> round_trip_problem(const std::string& text, const LiveState& live, const std::string& self) {
+  const std::string bug = " (please report this as a keyform bug)";
+  ConfigParseResult parsed = parse_config(text, "<exported>");
+  if (!parsed.errors.empty()) return "the exported file does not parse: " + format_error(parsed.errors.front()) + bug;
+  PlanResult planned = make_plan(*parsed.config, live, self);
+  // An assignment to a project missing from the project listing cannot be declared.
+  if (!planned.errors.empty()) return "the org cannot be described by a config: " + planned.errors.front().message;
+  if (planned.plan->has_changes() || !planned.plan->skipped.empty()) {
+    return "planning the exported file would change the org: " +
+           describe(planned.plan->has_changes() ? planned.plan->actions.front() : planned.plan->skipped.front().action) +
+           bug;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run_export(const CommonOptions& common, const ExportCommandOptions& options) {
+  return run_guarded([&] {
+    const EnvLookup env = process_env();
+    const TargetFlags flags = flags_of(options.target);
+    const std::optional<Config> config = config_for_target(common, target_needs_config(flags, env));
+    const ResolvedTarget target = resolve_target(flags, env, config ? &*config : nullptr);
+    const Credentials credentials = credentials_for(*target.family, env);
+    ApiConnection api = connect(*target.family, target.base_url, credentials, target.org_id);
+    const LiveState live = read_live_org(*api.admin, target.org_id, "export");
+
+    ExportOptions style;
+    style.api = std::string(target.family->name);
+    // The public host is the default: only another host is written into the file.
+    if (target.base_url != target.family->default_base_url) style.base_url = target.base_url;
+    style.by_name = options.by_name;
+    style.generator = std::string("keyform ") + KEYFORM_VERSION;
+    const std::string text = export_config(live, style);
+    if (auto problem = round_trip_problem(text, live, credentials.self_public_key())) {
+      throw CommandError("export: " + *problem);
+    }
+    std::cout << text << std::flush;
+    std::cerr << "Exported org " << target.org_id << ": " << live.keys.size() << " keys, " << live.projects.size()
+              << " projects.\n";
+    return 0;
+  });
+}
+
+}  // namespace keyform

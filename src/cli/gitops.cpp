@@ -1,0 +1,103 @@
+#include "cli/gitops.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "core/planner.h"
+
+namespace keyform {
+
+LiveState read_live_org(AdminClient& api, const std::string& org_id, const std::string& verb) {
+  try {
+    return api.read_org();
+  } catch (const ApiError& e) {
+    throw CommandError(verb + ": reading org " + org_id + ": " + e.what());
+  }
+}
+
+LivePlan compute_live_plan(const Session& s, AdminClient& api, const std::string& verb) {
+  LivePlan out;
+  out.live = read_live_org(api, s.config.target.org_id, verb);
+  PlanResult result = make_plan(s.config, out.live, s.credentials.self_public_key());
+  if (!result.errors.empty()) {
+    std::string message;
+    for (const auto& e : result.errors) {
+      message += (message.empty() ? "" : "\n") + format_error({s.config.path, e.pos, e.message});
+    }
+    throw CommandError(message, /*positioned=*/true);
+  }
+  result.plan->target.base_url = s.base_url;
+  out.plan = std::move(*result.plan);
+  return out;
+}
+
+ApiConnection connect_to(const ResolvedTarget& target) {
+  const Credentials credentials = credentials_for(*target.family, process_env());
+  return connect(*target.family, target.base_url, credentials, target.org_id);
+}
+
+std::optional<Config> optional_config(const CommonOptions& common, bool wanted) {
+  if (common.config_given) return load_config(common.config_path);
+  if (!wanted) return std::nullopt;
+  std::error_code ignored;
+  if (!std::filesystem::exists(common.config_path, ignored)) return std::nullopt;
+  return load_config(common.config_path);
+}
+
+std::optional<Config> config_for_target(const CommonOptions& common, bool wanted) {
+  if (common.config_given || !wanted) return optional_config(common, wanted);
+  std::error_code error;
+  const auto size = std::filesystem::file_size(common.config_path, error);
+  if (error || size == 0) return std::nullopt;
+  try {
+    return load_config(common.config_path);
+  } catch (const CommandError& e) {
+    const std::string message = e.what();
+    std::cerr << "Note: not using " << common.config_path << " for the target: "
+              << message.substr(0, message.find('\n')) << "\n";
+    return std::nullopt;
+  }
+}
+
+std::string read_whole_file(const std::string& path, std::size_t max_bytes, const std::string& what) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw CommandError(what + " " + path + ": cannot read it: " + std::strerror(errno));
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (text.str().size() > max_bytes) {
+    throw CommandError(what + " " + path + " is larger than " + std::to_string(max_bytes / (1024 * 1024)) + " MiB");
+  }
+  return text.str();
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()));
+  {
+    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+    file << content;
+    file.flush();
+    if (!file) {
+      std::error_code ignored;
+      fs::remove(temp, ignored);
+      throw CommandError("cannot write " + path + ": " + std::strerror(errno));
+    }
+  }
+  std::error_code error;
+  fs::rename(temp, target, error);
+  if (error) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    throw CommandError("cannot write " + path + ": " + error.message());
+  }
+}
+
+}  // namespace keyform

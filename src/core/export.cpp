@@ -1,0 +1,208 @@
+#include "core/export.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "core/text.h"
+
+namespace keyform {
+namespace {
+
+// The config parser refuses lines with more than 256 '.' (a guard against deeply dotted keys);
+// strings with many dots spell them \u002E so that no exported line comes near that limit.
+constexpr std::size_t kMaxLiteralDots = 64;
+
+// Length of the valid UTF-8 sequence at text[i], or 0 when it is not one (overlong forms,
+// surrogates and code points above U+10FFFF are invalid too).
+std::size_t utf8_sequence(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  std::size_t length = 0;
+  unsigned int code = 0;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    length = 2;
+    code = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    length = 3;
+    code = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    length = 4;
+    code = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (byte(i + k) & 0x3F);
+  }
+  if ((length == 3 && code < 0x800) || (length == 4 && (code < 0x10000 || code > 0x10FFFF))) return 0;
+  if (code >= 0xD800 && code <= 0xDFFF) return 0;
+  return length;
+}
+
+std::string comment_text(std::string_view text) {
+  // A comment may hold any printable text but no control character; quoting reuses the
+  // string escapes, which are also readable.
+  return toml_string(text);
+}
+
+struct ProjectRef {
+  std::string key;      // the TOML key: id or name
+  std::string comment;  // the other of the two, for the reader
+};
+
+class Exporter {
+ public:
+  Exporter(const LiveState& live, const ExportOptions& options) : live_(live), options_(options) {
+    for (const auto& p : live.projects) names_[p.id] = p.name;
+  }
+
+  std::string run() {
+    std::string out;
+    header(out);
+    target(out);
+    policy(out);
+    std::vector<const LiveKey*> keys;
+    for (const auto& k : live_.keys) keys.push_back(&k);
+    std::sort(keys.begin(), keys.end(), [](const LiveKey* a, const LiveKey* b) {
+      return std::tie(a->public_key, a->id) < std::tie(b->public_key, b->id);
+    });
+    std::map<std::string, int> public_key_count;
+    for (const auto* k : keys) ++public_key_count[k->public_key];
+    for (const auto* k : keys) key(out, *k, public_key_count[k->public_key] == 1);
+    return out;
+  }
+
+ private:
+  void header(std::string& out) const {
+    int assignments = 0;
+    for (const auto& k : live_.keys) assignments += static_cast<int>(k.project_roles.size());
+    out += "# keyform.toml for org " + live_.org_id + " (" + options_.api + "), exported";
+    if (!options_.generator.empty()) out += " by " + options_.generator;
+    out += ":\n# " + std::to_string(live_.keys.size()) + " keys, " + std::to_string(live_.projects.size()) +
+           " projects, " + std::to_string(assignments) + " assignments.\n";
+    out += "# Every key is declared with exactly the access it has now, so `keyform plan` reports no changes.\n";
+    out += "# Commit this file, then edit it and review each change as a plan.\n\n";
+  }
+
+  void target(std::string& out) const {
+    out += "[target]\napi = " + toml_string(options_.api) + "\norg_id = " + toml_string(live_.org_id) + "\n";
+    if (!options_.base_url.empty()) out += "base_url = " + toml_string(options_.base_url) + "\n";
+    out += "\n";
+  }
+
+  void policy(std::string& out) const {
+    out += "[policy]\n";
+    out += "undeclared_keys = \"ignore\"   # every key is declared below; \"unassign\" or \"delete\" makes this\n";
+    out += "                             # file the only way a key can gain access\n";
+    out += "# protected_keys = [\"...\"]   # keys keyform must never touch (e.g. break-glass)\n";
+    out += "# max_destroy = 10           # refuse plans that remove access more often than this\n\n";
+  }
+
+  void key(std::string& out, const LiveKey& k, bool unique_public_key) const {
+    out += "[[keys]]\n";
+    // The public key is what people recognise; the id is used only when the public key could not
+    // name this key in a config (not a single word, or shared by two keys).
+    const bool by_public_key = unique_public_key && !k.public_key.empty() &&
+                               std::none_of(k.public_key.begin(), k.public_key.end(),
+                                            [](char c) { return is_space(static_cast<unsigned char>(c)); });
+    if (by_public_key) {
+      out += "public_key = " + toml_string(k.public_key) + "   # id " + k.id + "\n";
+    } else {
+      out += "id = " + toml_string(k.id) + "   # public key " + comment_text(k.public_key) + "\n";
+    }
+    if (!k.desc.empty()) out += "desc = " + toml_string(k.desc) + "\n";
+    if (k.project_roles.empty()) {
+      out += "projects = {}   # no project access\n\n";
+      return;
+    }
+    out += "[keys.projects]\n";
+    std::vector<std::pair<ProjectRef, const std::vector<std::string>*>> rows;
+    for (const auto& [project_id, roles] : k.project_roles) rows.push_back({project_ref(project_id), &roles});
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first.key < b.first.key; });
+    for (const auto& [ref, roles] : rows) {
+      std::vector<std::string> sorted = *roles;
+      std::sort(sorted.begin(), sorted.end());
+      sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+      std::string list;
+      for (const auto& role : sorted) list += (list.empty() ? "" : ", ") + toml_string(role);
+      out += toml_string(ref.key) + " = [" + list + "]";
+      if (!ref.comment.empty()) out += "   # " + ref.comment;
+      out += "\n";
+    }
+    out += "\n";
+  }
+
+  ProjectRef project_ref(const std::string& project_id) const {
+    auto it = names_.find(project_id);
+    if (it == names_.end()) return {project_id, "not in the org's project listing"};
+    if (options_.by_name && can_name_project_by_name(live_, it->second)) return {it->second, project_id};
+    return {project_id, comment_text(it->second)};
+  }
+
+  const LiveState& live_;
+  const ExportOptions& options_;
+  std::map<std::string, std::string> names_;
+};
+
+}  // namespace
+
+std::string toml_string(std::string_view text) {
+  const bool spell_dots = std::count(text.begin(), text.end(), '.') > static_cast<long>(kMaxLiteralDots);
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const std::size_t length = utf8_sequence(text, i);
+    if (length == 0) {
+      out += "\\uFFFD";  // not UTF-8: TOML files are UTF-8, so the byte cannot be kept
+      ++i;
+      continue;
+    }
+    if (length > 1) {
+      out.append(text.substr(i, length));
+      i += length;
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04X", c);
+          out += escaped;
+        } else if (c == '.' && spell_dots) {
+          out += "\\u002E";
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+  out += '"';
+  return out;
+}
+
+bool can_name_project_by_name(const LiveState& live, std::string_view name) {
+  if (name.empty()) return false;
+  if (name.size() == 24 && std::all_of(name.begin(), name.end(), is_hex_digit)) return false;
+  const auto count = std::count_if(live.projects.begin(), live.projects.end(),
+                                   [&](const LiveProject& p) { return p.name == name; });
+  return count == 1;
+}
+
+std::string export_config(const LiveState& live, const ExportOptions& options) {
+  return Exporter(live, options).run();
+}
+
+}  // namespace keyform

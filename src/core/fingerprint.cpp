@@ -1,0 +1,91 @@
+#include "core/fingerprint.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <tuple>
+#include <vector>
+
+namespace keyform {
+namespace {
+
+// "<byte length>:<bytes>", so that "a b" + "c" and "a" + "b c" never serialize alike.
+void field(std::string& out, std::string_view text) {
+  out += std::to_string(text.size());
+  out += ':';
+  out += text;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1 || length != 32) {
+    throw std::runtime_error("SHA-256 failed (OpenSSL)");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * length);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0x0F];
+  }
+  return hex;
+}
+
+bool is_sha256_hex(std::string_view text) {
+  return text.size() == 64 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+std::string canonical_live_state(const LiveState& live) {
+  std::vector<const LiveProject*> projects;
+  for (const auto& p : live.projects) projects.push_back(&p);
+  std::sort(projects.begin(), projects.end(),
+            [](const LiveProject* a, const LiveProject* b) { return std::tie(a->id, a->name) < std::tie(b->id, b->name); });
+
+  // Each key becomes one line; sorting the lines makes the key order irrelevant (and keeps a key
+  // listed twice by a shifting page distinct from a key listed once).
+  std::vector<std::string> keys;
+  for (const auto& k : live.keys) {
+    std::string line = "key ";
+    field(line, k.id);
+    line += ' ';
+    field(line, k.public_key);
+    // project_roles is a map: already ordered by project id. Roles are sorted here too, so the
+    // fingerprint does not depend on how the caller built the list.
+    for (const auto& [project_id, roles] : k.project_roles) {
+      std::vector<std::string> sorted = roles;
+      std::sort(sorted.begin(), sorted.end());
+      sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+      line += " project ";
+      field(line, project_id);
+      line += " roles " + std::to_string(sorted.size());
+      for (const auto& role : sorted) {
+        line += ' ';
+        field(line, role);
+      }
+    }
+    keys.push_back(std::move(line));
+  }
+  std::sort(keys.begin(), keys.end());
+
+  std::string out = "keyform-live-state 1\norg ";
+  field(out, live.org_id);
+  out += '\n';
+  for (const auto* p : projects) {
+    out += "project ";
+    field(out, p->id);
+    out += ' ';
+    field(out, p->name);
+    out += '\n';
+  }
+  for (const auto& line : keys) out += line + '\n';
+  return out;
+}
+
+std::string live_fingerprint(const LiveState& live) { return sha256_hex(canonical_live_state(live)); }
+
+}  // namespace keyform

@@ -1,0 +1,66 @@
+// Saved plans (`keyform plan --out FILE`, `keyform apply FILE`): the plan JSON document plus what
+// applying it safely needs. Pure: a Plan and its provenance in, text out; text in, a checked Plan
+// or a reason out. A plan file holds no secret.
+//
+//   the --format json document      format_version, target, actions, skipped, summary
+//   + fingerprint                   live_fingerprint() of the org the plan was computed from
+//   + config_sha256                 SHA-256 of the config file's bytes (recorded for audit)
+//   + checksum                      SHA-256 of the canonical dump of the document without
+//                                   "checksum": keys sorted, no whitespace, UTF-8 unescaped
+//
+// The checksum catches hand edits and truncation; it is not a signature (anyone able to rewrite
+// the file can recompute it), so keep plan artifacts where only the pipeline writes them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/live_state.h"
+#include "core/plan.h"
+
+namespace keyform {
+
+struct SavedPlan {
+  Plan plan;
+  std::string fingerprint;
+  std::string config_sha256;
+};
+
+// The canonical bytes the checksum covers: `doc` (without "checksum") dumped with sorted keys and
+// no whitespace.
+std::string plan_file_canonical(const nlohmann::json& doc);
+
+// The plan file's text (pretty-printed JSON, ending in a newline).
+std::string write_plan_file(const SavedPlan& saved);
+
+enum class PlanFileProblem {
+  none,
+  corrupt,              // not a plan file, edited, truncated, or inconsistent
+  unsupported_version,  // a format_version this keyform does not read
+};
+
+struct PlanFileResult {
+  std::optional<SavedPlan> saved;  // set only when problem is none
+  PlanFileProblem problem = PlanFileProblem::none;
+  std::string detail;  // what exactly is wrong, for the message
+};
+
+// Parses and checks everything: JSON, format_version, checksum, then the structure (fields and
+// their types, ids, roles, each action kind's shape, execution order, no duplicate action, the
+// summary). Never throws.
+PlanFileResult read_plan_file(std::string_view text);
+
+// A saved action that would take access from the key keyform now authenticates with (anything
+// but an assign): the message naming it, or nothing. Empty `self_public_key` (a service account)
+// never matches.
+std::optional<std::string> check_self_key(const Plan& plan, std::string_view self_public_key);
+
+// For a stale plan: where the live org no longer is what the saved actions expect (a key gone, a
+// project renamed, roles other than roles_before), at most `limit` lines. Empty when the change is
+// elsewhere (a key or project the plan does not touch).
+std::vector<std::string> stale_details(const Plan& plan, const LiveState& live, std::size_t limit);
+
+}  // namespace keyform

@@ -1,0 +1,223 @@
+#include "render/show.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace keyform {
+namespace {
+
+using nlohmann::json;
+
+// Above this many cells the markdown matrix folds into a <details> block.
+constexpr std::size_t kFoldCells = 400;
+
+// One view of the org, sorted for people: keys by public key, projects by name. Assignments to a
+// project id missing from the project listing still appear (with an empty name).
+struct Graph {
+  std::vector<const LiveKey*> keys;
+  std::vector<LiveProject> projects;
+  std::map<std::string, std::string> names;      // project id -> name
+  std::map<std::string, int> keys_per_project;   // project id -> keys assigned
+  int assignments = 0;
+
+  explicit Graph(const LiveState& live) {
+    for (const auto& k : live.keys) keys.push_back(&k);
+    std::sort(keys.begin(), keys.end(), [](const LiveKey* a, const LiveKey* b) {
+      return std::tie(a->public_key, a->id) < std::tie(b->public_key, b->id);
+    });
+    std::set<std::string> ids;
+    for (const auto& p : live.projects) {
+      if (ids.insert(p.id).second) projects.push_back(p);
+      names[p.id] = p.name;
+    }
+    for (const auto& k : live.keys) {
+      for (const auto& [project_id, _] : k.project_roles) {
+        ++assignments;
+        ++keys_per_project[project_id];
+        if (ids.insert(project_id).second) projects.push_back({project_id, ""});
+      }
+    }
+    std::sort(projects.begin(), projects.end(),
+              [](const LiveProject& a, const LiveProject& b) { return std::tie(a.name, a.id) < std::tie(b.name, b.id); });
+  }
+
+  std::string name_of(const std::string& id) const {
+    auto it = names.find(id);
+    return it == names.end() ? std::string() : it->second;
+  }
+
+  // A key's assignments in project display order.
+  std::vector<std::pair<const LiveProject*, const std::vector<std::string>*>> assignments_of(const LiveKey& k) const {
+    std::vector<std::pair<const LiveProject*, const std::vector<std::string>*>> out;
+    for (const auto& p : projects) {
+      auto it = k.project_roles.find(p.id);
+      if (it != k.project_roles.end()) out.push_back({&p, &it->second});
+    }
+    return out;
+  }
+};
+
+std::string summary_line(const LiveState& live, const Graph& g) {
+  return fmt::format("{} keys, {} projects, {} assignments", live.keys.size(), g.projects.size(), g.assignments);
+}
+
+std::string project_label(const LiveProject& p) {
+  return p.name.empty() ? fmt::format("(not in the project listing) ({})", p.id) : fmt::format("{} ({})", p.name, p.id);
+}
+
+// Text output never lets a name or desc start a new line or carry a terminal escape.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7F) ? '?' : c;
+  }
+  return out;
+}
+
+// Markdown table cells: no line breaks, no table-breaking pipes, no HTML.
+std::string cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '|': out += "\\|"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '`': out += "'"; break;
+      case '\n':
+      case '\r': out += ' '; break;
+      default: out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+    }
+  }
+  return out;
+}
+
+std::string code(std::string_view text) { return "`" + cell(text) + "`"; }
+
+// Roles in a stable order whatever order the listing gave them in.
+std::vector<std::string> sorted(const std::vector<std::string>& roles) {
+  std::vector<std::string> out = roles;
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string short_role(const std::string& role) { return role.starts_with("GROUP_") ? role.substr(6) : role; }
+
+}  // namespace
+
+std::string render_show_text(const LiveState& live, const PlanTarget& target, bool color) {
+  const Graph g(live);
+  const auto bold = [&](const std::string& t) { return color ? "\033[1m" + t + "\033[0m" : t; };
+  const auto dim = [&](const std::string& t) { return color ? "\033[2m" + t + "\033[0m" : t; };
+  std::string out = fmt::format("Org {} ({}, {}): {}.\n", target.org_id, target.api, target.base_url,
+                                summary_line(live, g));
+  out += "\n" + bold("Keys") + "\n";
+  for (const auto* k : g.keys) {
+    std::string heading = "key " + printable(k->public_key);
+    if (!k->desc.empty()) heading += fmt::format(" \"{}\"", printable(k->desc));
+    out += "\n  " + bold(heading) + fmt::format(" ({})\n", k->id);
+    const auto rows = g.assignments_of(*k);
+    if (rows.empty()) out += "    " + dim("no project access") + "\n";
+    for (const auto& [p, roles] : rows) {
+      out += fmt::format("    {}: {}\n", printable(project_label(*p)), fmt::join(sorted(*roles), ", "));
+    }
+  }
+  out += "\n" + bold("Projects") + "\n\n";
+  for (const auto& p : g.projects) {
+    auto it = g.keys_per_project.find(p.id);
+    const int n = it == g.keys_per_project.end() ? 0 : it->second;
+    out += fmt::format("  {}: {} {}\n", printable(project_label(p)), n, n == 1 ? "key" : "keys");
+  }
+  return out;
+}
+
+json show_to_json(const LiveState& live, const PlanTarget& target) {
+  const Graph g(live);
+  json keys = json::array();
+  for (const auto* k : g.keys) {
+    json projects = json::array();
+    for (const auto& [p, roles] : g.assignments_of(*k)) {
+      projects.push_back({{"id", p->id}, {"name", p->name}, {"roles", sorted(*roles)}});
+    }
+    keys.push_back({{"id", k->id}, {"public_key", k->public_key}, {"desc", k->desc}, {"projects", std::move(projects)}});
+  }
+  json projects = json::array();
+  for (const auto& p : g.projects) {
+    json assigned = json::array();
+    for (const auto* k : g.keys) {
+      if (k->project_roles.count(p.id)) assigned.push_back(k->id);
+    }
+    projects.push_back({{"id", p.id}, {"name", p.name}, {"key_ids", std::move(assigned)}});
+  }
+  return {
+      {"format_version", kShowFormatVersion},
+      {"target", {{"api", target.api}, {"org_id", target.org_id}, {"base_url", target.base_url}}},
+      {"keys", std::move(keys)},
+      {"projects", std::move(projects)},
+      {"summary",
+       {{"keys", live.keys.size()}, {"projects", g.projects.size()}, {"assignments", g.assignments}}},
+  };
+}
+
+std::string render_show_json(const LiveState& live, const PlanTarget& target) {
+  return show_to_json(live, target).dump(2) + "\n";
+}
+
+std::string render_show_markdown(const LiveState& live, const PlanTarget& target) {
+  const Graph g(live);
+  std::string out = fmt::format("## API key access: org `{}` ({})\n\n**{}.**\n\n", target.org_id, target.api,
+                                summary_line(live, g));
+
+  out += "### Keys\n\n| Key | Description | Projects and roles |\n|---|---|---|\n";
+  for (const auto* k : g.keys) {
+    std::string access;
+    for (const auto& [p, roles] : g.assignments_of(*k)) {
+      if (!access.empty()) access += "<br>";
+      access += fmt::format("{} ({}): {}", cell(p->name.empty() ? "?" : p->name), code(p->id),
+                            code(fmt::format("{}", fmt::join(sorted(*roles), ", "))));
+    }
+    out += fmt::format("| {} | {} | {} |\n", code(k->public_key), cell(k->desc), access.empty() ? "—" : access);
+  }
+
+  std::string matrix = "| Key |";
+  for (const auto& p : g.projects) matrix += " " + cell(p.name.empty() ? p.id : p.name) + " |";
+  matrix += "\n|---|";
+  for (std::size_t i = 0; i < g.projects.size(); ++i) matrix += "---|";
+  matrix += "\n";
+  for (const auto* k : g.keys) {
+    matrix += "| " + code(k->public_key) + " |";
+    for (const auto& p : g.projects) {
+      auto it = k->project_roles.find(p.id);
+      std::string roles;
+      if (it != k->project_roles.end()) {
+        for (const auto& r : sorted(it->second)) roles += (roles.empty() ? "" : ", ") + short_role(r);
+      }
+      matrix += " " + (roles.empty() ? std::string() : cell(roles)) + " |";
+    }
+    matrix += "\n";
+  }
+  out += "\n### Keys × projects\n\nEach cell lists the key's roles in the project, without the `GROUP_` prefix; an "
+         "empty cell is no access.\n\n";
+  const std::size_t cells = g.keys.size() * g.projects.size();
+  if (cells > kFoldCells) {
+    out += fmt::format("<details><summary>Show the {} × {} matrix</summary>\n\n{}\n</details>\n", g.keys.size(),
+                       g.projects.size(), matrix);
+  } else {
+    out += matrix;
+  }
+
+  out += "\n### Projects\n\n| Project | Id | Keys |\n|---|---|---|\n";
+  for (const auto& p : g.projects) {
+    auto it = g.keys_per_project.find(p.id);
+    out += fmt::format("| {} | {} | {} |\n", p.name.empty() ? "—" : cell(p.name), code(p.id),
+                       it == g.keys_per_project.end() ? 0 : it->second);
+  }
+  return out;
+}
+
+}  // namespace keyform

@@ -1,0 +1,22 @@
+// `keyform show`: the live access graph of an org, for a security review. Pure renderers of one
+// LiveState: text for a terminal, JSON for tools (schemas/show.schema.json), markdown with a
+// keys x projects matrix for a review document.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/live_state.h"
+#include "core/plan.h"
+
+namespace keyform {
+
+constexpr int kShowFormatVersion = 1;
+
+std::string render_show_text(const LiveState& live, const PlanTarget& target, bool color);
+nlohmann::json show_to_json(const LiveState& live, const PlanTarget& target);
+std::string render_show_json(const LiveState& live, const PlanTarget& target);
+std::string render_show_markdown(const LiveState& live, const PlanTarget& target);
+
+}  // namespace keyform

@@ -1,0 +1,193 @@
+#include "core/export.h"
+
+#include <doctest/doctest.h>
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+
+#include "core/config.h"
+#include "core/planner.h"
+
+using namespace keyform;
+
+namespace {
+
+const std::string kOrg = "5a0a1e7e0f2912c554080adc";
+const std::string kProd = "6523b7e0c1b52d0f1a2b3c01";
+const std::string kStage = "6523b7e0c1b52d0f1a2b3c02";
+const std::string kDupA = "6523b7e0c1b52d0f1a2b3c03";
+const std::string kDupB = "6523b7e0c1b52d0f1a2b3c04";
+const std::string kHexName = "6523b7e0c1b52d0f1a2b3c05";
+const std::string kOdd = "6523b7e0c1b52d0f1a2b3c06";
+
+// Names and descs chosen to break a careless writer: quotes, backslashes, control characters,
+// unicode, TOML syntax, a name shaped like another project's id, a name two projects share.
+LiveState tricky_org() {
+  LiveState live;
+  live.org_id = kOrg;
+  live.projects = {{kProd, "payments-prod"},
+                   {kStage, "staging \"eu\" \\ west"},
+                   {kDupA, "shared"},
+                   {kDupB, "shared"},
+                   {kHexName, "6523b7e0c1b52d0f1a2b3c01"},
+                   {kOdd, "ünïcödé ☃ = [x] # not a comment\t."}};
+  live.keys = {
+      {"65f0c0ffee0000000000000a", "cikey001", "CI \"deployer\"\nline two\\ \x01\x7f ☃",
+       {{kProd, {"GROUP_OWNER", "GROUP_READ_ONLY"}}, {kStage, {"GROUP_READ_ONLY"}}}},
+      {"65f0c0ffee0000000000000b", "opskey01", "", {{kDupA, {"GROUP_OWNER"}}, {kDupB, {"GROUP_READ_ONLY"}}}},
+      {"65f0c0ffee0000000000000c", "idlekey1", "no access", {}},
+      {"65f0c0ffee0000000000000d", "hexkey01", std::string(300, '.'), {{kHexName, {"GROUP_OWNER"}}, {kOdd, {"GROUP_CLUSTER_MANAGER"}}}},
+  };
+  return live;
+}
+
+ExportOptions style(bool by_name) { return {"atlas-v2", "", by_name, "keyform test"}; }
+
+// Parses the exported text with keyform's own parser and plans it against the org it came from.
+Config parse_back(const std::string& text) {
+  ConfigParseResult parsed = parse_config(text, "exported.toml");
+  for (const auto& e : parsed.errors) FAIL_CHECK(format_error(e) << "\n" << text);
+  REQUIRE(parsed.config.has_value());
+  return *parsed.config;
+}
+
+const DeclaredKey& declared(const Config& config, const std::string& public_key) {
+  for (const auto& k : config.keys) {
+    if (k.public_key == public_key) return k;
+  }
+  FAIL("no key " << public_key);
+  throw std::logic_error("unreachable");
+}
+
+std::map<std::string, std::vector<std::string>> projects_of(const DeclaredKey& key) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& p : key.projects) out[p.ref] = p.roles;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("toml_string escapes everything TOML requires") {
+  CHECK(toml_string("plain") == "\"plain\"");
+  CHECK(toml_string("say \"hi\"") == "\"say \\\"hi\\\"\"");
+  CHECK(toml_string("C:\\keys") == "\"C:\\\\keys\"");
+  CHECK(toml_string("a\nb\tc\rd\be\ff") == "\"a\\nb\\tc\\rd\\be\\ff\"");
+  CHECK(toml_string(std::string("nul\0x", 5)) == "\"nul\\u0000x\"");
+  CHECK(toml_string("\x1b[31mred") == "\"\\u001B[31mred\"");
+  CHECK(toml_string("del\x7f") == "\"del\\u007F\"");
+  CHECK(toml_string("ünïcode ☃ 𝄞") == "\"ünïcode ☃ 𝄞\"");  // valid UTF-8 is kept as it is
+  CHECK(toml_string("bad \xff byte") == "\"bad \\uFFFD byte\"");
+  CHECK(toml_string("cut \xe2\x98") == "\"cut \\uFFFD\\uFFFD\"");
+  CHECK(toml_string("overlong \xc0\xaf") == "\"overlong \\uFFFD\\uFFFD\"");
+  CHECK(toml_string("surrogate \xed\xa0\x80") == "\"surrogate \\uFFFD\\uFFFD\\uFFFD\"");
+  CHECK(toml_string("a.b.c") == "\"a.b.c\"");  // a few dots stay readable
+  CHECK(toml_string(std::string(100, '.')).find('.') == std::string::npos);
+}
+
+TEST_CASE("toml_string output parses back to the same text with a real TOML parser") {
+  const std::vector<std::string> samples = {"", "x", "\"\\\"", "line\nbreak", "tab\there", "\x01\x02\x1f\x7f",
+                                            "ünïcode ☃", "# not a comment", "'single'", "\"\"\"triple\"\"\"",
+                                            std::string(500, '.')};
+  for (const auto& s : samples) {
+    CAPTURE(s);
+    const toml::table t = toml::parse("v = " + toml_string(s) + "\n" + toml_string(s) + " = 1\n");
+    CHECK(t["v"].value<std::string>() == s);
+    CHECK(t.contains(s));
+  }
+}
+
+TEST_CASE("export parses back to an equivalent config, and planning it changes nothing") {
+  const LiveState live = tricky_org();
+  for (bool by_name : {false, true}) {
+    CAPTURE(by_name);
+    const std::string text = export_config(live, style(by_name));
+    const Config config = parse_back(text);
+    CHECK(config.target.api == "atlas-v2");
+    CHECK(config.target.org_id == kOrg);
+    CHECK(config.target.base_url.empty());
+    CHECK(config.policy.undeclared_keys == UndeclaredPolicy::ignore);
+    REQUIRE(config.keys.size() == live.keys.size());
+    for (const auto& k : live.keys) {
+      const DeclaredKey& d = declared(config, k.public_key);
+      CHECK(d.desc == k.desc);
+      CHECK(d.state == KeyState::present);
+      CHECK(d.projects.size() == k.project_roles.size());
+    }
+    const PlanResult plan = make_plan(config, live, "");
+    REQUIRE(plan.errors.empty());
+    CHECK_FALSE(plan.plan->has_changes());
+    CHECK(plan.plan->skipped.empty());
+    // With every key declared, even the strictest policy changes nothing.
+    Config strict = config;
+    strict.policy.undeclared_keys = UndeclaredPolicy::remove;
+    CHECK_FALSE(make_plan(strict, live, "").plan->has_changes());
+  }
+}
+
+TEST_CASE("projects by id, or by name only where the name is unambiguous") {
+  const LiveState live = tricky_org();
+  const Config by_id = parse_back(export_config(live, style(false)));
+  CHECK(projects_of(declared(by_id, "cikey001")) ==
+        std::map<std::string, std::vector<std::string>>{{kProd, {"GROUP_OWNER", "GROUP_READ_ONLY"}}, {kStage, {"GROUP_READ_ONLY"}}});
+
+  const Config by_name = parse_back(export_config(live, style(true)));
+  CHECK(projects_of(declared(by_name, "cikey001")) ==
+        std::map<std::string, std::vector<std::string>>{{"payments-prod", {"GROUP_OWNER", "GROUP_READ_ONLY"}},
+                                                        {"staging \"eu\" \\ west", {"GROUP_READ_ONLY"}}});
+  // "shared" names two projects; a name shaped like an id would be read as one.
+  CHECK(projects_of(declared(by_name, "opskey01")) ==
+        std::map<std::string, std::vector<std::string>>{{kDupA, {"GROUP_OWNER"}}, {kDupB, {"GROUP_READ_ONLY"}}});
+  CHECK(projects_of(declared(by_name, "hexkey01")) ==
+        std::map<std::string, std::vector<std::string>>{{kHexName, {"GROUP_OWNER"}},
+                                                        {"ünïcödé ☃ = [x] # not a comment\t.", {"GROUP_CLUSTER_MANAGER"}}});
+  CHECK(can_name_project_by_name(live, "payments-prod"));
+  CHECK_FALSE(can_name_project_by_name(live, "shared"));
+  CHECK_FALSE(can_name_project_by_name(live, kProd));
+  CHECK_FALSE(can_name_project_by_name(live, "6523B7E0C1B52D0F1A2B3C01"));
+  CHECK_FALSE(can_name_project_by_name(live, ""));
+  CHECK_FALSE(can_name_project_by_name(live, "no-such-project"));
+}
+
+TEST_CASE("a key without access is declared with projects = {}") {
+  const std::string text = export_config(tricky_org(), style(false));
+  CHECK(text.find("public_key = \"idlekey1\"   # id 65f0c0ffee0000000000000c\ndesc = \"no access\"\nprojects = {}") !=
+        std::string::npos);
+  CHECK(declared(parse_back(text), "idlekey1").projects.empty());
+}
+
+TEST_CASE("the target: api, org and a base URL only when given") {
+  LiveState live = tricky_org();
+  const std::string text = export_config(live, {"ops-manager", "https://om.example.com:8443", false, ""});
+  const Config config = parse_back(text);
+  CHECK(config.target.api == "ops-manager");
+  CHECK(config.target.base_url == "https://om.example.com:8443");
+  CHECK(text.starts_with("# keyform.toml for org " + kOrg + " (ops-manager), exported:\n# 4 keys, 6 projects, 6 assignments."));
+}
+
+TEST_CASE("keys that share a public key are declared by id") {
+  LiveState live = tricky_org();
+  live.keys[1].public_key = "cikey001";
+  const std::string text = export_config(live, style(false));
+  CHECK(text.find("id = \"65f0c0ffee0000000000000a\"") != std::string::npos);
+  CHECK(text.find("id = \"65f0c0ffee0000000000000b\"") != std::string::npos);
+  const Config config = parse_back(text);
+  const PlanResult plan = make_plan(config, live, "");
+  REQUIRE(plan.errors.empty());
+  CHECK_FALSE(plan.plan->has_changes());
+}
+
+TEST_CASE("export is deterministic and independent of the listing order") {
+  LiveState live = tricky_org();
+  const std::string text = export_config(live, style(true));
+  std::reverse(live.keys.begin(), live.keys.end());
+  std::reverse(live.projects.begin(), live.projects.end());
+  CHECK(export_config(live, style(true)) == text);
+}
+
+TEST_CASE("an empty org exports a valid config") {
+  LiveState live;
+  live.org_id = kOrg;
+  const Config config = parse_back(export_config(live, style(false)));
+  CHECK(config.keys.empty());
+}

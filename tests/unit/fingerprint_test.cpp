@@ -1,0 +1,113 @@
+#include "core/fingerprint.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+using namespace keyform;
+
+namespace {
+
+const std::string kOrg = "5a0a1e7e0f2912c554080adc";
+
+LiveState org() {
+  LiveState live;
+  live.org_id = kOrg;
+  live.projects = {{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"}, {"6523b7e0c1b52d0f1a2b3c02", "staging"}};
+  live.keys = {
+      {"65f0c0ffee0000000000000a", "cikey001", "CI", {{"6523b7e0c1b52d0f1a2b3c01", {"GROUP_OWNER", "GROUP_READ_ONLY"}}}},
+      {"65f0c0ffee0000000000000b", "opskey01", "ops",
+       {{"6523b7e0c1b52d0f1a2b3c01", {"GROUP_OWNER"}}, {"6523b7e0c1b52d0f1a2b3c02", {"GROUP_READ_ONLY"}}}},
+      {"65f0c0ffee0000000000000c", "idlekey1", "", {}},
+  };
+  return live;
+}
+
+}  // namespace
+
+TEST_CASE("sha256_hex is SHA-256 (FIPS 180-2 test vectors)") {
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(is_sha256_hex(sha256_hex("x")));
+  CHECK_FALSE(is_sha256_hex("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
+  CHECK_FALSE(is_sha256_hex("abc"));
+}
+
+TEST_CASE("the fingerprint does not depend on the order of the API's lists") {
+  const std::string expected = live_fingerprint(org());
+  LiveState reordered = org();
+  std::reverse(reordered.keys.begin(), reordered.keys.end());
+  std::reverse(reordered.projects.begin(), reordered.projects.end());
+  std::reverse(reordered.keys.back().project_roles.begin()->second.begin(),
+               reordered.keys.back().project_roles.begin()->second.end());  // roles of cikey001
+  CHECK(live_fingerprint(reordered) == expected);
+  CHECK(live_fingerprint(org()) == expected);  // and it is deterministic
+  CHECK(is_sha256_hex(expected));
+}
+
+TEST_CASE("any change the plan depends on changes the fingerprint") {
+  const std::string base = live_fingerprint(org());
+  std::vector<std::pair<std::string, LiveState>> changed;
+  auto variant = [&](const std::string& what, auto&& edit) {
+    LiveState live = org();
+    edit(live);
+    changed.push_back({what, std::move(live)});
+  };
+  variant("a role added", [](LiveState& l) { l.keys[1].project_roles["6523b7e0c1b52d0f1a2b3c02"].push_back("GROUP_OWNER"); });
+  variant("a role replaced", [](LiveState& l) { l.keys[0].project_roles.begin()->second[1] = "GROUP_CLUSTER_MANAGER"; });
+  variant("a role removed", [](LiveState& l) { l.keys[0].project_roles.begin()->second.pop_back(); });
+  variant("an assignment added", [](LiveState& l) { l.keys[2].project_roles["6523b7e0c1b52d0f1a2b3c02"] = {"GROUP_OWNER"}; });
+  variant("an assignment removed", [](LiveState& l) { l.keys[1].project_roles.erase("6523b7e0c1b52d0f1a2b3c02"); });
+  variant("an assignment moved", [](LiveState& l) {
+    auto roles = l.keys[0].project_roles["6523b7e0c1b52d0f1a2b3c01"];
+    l.keys[0].project_roles.clear();
+    l.keys[0].project_roles["6523b7e0c1b52d0f1a2b3c02"] = roles;
+  });
+  variant("a key added", [](LiveState& l) { l.keys.push_back({"65f0c0ffee0000000000000d", "newkey01", "", {}}); });
+  variant("a key removed", [](LiveState& l) { l.keys.pop_back(); });
+  variant("a key id changed", [](LiveState& l) { l.keys[2].id = "65f0c0ffee0000000000000e"; });
+  variant("a public key changed", [](LiveState& l) { l.keys[2].public_key = "idlekey2"; });
+  variant("a project renamed", [](LiveState& l) { l.projects[1].name = "staging2"; });
+  variant("a project id changed", [](LiveState& l) { l.projects[1].id = "6523b7e0c1b52d0f1a2b3c03"; });
+  variant("a project added", [](LiveState& l) { l.projects.push_back({"6523b7e0c1b52d0f1a2b3c09", "new"}); });
+  variant("a project removed", [](LiveState& l) { l.projects.pop_back(); });
+  variant("another org", [](LiveState& l) { l.org_id = "5a0a1e7e0f2912c554080add"; });
+  for (const auto& [what, live] : changed) {
+    CAPTURE(what);
+    CHECK(live_fingerprint(live) != base);
+  }
+  for (std::size_t i = 0; i < changed.size(); ++i) {
+    for (std::size_t j = i + 1; j < changed.size(); ++j) {
+      CAPTURE(changed[i].first);
+      CAPTURE(changed[j].first);
+      CHECK(live_fingerprint(changed[i].second) != live_fingerprint(changed[j].second));
+    }
+  }
+}
+
+TEST_CASE("a name cannot forge another line of the canonical form") {
+  LiveState two;
+  two.org_id = kOrg;
+  two.projects = {{"6523b7e0c1b52d0f1a2b3c01", "x"}, {"6523b7e0c1b52d0f1a2b3c02", "y"}};
+  LiveState one = two;
+  one.projects = {{"6523b7e0c1b52d0f1a2b3c01", "x\nproject 24:6523b7e0c1b52d0f1a2b3c02 1:y"}};
+  // What the name spells is exactly the second project's line...
+  CHECK(canonical_live_state(two).find("project 24:6523b7e0c1b52d0f1a2b3c02 1:y\n") != std::string::npos);
+  // ...yet the length prefix keeps the two states apart.
+  CHECK(live_fingerprint(one) != live_fingerprint(two));
+}
+
+TEST_CASE("descs are not part of the fingerprint") {
+  LiveState live = org();
+  live.keys[0].desc = "renamed in the UI";
+  CHECK(live_fingerprint(live) == live_fingerprint(org()));
+}
+
+TEST_CASE("the canonical form is length-prefixed and sorted") {
+  const std::string text = canonical_live_state(org());
+  CHECK(text.starts_with("keyform-live-state 1\norg 24:" + kOrg + "\n"));
+  CHECK(text.find("project 24:6523b7e0c1b52d0f1a2b3c01 13:payments-prod\n") != std::string::npos);
+  CHECK(text.find("key 24:65f0c0ffee0000000000000a 8:cikey001 project 24:6523b7e0c1b52d0f1a2b3c01 roles 2 "
+                  "11:GROUP_OWNER 15:GROUP_READ_ONLY\n") != std::string::npos);
+  CHECK(text.find("CI") == std::string::npos);  // no desc
+}

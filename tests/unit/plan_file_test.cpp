@@ -1,0 +1,258 @@
+#include "render/plan_file.h"
+
+#include <doctest/doctest.h>
+
+#include "core/fingerprint.h"
+#include "render/render.h"
+
+using namespace keyform;
+using nlohmann::json;
+
+namespace {
+
+const std::string kFingerprint = sha256_hex("live");
+const std::string kConfigHash = sha256_hex("[target]\n");
+
+Plan sample_plan() {
+  Plan plan;
+  plan.target = {"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
+  const KeyInfo ci{"65f0c0ffee0000000000000a", "cikey001", "CI \"deployer\" ünïcode"};
+  const KeyInfo old{"65f0c0ffee0000000000000c", "oldkey01", ""};
+  const ProjectInfo prod{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"};
+  const ProjectInfo stage{"6523b7e0c1b52d0f1a2b3c02", "staging"};
+  plan.actions = {
+      {ActionKind::assign, ci, stage, {}, {"GROUP_OWNER"}, "declared in config"},
+      {ActionKind::update_roles, ci, prod, {"GROUP_READ_ONLY"}, {"GROUP_CLUSTER_MANAGER", "GROUP_OWNER"}, "roles differ"},
+      {ActionKind::unassign, old, stage, {"GROUP_READ_ONLY"}, {}, "undeclared key; policy unassign"},
+      {ActionKind::delete_key, old, std::nullopt, {}, {}, "declared with state = \"absent\""},
+  };
+  plan.skipped = {{{ActionKind::unassign, {"65f0c0ffee0000000000000d", "admin001", ""}, prod, {"GROUP_OWNER"}, {}, "x"},
+                   "keyform authenticates with this key"}};
+  return plan;
+}
+
+std::string sample_file() { return write_plan_file({sample_plan(), kFingerprint, kConfigHash}); }
+
+// Re-serialized exactly as keyform writes it, keeping the (now wrong) checksum.
+std::string edited(const std::function<void(json&)>& edit) {
+  json doc = json::parse(sample_file());
+  edit(doc);
+  return doc.dump(2) + "\n";
+}
+
+// Edited, then given a correct checksum: what a careless tool (or person) could produce. Only the
+// structural checks stand between such a file and the executor.
+std::string edited_and_resealed(const std::function<void(json&)>& edit) {
+  json doc = json::parse(sample_file());
+  edit(doc);
+  doc["checksum"] = sha256_hex(plan_file_canonical(doc));
+  return doc.dump(2) + "\n";
+}
+
+void check_corrupt(const std::string& text, const std::string& detail_part) {
+  const PlanFileResult r = read_plan_file(text);
+  CHECK_FALSE(r.saved.has_value());
+  CHECK(r.problem == PlanFileProblem::corrupt);
+  CAPTURE(r.detail);
+  CHECK(r.detail.find(detail_part) != std::string::npos);
+}
+
+bool same_action(const Action& a, const Action& b) {
+  return a.kind == b.kind && a.key.id == b.key.id && a.key.public_key == b.key.public_key && a.key.desc == b.key.desc &&
+         a.project.has_value() == b.project.has_value() && (!a.project || (a.project->id == b.project->id &&
+                                                                           a.project->name == b.project->name)) &&
+         a.roles_before == b.roles_before && a.roles_after == b.roles_after && a.reason == b.reason;
+}
+
+}  // namespace
+
+TEST_CASE("a plan file is the json document plus fingerprint, config hash and checksum") {
+  const json doc = json::parse(sample_file());
+  json expected = plan_to_json(sample_plan());
+  for (const auto& [name, value] : expected.items()) CHECK(doc[name] == value);
+  CHECK(doc["format_version"] == kPlanFormatVersion);
+  CHECK(doc["fingerprint"] == kFingerprint);
+  CHECK(doc["config_sha256"] == kConfigHash);
+  CHECK(doc.size() == expected.size() + 3);
+  json without = doc;
+  without.erase("checksum");
+  CHECK(doc["checksum"] == sha256_hex(without.dump()));
+  CHECK(plan_file_canonical(doc) == without.dump());
+}
+
+TEST_CASE("a plan file round-trips to the same plan") {
+  const PlanFileResult r = read_plan_file(sample_file());
+  INFO(r.detail);
+  REQUIRE(r.saved.has_value());
+  CHECK(r.problem == PlanFileProblem::none);
+  const Plan original = sample_plan();
+  const Plan& read = r.saved->plan;
+  CHECK(read.target.api == original.target.api);
+  CHECK(read.target.org_id == original.target.org_id);
+  CHECK(read.target.base_url == original.target.base_url);
+  REQUIRE(read.actions.size() == original.actions.size());
+  for (std::size_t i = 0; i < read.actions.size(); ++i) CHECK(same_action(read.actions[i], original.actions[i]));
+  REQUIRE(read.skipped.size() == 1);
+  CHECK(same_action(read.skipped[0].action, original.skipped[0].action));
+  CHECK(read.skipped[0].skip_reason == original.skipped[0].skip_reason);
+  CHECK(r.saved->fingerprint == kFingerprint);
+  CHECK(r.saved->config_sha256 == kConfigHash);
+  // Writing what was read gives the same bytes.
+  CHECK(write_plan_file(*r.saved) == sample_file());
+}
+
+TEST_CASE("an empty plan round-trips") {
+  Plan empty;
+  empty.target = {"ops-manager", "5a0a1e7e0f2912c554080adc", "https://om.example.com:8443"};
+  const PlanFileResult r = read_plan_file(write_plan_file({empty, kFingerprint, kConfigHash}));
+  REQUIRE(r.saved.has_value());
+  CHECK(r.saved->plan.actions.empty());
+  CHECK(r.saved->plan.target.base_url == "https://om.example.com:8443");
+}
+
+TEST_CASE("every hand edit is caught by the checksum") {
+  check_corrupt(edited([](json& d) { d["actions"][2]["action"] = "delete_key"; d["actions"][2].erase("project"); }),
+                "");  // refused by its shape before the checksum is even compared
+  check_corrupt(edited([](json& d) { d["actions"][0]["roles_after"][0] = "GROUP_READ_ONLY"; }), "checksum does not match");
+  check_corrupt(edited([](json& d) { d["actions"][1]["key"]["id"] = "65f0c0ffee0000000000000f"; }), "checksum");
+  check_corrupt(edited([](json& d) { d["actions"][0]["project"]["id"] = "6523b7e0c1b52d0f1a2b3c09"; }), "checksum");
+  check_corrupt(edited([](json& d) {
+                  d["actions"].erase(2);
+                  d["summary"]["unassign"] = 0;
+                }),
+                "checksum");
+  check_corrupt(edited([](json& d) { d["target"]["org_id"] = "5a0a1e7e0f2912c554080add"; }), "checksum");
+  check_corrupt(edited([](json& d) { d["target"]["base_url"] = "https://evil.example.com"; }), "checksum");
+  check_corrupt(edited([](json& d) { d["fingerprint"] = sha256_hex("another org state"); }), "checksum");
+  check_corrupt(edited([](json& d) { d["config_sha256"] = sha256_hex("another config"); }), "checksum");
+  check_corrupt(edited([](json& d) { d["skipped"].clear(); }), "checksum");
+  check_corrupt(edited([](json& d) { d["actions"][3]["reason"] = "because"; }), "checksum");
+  check_corrupt(edited([](json& d) { d["checksum"] = sha256_hex("anything"); }), "checksum does not match");
+}
+
+TEST_CASE("a removed action is refused even when the summary was fixed up") {
+  check_corrupt(edited([](json& d) {
+                  d["actions"].erase(0);
+                  d["summary"]["assign"] = 0;
+                }),
+                "checksum does not match");
+  // Without fixing the summary, the structure already gives it away.
+  check_corrupt(edited_and_resealed([](json& d) { d["actions"].erase(0); }), "summary.assign says 1 but the actions have 0");
+}
+
+TEST_CASE("truncated and non-JSON files are refused") {
+  const std::string file = sample_file();
+  for (std::size_t cut : {std::size_t{0}, std::size_t{1}, file.size() / 3, file.size() / 2, file.size() - 3}) {
+    CAPTURE(cut);
+    const PlanFileResult r = read_plan_file(file.substr(0, cut));
+    CHECK(r.problem == PlanFileProblem::corrupt);
+    CHECK_FALSE(r.saved.has_value());
+  }
+  check_corrupt(file.substr(0, file.size() / 2), "not valid JSON");
+  check_corrupt("[1, 2, 3]", "an array, not a plan");
+  check_corrupt("\"plan\"", "a string, not a plan");
+  check_corrupt("{\"format_version\": 1}", "no checksum");
+  check_corrupt("\xff\xfe{}", "not valid JSON");
+}
+
+TEST_CASE("a printed --format json plan is not a plan file") {
+  check_corrupt(render_plan_json(sample_plan()), "plan printed by --format json");
+}
+
+TEST_CASE("wrong or missing checksum, fingerprint and hashes") {
+  check_corrupt(edited([](json& d) { d.erase("checksum"); }), "no checksum");
+  check_corrupt(edited([](json& d) { d["checksum"] = 42; }), "checksum is not a SHA-256");
+  check_corrupt(edited([](json& d) { d["checksum"] = "abc"; }), "checksum is not a SHA-256");
+  check_corrupt(edited_and_resealed([](json& d) { d.erase("fingerprint"); }), "has no \"fingerprint\"");
+  check_corrupt(edited_and_resealed([](json& d) { d["fingerprint"] = "XYZ"; }), "fingerprint is not a SHA-256");
+  check_corrupt(edited_and_resealed([](json& d) { d.erase("config_sha256"); }), "has no \"config_sha256\"");
+}
+
+TEST_CASE("the structure is checked even when the checksum matches") {
+  struct Case {
+    const char* what;
+    std::function<void(json&)> edit;
+    const char* detail;
+  };
+  const std::vector<Case> cases = {
+      {"unknown action kind", [](json& d) { d["actions"][0]["action"] = "destroy"; }, "unknown action \"destroy\""},
+      {"action kind a number", [](json& d) { d["actions"][0]["action"] = 3; }, "actions[0].action is a number"},
+      {"role that is not a role", [](json& d) { d["actions"][0]["roles_after"][0] = "READ_ONLY"; }, "not a project role"},
+      {"role a number", [](json& d) { d["actions"][0]["roles_after"][0] = 1; }, "roles_after[0] is a number"},
+      {"roles a string", [](json& d) { d["actions"][0]["roles_after"] = "GROUP_OWNER"; }, "expected an array of roles"},
+      {"repeated role", [](json& d) { d["actions"][1]["roles_after"] = {"GROUP_OWNER", "GROUP_OWNER"}; }, "repeats"},
+      {"key id not an id", [](json& d) { d["actions"][1]["key"]["id"] = "65F0C0FFEE0000000000000A"; }, "key.id is not an id"},
+      {"key missing", [](json& d) { d["actions"][1].erase("key"); }, "actions[1] has no \"key\""},
+      {"key an array", [](json& d) { d["actions"][1]["key"] = json::array(); }, "actions[1].key is an array"},
+      {"public key missing", [](json& d) { d["actions"][1]["key"].erase("public_key"); }, "has no \"public_key\""},
+      {"project missing", [](json& d) { d["actions"][2].erase("project"); }, "unassign without a project"},
+      {"delete with project", [](json& d) { d["actions"][3]["project"] = {{"id", "6523b7e0c1b52d0f1a2b3c01"}, {"name", "p"}}; }, "delete_key with a project"},
+      {"project id wrong", [](json& d) { d["actions"][0]["project"]["id"] = "nope"; }, "project.id is not an id"},
+      {"unknown action field", [](json& d) { d["actions"][0]["force"] = true; }, "unknown field \"force\""},
+      {"unknown top-level field", [](json& d) { d["approved_by"] = "me"; }, "unknown field \"approved_by\""},
+      {"assign with roles before", [](json& d) { d["actions"][0]["roles_before"] = {"GROUP_OWNER"}; }, "assign that does not"},
+      {"unassign with roles after", [](json& d) { d["actions"][2]["roles_after"] = {"GROUP_OWNER"}; }, "unassign that does not"},
+      {"update changing nothing", [](json& d) { d["actions"][1]["roles_after"] = {"GROUP_READ_ONLY"}; }, "changes nothing"},
+      {"delete with roles", [](json& d) { d["actions"][3]["roles_before"] = {"GROUP_OWNER"}; }, "delete_key with roles"},
+      {"out of order", [](json& d) { std::swap(d["actions"][0], d["actions"][3]); }, "out of execution order"},
+      {"duplicate action", [](json& d) { d["actions"][1] = d["actions"][0]; d["summary"]["assign"] = 2; d["summary"]["update_roles"] = 0; }, "second action for the same key and project"},
+      {"empty reason", [](json& d) { d["actions"][0]["reason"] = ""; }, "reason is empty"},
+      {"actions an object", [](json& d) { d["actions"] = json::object(); }, "actions is an object"},
+      {"actions missing", [](json& d) { d.erase("actions"); }, "has no \"actions\""},
+      {"skipped without reason", [](json& d) { d["skipped"][0].erase("skip_reason"); }, "has no \"skip_reason\""},
+      {"summary wrong", [](json& d) { d["summary"]["delete_key"] = 5; }, "summary.delete_key says 5"},
+      {"summary a string", [](json& d) { d["summary"]["assign"] = "1"; }, "summary.assign is a string"},
+      {"target missing", [](json& d) { d.erase("target"); }, "has no \"target\""},
+      {"org not an id", [](json& d) { d["target"]["org_id"] = "my-org"; }, "target.org_id is not an id"},
+      {"insecure base url", [](json& d) { d["target"]["base_url"] = "http://cloud.example.com"; }, "target.base_url"},
+      {"api empty", [](json& d) { d["target"]["api"] = ""; }, "target.api is empty"},
+      {"format_version a float", [](json& d) { d["format_version"] = 1.5; }, "format_version is not an integer"},
+      {"format_version missing", [](json& d) { d.erase("format_version"); }, "no format_version"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.what);
+    check_corrupt(edited_and_resealed(c.edit), c.detail);
+  }
+}
+
+TEST_CASE("another format version is reported as such") {
+  const PlanFileResult r = read_plan_file(edited_and_resealed([](json& d) { d["format_version"] = 2; }));
+  CHECK(r.problem == PlanFileProblem::unsupported_version);
+  CHECK(r.detail.find("version 2") != std::string::npos);
+  CHECK_FALSE(r.saved.has_value());
+}
+
+TEST_CASE("a saved plan may only assign the key keyform runs as") {
+  Plan plan = sample_plan();
+  CHECK_FALSE(check_self_key(plan, "admin001").has_value());  // only skipped actions touch it
+  CHECK_FALSE(check_self_key(plan, "").has_value());          // a service account has no key
+  const auto refusal = check_self_key(plan, "cikey001");
+  REQUIRE(refusal.has_value());
+  CHECK(refusal->find("update roles of cikey001 in payments-prod") != std::string::npos);
+  plan.actions.erase(plan.actions.begin() + 1);  // only the assign of cikey001 is left
+  CHECK_FALSE(check_self_key(plan, "cikey001").has_value());
+  CHECK(check_self_key(plan, "oldkey01").has_value());
+}
+
+TEST_CASE("a stale plan says what it expected") {
+  const Plan plan = sample_plan();
+  LiveState live;
+  live.projects = {{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"}, {"6523b7e0c1b52d0f1a2b3c02", "staging"}};
+  live.keys = {{"65f0c0ffee0000000000000a", "cikey001", "", {{"6523b7e0c1b52d0f1a2b3c01", {"GROUP_READ_ONLY"}}}},
+               {"65f0c0ffee0000000000000c", "oldkey01", "", {{"6523b7e0c1b52d0f1a2b3c02", {"GROUP_READ_ONLY"}}}}};
+  CHECK(stale_details(plan, live, 5).empty());  // exactly what the plan expects
+
+  live.keys[0].project_roles["6523b7e0c1b52d0f1a2b3c01"] = {"GROUP_OWNER"};
+  auto details = stale_details(plan, live, 5);
+  REQUIRE(details.size() == 1);
+  CHECK(details[0] == "key cikey001 in payments-prod now has [GROUP_OWNER]; the plan expected [GROUP_READ_ONLY]");
+
+  live.projects[1].name = "stage";
+  live.keys.pop_back();
+  details = stale_details(plan, live, 5);
+  CHECK(details.size() == 4);
+  CHECK(std::find(details.begin(), details.end(), "project 6523b7e0c1b52d0f1a2b3c02 is now named \"stage\", not \"staging\"") !=
+        details.end());
+  CHECK(std::find(details.begin(), details.end(), "key oldkey01 (65f0c0ffee0000000000000c) no longer exists") != details.end());
+  CHECK(stale_details(plan, live, 1).size() == 1);
+}

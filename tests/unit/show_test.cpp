@@ -1,0 +1,87 @@
+#include "render/show.h"
+
+#include <doctest/doctest.h>
+
+using namespace keyform;
+using nlohmann::json;
+
+namespace {
+
+const PlanTarget kTarget{"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
+const std::string kProd = "6523b7e0c1b52d0f1a2b3c01";
+const std::string kStage = "6523b7e0c1b52d0f1a2b3c02";
+const std::string kEmpty = "6523b7e0c1b52d0f1a2b3c03";
+const std::string kGhost = "6523b7e0c1b52d0f1a2b3c09";  // assigned, but not in the project listing
+
+LiveState org() {
+  LiveState live;
+  live.org_id = kTarget.org_id;
+  live.projects = {{kStage, "staging"}, {kProd, "payments-prod"}, {kEmpty, "unused|<b>"}};
+  live.keys = {
+      {"65f0c0ffee0000000000000b", "opskey01", "ops\nteam", {{kProd, {"GROUP_OWNER"}}, {kStage, {"GROUP_READ_ONLY", "GROUP_OWNER"}}}},
+      {"65f0c0ffee0000000000000a", "cikey001", "CI | deployer", {{kProd, {"GROUP_READ_ONLY"}}, {kGhost, {"GROUP_OWNER"}}}},
+      {"65f0c0ffee0000000000000c", "idlekey1", "", {}},
+  };
+  return live;
+}
+
+}  // namespace
+
+TEST_CASE("show text: every key with its projects and roles, then every project") {
+  const std::string text = render_show_text(org(), kTarget, false);
+  CHECK(text.find('\033') == std::string::npos);
+  CHECK(text.starts_with("Org 5a0a1e7e0f2912c554080adc (atlas-v2, https://cloud.mongodb.com): 3 keys, 4 projects, 4 assignments.\n"));
+  CHECK(text.find("  key cikey001 \"CI | deployer\" (65f0c0ffee0000000000000a)\n"
+                  "    (not in the project listing) (6523b7e0c1b52d0f1a2b3c09): GROUP_OWNER\n"
+                  "    payments-prod (6523b7e0c1b52d0f1a2b3c01): GROUP_READ_ONLY\n") != std::string::npos);
+  CHECK(text.find("  key idlekey1 (65f0c0ffee0000000000000c)\n    no project access\n") != std::string::npos);
+  CHECK(text.find("key opskey01 \"ops?team\"") != std::string::npos);  // no line break from a desc
+  CHECK(text.find("  unused|<b> (6523b7e0c1b52d0f1a2b3c03): 0 keys\n") != std::string::npos);
+  CHECK(text.find("  payments-prod (6523b7e0c1b52d0f1a2b3c01): 2 keys\n") != std::string::npos);
+  // Keys sorted by public key, projects by name.
+  CHECK(text.find("key cikey001") < text.find("key idlekey1"));
+  CHECK(text.find("key idlekey1") < text.find("key opskey01"));
+  CHECK(render_show_text(org(), kTarget, true).find("\033[1m") != std::string::npos);
+}
+
+TEST_CASE("show json: keys with projects and roles, projects with their keys, a summary") {
+  const json doc = show_to_json(org(), kTarget);
+  CHECK(doc["format_version"] == kShowFormatVersion);
+  CHECK(doc["target"] == json{{"api", "atlas-v2"}, {"org_id", kTarget.org_id}, {"base_url", kTarget.base_url}});
+  REQUIRE(doc["keys"].size() == 3);
+  CHECK(doc["keys"][0]["public_key"] == "cikey001");
+  CHECK(doc["keys"][0]["desc"] == "CI | deployer");
+  CHECK(doc["keys"][0]["projects"] ==
+        json::parse(R"([{"id":"6523b7e0c1b52d0f1a2b3c09","name":"","roles":["GROUP_OWNER"]},
+                        {"id":"6523b7e0c1b52d0f1a2b3c01","name":"payments-prod","roles":["GROUP_READ_ONLY"]}])"));
+  CHECK(doc["keys"][1]["projects"] == json::array());
+  REQUIRE(doc["projects"].size() == 4);
+  CHECK(doc["projects"][1] == json{{"id", kProd}, {"name", "payments-prod"},
+                                   {"key_ids", {"65f0c0ffee0000000000000a", "65f0c0ffee0000000000000b"}}});
+  CHECK(doc["summary"] == json{{"keys", 3}, {"projects", 4}, {"assignments", 4}});
+  CHECK(json::parse(render_show_json(org(), kTarget)) == doc);
+}
+
+TEST_CASE("show markdown: a key table, a keys x projects matrix, and safe cells") {
+  const std::string md = render_show_markdown(org(), kTarget);
+  CHECK(md.find('\033') == std::string::npos);
+  CHECK(md.find("**3 keys, 4 projects, 4 assignments.**") != std::string::npos);
+  CHECK(md.find("| Key | Description | Projects and roles |") != std::string::npos);
+  CHECK(md.find("| `cikey001` | CI \\| deployer |") != std::string::npos);
+  CHECK(md.find("| `opskey01` | ops team |") != std::string::npos);
+  // The matrix: one column per project (by name), one row per key, roles without GROUP_.
+  CHECK(md.find("| Key | 6523b7e0c1b52d0f1a2b3c09 | payments-prod | staging | unused\\|&lt;b&gt; |\n|---|---|---|---|---|\n") !=
+        std::string::npos);
+  CHECK(md.find("| `cikey001` | OWNER | READ_ONLY |  |  |\n") != std::string::npos);
+  CHECK(md.find("| `idlekey1` |  |  |  |  |\n") != std::string::npos);
+  CHECK(md.find("| `opskey01` |  | OWNER | OWNER, READ_ONLY |  |\n") != std::string::npos);
+  CHECK(md.find("<b>") == std::string::npos);
+  CHECK(md.find("<details>") == std::string::npos);
+}
+
+TEST_CASE("show markdown folds a large matrix") {
+  LiveState live = org();
+  for (int i = 0; i < 200; ++i) live.keys.push_back({"65f0c0ffee00000000000" + std::to_string(100 + i), "k" + std::to_string(i), "", {}});
+  const std::string md = render_show_markdown(live, kTarget);
+  CHECK(md.find("<details><summary>Show the 203 × 4 matrix</summary>") != std::string::npos);
+}
