@@ -28,7 +28,7 @@ struct Transfer {
   HttpResponse* response;
   const std::string* body = nullptr;  // the request body, read by read_body
   size_t sent = 0;
-  bool answered = false;  // a status line arrived in this transfer
+  bool answered = false;  // a status line arrived since the body was last sent
 };
 
 // Keeps only what keyform uses from response headers: a numeric Retry-After, and whether any
@@ -54,6 +54,7 @@ size_t read_header(char* data, size_t size, size_t count, void* out) {
 
 size_t read_body(char* buffer, size_t size, size_t count, void* in) {
   auto& transfer = *static_cast<Transfer*>(in);
+  if (transfer.sent == 0) transfer.answered = false;  // this body is being sent: no answer to it yet
   const size_t n = std::min(size * count, transfer.body->size() - transfer.sent);
   std::memcpy(buffer, transfer.body->data() + transfer.sent, n);
   transfer.sent += n;

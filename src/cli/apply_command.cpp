@@ -16,13 +16,18 @@ namespace {
 
 constexpr std::size_t kMaxPlanFileBytes = 64 * 1024 * 1024;
 
+// Human output goes to stdout, unless stdout carries the JSON result: then to stderr.
+std::ostream& human_stream(const ApplyOptions& options) { return options.format == "json" ? std::cerr : std::cout; }
+
 // The same executor, progress lines and report for a fresh plan and a saved one.
-int execute(const Plan& plan, AdminClient& admin, bool color) {
-  std::cout << "\nApplying...\n";
+int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, bool color) {
+  std::ostream& out = human_stream(options);
+  out << "\nApplying...\n";
   const ApplyReport report = execute_plan(
       plan, [&](const Action& action) { return admin.execute(action); },
-      [&](const ActionResult& r) { std::cout << render_result_line(r, color) << std::flush; });
-  std::cout << render_apply_summary(report, color) << std::flush;
+      [&](const ActionResult& r) { out << render_result_line(r, color) << std::flush; }, options.parallelism);
+  out << render_apply_summary(report, color) << std::flush;
+  if (options.format == "json") std::cout << render_apply_json(plan, report) << std::flush;
   if (report.succeeded()) return 0;
   for (const auto& r : report.results) {
     if (r.outcome == Outcome::failed) std::cerr << "Error: apply: " << describe(r.action) << ": " << r.error << "\n";
@@ -56,18 +61,20 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
 
   const EnvLookup env = process_env();
   const std::optional<Config> config = optional_config(common, /*wanted=*/true);
+  std::ostream& out = human_stream(options);
   if (auto conflict = plan_target_conflict(plan.target, env, config ? &*config : nullptr)) {
     throw CommandError("apply: refusing plan file " + path + ": " + *conflict + ". Nothing was changed.");
   }
   if (!options.auto_approve && !stdin_is_terminal()) {
     throw CommandError("apply: no terminal to confirm on: review the plan and pass --auto-approve");
   }
-  const Credentials credentials = credentials_for(*family, env);
+  const Credentials credentials = credentials_for(*family, common);
   if (auto refusal = check_self_key(plan, credentials.self_public_key())) {
     throw CommandError("apply: refusing plan file " + path + ": " + *refusal + ". Nothing was changed.");
   }
 
-  ApiConnection api = connect(*family, plan.target.base_url, credentials, plan.target.org_id);
+  ApiConnection api =
+      connect(*family, plan.target.base_url, credentials, plan.target.org_id, common, options.parallelism);
   const LiveState live = read_live_org(*api.admin, plan.target.org_id, "apply");
   const std::string now = live_fingerprint(live);
   if (now != saved.fingerprint) {
@@ -81,19 +88,20 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
   }
 
   const bool color = use_color(common.no_color);
-  std::cout << "Saved plan " << path << ": org " << plan.target.org_id << " (" << plan.target.api << ") at "
+  out << "Saved plan " << path << ": org " << plan.target.org_id << " (" << plan.target.api << ") at "
             << plan.target.base_url << ", unchanged since the plan was made (fingerprint "
             << short_hash(saved.fingerprint) << "…).\n"
             << "Made from a config with sha256 " << saved.config_sha256;
   if (config) {
     const std::string here = sha256_hex(read_whole_file(config->path, 4 * 1024 * 1024, "config"));
-    std::cout << (here == saved.config_sha256 ? " (the same as " + config->path + " here)"
+    out << (here == saved.config_sha256 ? " (the same as " + config->path + " here)"
                                               : " (" + config->path + " here differs: sha256 " + here + ")");
   }
-  std::cout << ".\n\n" << render_plan_text(plan, color) << std::flush;
-  if (!plan.has_changes()) return 0;
-  if (!options.auto_approve && !confirm_apply()) throw CommandError("apply cancelled: nothing was changed");
-  return execute(plan, *api.admin, color);
+  out << ".\n\n" << render_plan_text(plan, color) << std::flush;
+  if (!options.auto_approve && plan.has_changes() && !confirm_apply()) {
+    throw CommandError("apply cancelled: nothing was changed");
+  }
+  return execute(plan, *api.admin, options, color);
 }
 
 }  // namespace
@@ -106,13 +114,14 @@ int run_apply(const CommonOptions& common, const ApplyOptions& options) {
       throw CommandError("apply: no terminal to confirm on: review the plan and pass --auto-approve");
     }
     const bool color = use_color(common.no_color);
-    ApiConnection api = connect(s);
-    const Plan plan = compute_plan(s, *api.admin, "apply");
-    std::cout << render_plan_text(plan, color) << std::flush;
+    ApiConnection api = connect(s, common, options.parallelism);
+    const Plan plan = compute_plan(s, *api.admin, "apply").plan;
+    human_stream(options) << render_plan_text(plan, color) << std::flush;
     if (auto refusal = check_max_destroy(plan, s.config.policy)) throw CommandError("apply: " + *refusal);
-    if (!plan.has_changes()) return 0;
-    if (!options.auto_approve && !confirm_apply()) throw CommandError("apply cancelled: nothing was changed");
-    return execute(plan, *api.admin, color);
+    if (!options.auto_approve && plan.has_changes() && !confirm_apply()) {
+      throw CommandError("apply cancelled: nothing was changed");
+    }
+    return execute(plan, *api.admin, options, color);
   });
 }
 

@@ -6,7 +6,17 @@
 
 namespace keyform {
 
+// How keyform talks to the API, for every command that does.
+struct NetworkOptions {
+  int max_retries = 5;            // per call, for 429/502/503/504 and dropped connections
+  int timeout_seconds = 300;      // per call, retries included
+  bool verbose = false;           // header trace on stderr, credentials redacted (also KEYFORM_LOG=debug)
+  std::string cacert;             // PEM bundle of trusted CAs (also SSL_CERT_FILE)
+  std::string credentials_file;   // instead of the environment
+};
+
 struct CommonOptions {
+  NetworkOptions net;
   std::string config_path = "keyform.toml";
   bool config_given = false;  // -c was on the command line (else the default, which may be absent)
   bool no_color = false;
@@ -20,6 +30,8 @@ struct PlanOptions {
 
 struct ApplyOptions {
   bool auto_approve = false;
+  int parallelism = 10;         // actions of one phase in flight at once
+  std::string format = "text";  // text | json (the result document on stdout)
   std::string plan_file;  // apply exactly this saved plan instead of planning afresh
 };
 

@@ -37,8 +37,8 @@ int run_export(const CommonOptions& common, const ExportCommandOptions& options)
     const TargetFlags flags = flags_of(options.target);
     const std::optional<Config> config = config_for_target(common, target_needs_config(flags, env));
     const ResolvedTarget target = resolve_target(flags, env, config ? &*config : nullptr);
-    const Credentials credentials = credentials_for(*target.family, env);
-    ApiConnection api = connect(*target.family, target.base_url, credentials, target.org_id);
+    const Credentials credentials = credentials_for(*target.family, common);
+    ApiConnection api = connect(*target.family, target.base_url, credentials, target.org_id, common);
     const LiveState live = read_live_org(*api.admin, target.org_id, "export");
 
     ExportOptions style;

@@ -14,33 +14,9 @@
 
 namespace keyform {
 
-LiveState read_live_org(AdminClient& api, const std::string& org_id, const std::string& verb) {
-  try {
-    return api.read_org();
-  } catch (const ApiError& e) {
-    throw CommandError(verb + ": reading org " + org_id + ": " + e.what());
-  }
-}
-
-LivePlan compute_live_plan(const Session& s, AdminClient& api, const std::string& verb) {
-  LivePlan out;
-  out.live = read_live_org(api, s.config.target.org_id, verb);
-  PlanResult result = make_plan(s.config, out.live, s.credentials.self_public_key());
-  if (!result.errors.empty()) {
-    std::string message;
-    for (const auto& e : result.errors) {
-      message += (message.empty() ? "" : "\n") + format_error({s.config.path, e.pos, e.message});
-    }
-    throw CommandError(message, /*positioned=*/true);
-  }
-  result.plan->target.base_url = s.base_url;
-  out.plan = std::move(*result.plan);
-  return out;
-}
-
-ApiConnection connect_to(const ResolvedTarget& target) {
-  const Credentials credentials = credentials_for(*target.family, process_env());
-  return connect(*target.family, target.base_url, credentials, target.org_id);
+ApiConnection connect_to(const ResolvedTarget& target, const CommonOptions& common) {
+  const Credentials credentials = credentials_for(*target.family, common);
+  return connect(*target.family, target.base_url, credentials, target.org_id, common);
 }
 
 std::optional<Config> optional_config(const CommonOptions& common, bool wanted) {

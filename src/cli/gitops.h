@@ -1,7 +1,5 @@
 // Helpers shared by the commands of the GitOps workflow (plan --out, apply PLANFILE, export, show):
 // reading the live org while keeping it, files in and out, and a config that may be absent.
-// (compute_live_plan mirrors session's compute_plan but also returns the live state, which a
-// saved plan's fingerprint needs.)
 #pragma once
 
 #include <optional>
@@ -15,20 +13,8 @@
 
 namespace keyform {
 
-struct LivePlan {
-  LiveState live;  // the org exactly as read for this plan
-  Plan plan;
-};
-
-// Reads the org (the two listings) and plans; `verb` prefixes errors, like compute_plan.
-LivePlan compute_live_plan(const Session& session, AdminClient& api, const std::string& verb);
-
-// The two listings, nothing else; errors read "VERB: reading org O: GET …: 503 …".
-LiveState read_live_org(AdminClient& api, const std::string& org_id, const std::string& verb);
-
-// The connection for a command without a session: credentials from the environment, checked
-// against the family.
-ApiConnection connect_to(const ResolvedTarget& target);
+// The connection for a command without a session: credentials checked against the family.
+ApiConnection connect_to(const ResolvedTarget& target, const CommonOptions& common);
 
 // The config named by -c, or ./keyform.toml when it exists (only when `wanted`); nothing when
 // neither applies. An explicit -c that cannot be read, or any config with errors, is an error.

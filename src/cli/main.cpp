@@ -20,7 +20,10 @@ constexpr const char* kCredentials =
     "  MONGODB_ATLAS_CLIENT_ID, MONGODB_ATLAS_CLIENT_SECRET\n"
     "      A service account (OAuth 2.0, atlas-v2 only); used instead of an API key when set.\n";
 
-constexpr const char* kNoColor = "  NO_COLOR                 Disable colours (like --no-color).\n";
+constexpr const char* kNoColor =
+    "  NO_COLOR                 Disable colours (like --no-color).\n"
+    "  KEYFORM_LOG=debug        Like --verbose: HTTP headers on stderr, credentials redacted.\n"
+    "  SSL_CERT_FILE            Trusted CAs when --cacert is not given.\n";
 
 constexpr const char* kExitStatus =
     "\nEXIT STATUS\n"
@@ -140,6 +143,24 @@ void add_no_color(CLI::App& command, keyform::CommonOptions& common) {
   command.add_flag("--no-color", common.no_color, "Never colour the output (NO_COLOR also works)");
 }
 
+// Flags for every command that talks to the API.
+void add_network(CLI::App& command, keyform::NetworkOptions& net) {
+  command.add_option("--max-retries", net.max_retries, "Retries per call for 429, 502, 503, 504 and dropped connections")
+      ->check(CLI::Range(0, 20))
+      ->default_str("5");
+  command.add_option("--timeout", net.timeout_seconds, "Seconds one call may take, retries included")
+      ->check(CLI::Range(1, 3600))
+      ->default_str("300")
+      ->option_text("SECONDS");
+  command.add_option("--cacert", net.cacert, "PEM file of trusted CAs (Ops Manager behind a private CA; also SSL_CERT_FILE)")
+      ->option_text("FILE");
+  command.add_option("--credentials-file", net.credentials_file,
+                     "TOML file with public_api_key/private_api_key or client_id/client_secret (must not be world-readable)")
+      ->option_text("FILE");
+  command.add_flag("-v,--verbose", net.verbose, "Trace HTTP request and response headers on stderr, credentials redacted "
+                                                "(also KEYFORM_LOG=debug)");
+}
+
 void add_target(CLI::App& command, keyform::TargetOptions& target) {
   command.add_option("--org", target.org, "Organization id (24 hex digits)")->option_text("ID");
   command.add_option("--api", target.api, "API family")
@@ -169,6 +190,7 @@ int main(int argc, char** argv) {
                  "Exit 0 when there are no changes, 1 on error, 2 when there are changes");
   plan->add_option("--out", plan_options.out, "Also save the plan to PLANFILE for `keyform apply PLANFILE`")
       ->option_text("PLANFILE");
+  add_network(*plan, common.net);
   plan->footer(kPlanFooter);
 
   keyform::ApplyOptions apply_options;
@@ -178,6 +200,15 @@ int main(int argc, char** argv) {
   add_no_color(*apply, common);
   apply->add_flag("--auto-approve", apply_options.auto_approve,
                   "Skip the interactive 'yes' (required when stdin is not a terminal)");
+  apply->add_option("--parallelism", apply_options.parallelism, "Actions of one phase in flight at once")
+      ->check(CLI::Range(1, 256))
+      ->default_str("10")
+      ->option_text("N");
+  apply->add_option("--format", apply_options.format,
+                    "json: print the result (done, failed, not started) as JSON on stdout, the rest on stderr")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->default_str("text");
+  add_network(*apply, common.net);
   apply->footer(kApplyFooter);
 
   keyform::ExportCommandOptions export_options;
@@ -186,6 +217,7 @@ int main(int argc, char** argv) {
   export_command->add_flag("--by-name", export_options.by_name,
                            "Name projects by name where the name is unambiguous (default: by id)");
   add_config(*export_command, common, "Config file whose [target] fills in what flags and environment do not");
+  add_network(*export_command, common.net);
   export_command->footer(kExportFooter);
 
   keyform::ShowCommandOptions show_options;
@@ -196,6 +228,7 @@ int main(int argc, char** argv) {
       ->default_str("text");
   add_config(*show, common, "Config file whose [target] fills in what flags and environment do not");
   add_no_color(*show, common);
+  add_network(*show, common.net);
   show->footer(kShowFooter);
 
   auto* validate = app.add_subcommand("validate", "Check the configuration offline (no request, no credentials)");

@@ -29,8 +29,8 @@ int run_plan(const CommonOptions& common, const PlanOptions& options) {
     // did not change underneath (the plan must be of exactly the file it names).
     std::string config_bytes;
     if (!options.out.empty()) config_bytes = read_whole_file(common.config_path, kMaxConfigBytes, "config");
-    ApiConnection api = connect(s);
-    const LivePlan result = compute_live_plan(s, *api.admin, "plan");
+    ApiConnection api = connect(s, common);
+    const LivePlan result = compute_plan(s, *api.admin, "plan");
     const Plan& plan = result.plan;
     std::cout << render(plan, options.format, use_color(common.no_color)) << std::flush;
     // The plan is shown first so the pull request shows what tripped the rail.

@@ -1,5 +1,6 @@
 #include "cli/session.h"
 
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -64,14 +65,15 @@ Session open_session(const CommonOptions& common) {
   if (!s.family) throw CommandError("unsupported api \"" + s.config.target.api + "\"");
   const EnvLookup env = process_env();
   s.base_url = resolve_base_url(s.config, *s.family, env);
-  s.credentials = credentials_for(*s.family, env);
+  s.credentials = credentials_for(*s.family, common);
   return s;
 }
 
-Credentials credentials_for(const ApiFamily& family, const EnvLookup& env) {
+Credentials credentials_for(const ApiFamily& family, const CommonOptions& common) {
   Credentials credentials;
   try {
-    credentials = credentials_from_env(env);
+    credentials = common.net.credentials_file.empty() ? credentials_from_env(process_env())
+                                                      : credentials_from_file(common.net.credentials_file);
   } catch (const CredentialsError& e) {
     throw CommandError(e.what());
   }
@@ -84,13 +86,35 @@ Credentials credentials_for(const ApiFamily& family, const EnvLookup& env) {
   return credentials;
 }
 
+namespace {
+
+// --verbose or KEYFORM_LOG=debug: request and response headers on stderr, credentials redacted.
+HttpOptions http_options(const CommonOptions& common) {
+  HttpOptions options;
+  options.ca_bundle = common.net.cacert;
+  if (options.ca_bundle.empty()) options.ca_bundle = process_env()("SSL_CERT_FILE").value_or("");
+  const bool debug = common.net.verbose || process_env()("KEYFORM_LOG").value_or("") == "debug";
+  if (debug) options.trace = [](const std::string& line) { std::fputs(("debug: " + line + "\n").c_str(), stderr); };
+  return options;
+}
+
+RetryPolicy retry_policy(const CommonOptions& common) {
+  RetryPolicy policy;
+  policy.max_retries = common.net.max_retries;
+  policy.timeout = std::chrono::seconds(common.net.timeout_seconds);
+  return policy;
+}
+
+}  // namespace
+
 ApiConnection connect(const ApiFamily& family, const std::string& base_url, const Credentials& credentials,
-                      const std::string& org_id, int connections) {
+                      const std::string& org_id, const CommonOptions& common, int connections) {
   ApiConnection c;
   std::optional<DigestCredentials> digest = credentials.digest;
+  const HttpOptions options = http_options(common);
   c.pool = std::make_unique<ConnectionPool>(
-      [base_url, digest] {
-        auto http = std::make_unique<HttpClient>(base_url);
+      [base_url, digest, options] {
+        auto http = std::make_unique<HttpClient>(base_url, options);
         if (digest) http->use_digest(digest->public_key, digest->private_key);
         return http;
       },
@@ -99,32 +123,38 @@ ApiConnection connect(const ApiFamily& family, const std::string& base_url, cons
     c.auth = std::make_unique<DigestAuth>();
   } else {
     const ServiceAccountCredentials& sa = *credentials.service_account;
-    c.token_http = std::make_unique<HttpClient>(base_url);
+    c.token_http = std::make_unique<HttpClient>(base_url, options);
     c.token_http->use_basic(sa.client_id, sa.client_secret);
     HttpClient* token_http = c.token_http.get();
     c.auth = std::make_unique<BearerAuth>(
         [token_http] { return request_service_account_token(*token_http, std::chrono::steady_clock::now()); },
         [] { return std::chrono::steady_clock::now(); });
   }
-  c.admin = std::make_unique<AdminClient>(family, *c.pool, *c.auth, org_id);
+  c.admin = std::make_unique<AdminClient>(family, *c.pool, *c.auth, org_id, retry_policy(common));
   return c;
 }
 
-ApiConnection connect(const Session& session, int connections) {
-  return connect(*session.family, session.base_url, session.credentials, session.config.target.org_id, connections);
+ApiConnection connect(const Session& session, const CommonOptions& common, int connections) {
+  return connect(*session.family, session.base_url, session.credentials, session.config.target.org_id, common,
+                 connections);
 }
 
-Plan compute_plan(const Session& s, AdminClient& api, const std::string& verb) {
-  LiveState live;
+LiveState read_live_org(AdminClient& api, const std::string& org_id, const std::string& verb) {
   try {
-    live = api.read_org();
+    return api.read_org();
   } catch (const ApiError& e) {
-    throw CommandError(verb + ": reading org " + s.config.target.org_id + ": " + e.what());
+    throw CommandError(verb + ": reading org " + org_id + ": " + e.what());
   }
-  PlanResult result = make_plan(s.config, live, s.credentials.self_public_key());
+}
+
+LivePlan compute_plan(const Session& s, AdminClient& api, const std::string& verb) {
+  LivePlan out;
+  out.live = read_live_org(api, s.config.target.org_id, verb);
+  PlanResult result = make_plan(s.config, out.live, s.credentials.self_public_key());
   if (!result.errors.empty()) throw CommandError(format_plan_errors(s.config, result.errors), true);
   result.plan->target.base_url = s.base_url;
-  return std::move(*result.plan);
+  out.plan = std::move(*result.plan);
+  return out;
 }
 
 int run_guarded(const std::function<int()>& body) {

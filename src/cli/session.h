@@ -38,8 +38,8 @@ struct Session {
 // Loads and validates the config, the base URL and the credentials; makes no request.
 Session open_session(const CommonOptions& common);
 
-// The credentials from the environment, checked against what `family` accepts.
-Credentials credentials_for(const ApiFamily& family, const EnvLookup& env);
+// The credentials (--credentials-file, else the environment), checked against what `family` accepts.
+Credentials credentials_for(const ApiFamily& family, const CommonOptions& common);
 
 // Everything one run talks to the API with: a pool of reused connections for API calls (so
 // digest is challenged once per connection), one for the OAuth token endpoint, and how calls
@@ -52,12 +52,21 @@ struct ApiConnection {
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<AdminClient> admin;
 };
+// `common` gives the retry budget, the CA bundle and --verbose.
 ApiConnection connect(const ApiFamily& family, const std::string& base_url, const Credentials& credentials,
-                      const std::string& org_id, int connections = kDefaultConnections);
-ApiConnection connect(const Session& session, int connections = kDefaultConnections);
+                      const std::string& org_id, const CommonOptions& common, int connections = kDefaultConnections);
+ApiConnection connect(const Session& session, const CommonOptions& common, int connections = kDefaultConnections);
+
+// The two listings, nothing else; errors read "VERB: reading org O: GET …: 503 …".
+LiveState read_live_org(AdminClient& api, const std::string& org_id, const std::string& verb);
+
+struct LivePlan {
+  LiveState live;  // the org exactly as read for this plan (a saved plan's fingerprint needs it)
+  Plan plan;
+};
 
 // Reads the org and plans; `verb` ("plan", "apply") prefixes errors.
-Plan compute_plan(const Session& session, AdminClient& api, const std::string& verb);
+LivePlan compute_plan(const Session& session, AdminClient& api, const std::string& verb);
 
 // Runs a command body, turning every error into a message on stderr and exit code 1.
 int run_guarded(const std::function<int()>& body);

@@ -15,7 +15,7 @@ int run_show(const CommonOptions& common, const ShowCommandOptions& options) {
     const TargetFlags flags{options.target.org, options.target.api, options.target.base_url};
     const std::optional<Config> config = config_for_target(common, target_needs_config(flags, env));
     const ResolvedTarget target = resolve_target(flags, env, config ? &*config : nullptr);
-    ApiConnection api = connect_to(target);
+    ApiConnection api = connect_to(target, common);
     const LiveState live = read_live_org(*api.admin, target.org_id, "show");
     if (options.format == "json") {
       std::cout << render_show_json(live, target.plan_target());

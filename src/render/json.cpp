@@ -42,4 +42,34 @@ json plan_to_json(const Plan& plan) {
 
 std::string render_plan_json(const Plan& plan) { return plan_to_json(plan).dump(2) + "\n"; }
 
+std::string render_apply_json(const Plan& plan, const ApplyReport& report) {
+  json done = json::array(), failed = json::array(), not_started = json::array();
+  for (const auto& r : report.results) {
+    json entry = action_json(r.action);
+    switch (r.outcome) {
+      case Outcome::done:
+        if (!r.note.empty()) entry["note"] = r.note;
+        done.push_back(std::move(entry));
+        break;
+      case Outcome::failed:
+        entry["error"] = r.error;
+        failed.push_back(std::move(entry));
+        break;
+      case Outcome::not_started: not_started.push_back(std::move(entry)); break;
+    }
+  }
+  const json plan_doc = plan_to_json(plan);
+  return json{{"format_version", kPlanFormatVersion},
+              {"target", plan_doc["target"]},
+              {"succeeded", report.succeeded()},
+              {"done", std::move(done)},
+              {"failed", std::move(failed)},
+              {"not_started", std::move(not_started)},
+              {"summary", {{"done", report.count(Outcome::done)},
+                           {"failed", report.count(Outcome::failed)},
+                           {"not_started", report.count(Outcome::not_started)}}}}
+             .dump(2) +
+         "\n";
+}
+
 }  // namespace keyform

@@ -26,4 +26,8 @@ std::string render_plan_markdown(const Plan& plan);
 std::string render_result_line(const ActionResult& result, bool color);
 std::string render_apply_summary(const ApplyReport& report, bool color);
 
+// apply --format json: {format_version, target, succeeded, done, failed, not_started, summary},
+// each list holding plan actions (done ones with their note, failed ones with their error).
+std::string render_apply_json(const Plan& plan, const ApplyReport& report);
+
 }  // namespace keyform

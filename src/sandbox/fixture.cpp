@@ -160,14 +160,13 @@ const json& array_field(const json& root, const char* name, bool required) {
 }
 
 // `what` names the clash for the message; `key` extracts the value that must be unique.
+// Reports the first item that repeats an earlier one. A set, not a pairwise scan: fixtures of
+// 10 000 keys (the benchmark's) loaded in seconds with the quadratic loop.
 template <typename T, typename Key>
 void require_unique(const std::vector<T>& items, const char* what, Key key) {
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (key(items[i]) == key(items[j])) {
-        fail("fixture", fmt::format("duplicate {} \"{}\"", what, key(items[i])));
-      }
-    }
+  std::set<std::string> seen;
+  for (const T& item : items) {
+    if (!seen.insert(key(item)).second) fail("fixture", fmt::format("duplicate {} \"{}\"", what, key(item)));
   }
 }
 

@@ -2,6 +2,7 @@
 //
 //   keyform-sandbox --fixture FILE [--host 127.0.0.1] [--port N] [--port-file F]
 //                   [--latency-ms N] [--nonce-ttl SECONDS] [--token-ttl SECONDS]
+//                   [--fault METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER]]...   (see faults.h)
 
 #include "sandbox/fixture.h"
 #include "sandbox/server.h"
@@ -16,6 +17,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -30,6 +33,7 @@ struct Arguments {
   int latency_ms = 0;
   int nonce_ttl = 300;
   int token_ttl = 3600;
+  std::vector<std::string> faults;
 };
 
 void define_options(CLI::App& app, Arguments& args) {
@@ -47,6 +51,13 @@ void define_options(CLI::App& app, Arguments& args) {
   app.add_option("--token-ttl", args.token_ttl, "lifetime of OAuth tokens in seconds")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--fault", args.faults,
+                 "METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER]: the first COUNT API requests with "
+                 "this method (* any) whose path matches the regex answer STATUS (429, 500, 502, "
+                 "503, 504; 0 drops the connection; a '+' suffix applies the request first), with "
+                 "Retry-After when given. Repeatable.")
+      ->take_all()
+      ->allow_extra_args(false);
 }
 
 // Write-then-rename, so a script polling for the file never reads a partial number.
@@ -79,6 +90,7 @@ int serve(const Arguments& args) {
   options.latency = std::chrono::milliseconds(args.latency_ms);
   options.nonce_ttl = std::chrono::seconds(args.nonce_ttl);
   options.token_ttl = std::chrono::seconds(args.token_ttl);
+  for (const std::string& spec : args.faults) options.faults.push_back(keyform::sandbox::parse_fault(spec));
   Sandbox sandbox(keyform::sandbox::load_fixture(args.fixture), options);
   // If serving ends on its own (the listening socket failed), wake main as a signal would.
   std::atomic<bool> failed{false};

@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 
 namespace keyform::sandbox {
 namespace {
@@ -21,13 +24,51 @@ json project_json(const OrgState& state, const Project& project) {
           {"links", json::array()}};
 }
 
-// One page of `items` (already in listing order).
-json page(const std::vector<json>& items, const Call& call) {
+// Position of every project in listing order, so a key's roles can be listed in that order
+// without scanning every project for every key.
+using ProjectPositions = std::unordered_map<std::string_view, std::size_t>;
+
+ProjectPositions project_positions(const OrgState& state) {
+  ProjectPositions positions;
+  positions.reserve(state.projects.size());
+  for (std::size_t i = 0; i < state.projects.size(); ++i) positions.emplace(state.projects[i].id, i);
+  return positions;
+}
+
+// Roles in listing order: org roles, then each assigned project's roles in the order the
+// projects are listed.
+json key_json(const OrgState& state, const ApiKey& key, const ProjectPositions& positions) {
+  json roles = json::array();
+  for (const std::string& role : key.org_roles) {
+    roles.push_back({{"orgId", state.org.id}, {"roleName", role}});
+  }
+  std::vector<std::pair<std::size_t, const std::string*>> assigned;
+  for (const auto& [project_id, project_roles] : key.project_roles) {
+    auto it = positions.find(project_id);
+    if (it != positions.end()) assigned.emplace_back(it->second, &project_id);
+  }
+  std::sort(assigned.begin(), assigned.end());
+  for (const auto& [position, project_id] : assigned) {
+    for (const std::string& role : key.project_roles.at(*project_id)) {
+      roles.push_back({{"groupId", *project_id}, {"roleName", role}});
+    }
+  }
+  return {{"id", key.id},     {"publicKey", key.public_key},
+          {"desc", key.desc}, {"privateKey", masked_private_key(key.private_key)},
+          {"roles", roles},   {"links", json::array()}};
+}
+
+// One page of `items` (already in listing order); `to_json` runs only for the items on the page,
+// so a page costs the same however large the org is.
+template <typename T, typename ToJson>
+json page(const std::vector<const T*>& items, const Call& call, ToJson to_json) {
   const PageRequest& request = call.query.page;
   const auto total = static_cast<long long>(items.size());
   const long long first = std::min(total, (request.page_num - 1) * request.items_per_page);
   const long long last = std::min(total, first + request.items_per_page);
-  json body = {{"results", json(std::vector<json>(items.begin() + first, items.begin() + last))},
+  json results = json::array();
+  for (long long i = first; i < last; ++i) results.push_back(to_json(*items[static_cast<std::size_t>(i)]));
+  json body = {{"results", std::move(results)},
                {"links", json::array({{{"rel", "self"}, {"href", call.self_href}}})}};
   if (request.include_count) body["totalCount"] = total;
   return body;
@@ -171,20 +212,24 @@ RolesUpdate patch_body(std::string_view body) {
   return update;
 }
 
-std::vector<json> all_keys(const OrgState& state, const std::string& project_id = {}) {
-  std::vector<json> items;
+std::vector<const ApiKey*> all_keys(const OrgState& state, const std::string& project_id = {}) {
+  std::vector<const ApiKey*> items;
   for (const ApiKey& key : state.keys) {
-    if (project_id.empty() || key.project_roles.count(project_id)) {
-      items.push_back(key_json(state, key));
-    }
+    if (project_id.empty() || key.project_roles.count(project_id)) items.push_back(&key);
   }
   return items;
 }
 
-std::vector<json> all_projects(const OrgState& state, const std::optional<std::string>& name) {
-  std::vector<json> items;
+json keys_page(const OrgState& state, const Call& call, const std::string& project_id = {}) {
+  const ProjectPositions positions = project_positions(state);
+  return page(all_keys(state, project_id), call,
+              [&](const ApiKey& key) { return key_json(state, key, positions); });
+}
+
+std::vector<const Project*> all_projects(const OrgState& state, const std::optional<std::string>& name) {
+  std::vector<const Project*> items;
   for (const Project& project : state.projects) {
-    if (!name || project.name == *name) items.push_back(project_json(state, project));
+    if (!name || project.name == *name) items.push_back(&project);
   }
   return items;
 }
@@ -232,34 +277,22 @@ std::string masked_private_key(std::string_view private_key) {
 }
 
 json key_json(const OrgState& state, const ApiKey& key) {
-  json roles = json::array();
-  for (const std::string& role : key.org_roles) {
-    roles.push_back({{"orgId", state.org.id}, {"roleName", role}});
-  }
-  for (const Project& project : state.projects) {
-    auto it = key.project_roles.find(project.id);
-    if (it == key.project_roles.end()) continue;
-    for (const std::string& role : it->second) {
-      roles.push_back({{"groupId", project.id}, {"roleName", role}});
-    }
-  }
-  return {{"id", key.id},     {"publicKey", key.public_key},
-          {"desc", key.desc}, {"privateKey", masked_private_key(key.private_key)},
-          {"roles", roles},   {"links", json::array()}};
+  return key_json(state, key, project_positions(state));
 }
 
 Reply execute(OrgState& state, const Call& call) {
   const Route& route = call.route;
   if (!route.org_id.empty()) require_org(state, route);
   switch (route.operation) {
-    case Operation::list_org_keys: return ok(call, page(all_keys(state), call));
+    case Operation::list_org_keys: return ok(call, keys_page(state, call));
     case Operation::get_org_key: return ok(call, key_json(state, require_key(state, route.key_id)));
     case Operation::delete_org_key: return delete_key(state, call);
     case Operation::list_org_projects:
-      return ok(call, page(all_projects(state, call.query.name), call));
+      return ok(call, page(all_projects(state, call.query.name), call,
+                           [&](const Project& project) { return project_json(state, project); }));
     case Operation::list_project_keys:
       require_project(state, route.project_id);
-      return ok(call, page(all_keys(state, route.project_id), call));
+      return ok(call, keys_page(state, call, route.project_id));
     case Operation::assign_key: return assign(state, call);
     case Operation::update_key_roles: return set_roles(state, call, /*may_assign=*/false);
     case Operation::set_key_roles: return set_roles(state, call, /*may_assign=*/true);

@@ -24,7 +24,11 @@ std::string_view reason_phrase(int status) {
     case 406: return "Not Acceptable";
     case 409: return "Conflict";
     case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
     default: return "Error";
   }
 }
@@ -50,6 +54,7 @@ Reply envelope(Reply reply) {
 }
 
 std::string render_body(const Reply& reply) {
+  if (reply.raw_body) return *reply.raw_body;
   if (!reply.body) return {};
   return reply.pretty ? reply.body->dump(2) : reply.body->dump();
 }

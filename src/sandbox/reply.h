@@ -21,6 +21,7 @@ struct Reply {
   std::string content_type = "application/json";
   Headers headers;
   bool pretty = false;  // ?pretty=true: indented JSON
+  std::optional<std::string> raw_body{};  // sent as is instead of `body` (injected faults' bodies)
 };
 
 // An Admin API error. Thrown from deep inside request handling; the server turns it into a Reply.
@@ -43,7 +44,7 @@ Reply error_reply(const ApiError& error);
 // error, empty body) becomes {"status": real status, "content": body or {}}.
 Reply envelope(Reply reply);
 
-// The body text ("" when there is none).
+// The body text: raw_body when set, else `body` dumped ("" when there is none).
 std::string render_body(const Reply& reply);
 
 }  // namespace keyform::sandbox

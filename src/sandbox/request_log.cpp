@@ -13,7 +13,7 @@ std::uint64_t RequestLog::begin(LoggedRequest entry) {
   return entries_.back().seq;
 }
 
-void RequestLog::finish(std::uint64_t seq, int status, bool challenged) {
+void RequestLog::finish(std::uint64_t seq, int status, bool challenged, bool fault) {
   std::lock_guard lock(mutex_);
   auto it = std::lower_bound(
       entries_.begin(), entries_.end(), seq,
@@ -21,6 +21,7 @@ void RequestLog::finish(std::uint64_t seq, int status, bool challenged) {
   if (it == entries_.end() || it->seq != seq) return;  // cleared meanwhile
   it->status = status;
   it->challenged = challenged;
+  it->fault = fault;
 }
 
 nlohmann::json RequestLog::to_json() const {
@@ -37,7 +38,8 @@ nlohmann::json RequestLog::to_json() const {
                         {"connection", e.connection},
                         {"user", e.user},
                         {"accept", e.accept},
-                        {"content_type", e.content_type}});
+                        {"content_type", e.content_type},
+                        {"fault", e.fault}});
   }
   return {{"requests", requests}};
 }

@@ -17,12 +17,14 @@ struct LoggedRequest {
   std::string path;           // as sent, without the query
   std::string query;          // raw query string, "" when none
   int status = 0;             // the real status, also under ?envelope=true; 0 while still in flight
+                              // and for a connection dropped by a fault
   std::string auth = "none";  // scheme the client presented: none, digest, bearer, basic
   bool challenged = false;    // a 401 carrying a Digest challenge
   std::string connection;     // "addr:port" of the client: identifies the TCP connection
   std::string user;           // public key or client id; "" when unknown
   std::string accept;
   std::string content_type;
+  bool fault = false;  // answered (or dropped) by an injected fault instead of the API
 };
 
 // Thread-safe. Entries are numbered at arrival, so the log is in arrival order even when
@@ -30,7 +32,7 @@ struct LoggedRequest {
 class RequestLog {
  public:
   std::uint64_t begin(LoggedRequest entry);  // returns the entry's seq
-  void finish(std::uint64_t seq, int status, bool challenged);
+  void finish(std::uint64_t seq, int status, bool challenged, bool fault = false);
   nlohmann::json to_json() const;  // {"requests": [...]}
   // Numbering continues after a clear, so a request in flight cannot update a newer entry.
   void clear();

@@ -4,9 +4,13 @@
 #include "sandbox/text.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fmt/format.h>
+#include <netdb.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include <charconv>
 #include <stdexcept>
 
 namespace keyform::sandbox {
@@ -49,7 +53,7 @@ std::string auth_scheme(const std::string& authorization) {
 void write(const Reply& reply, httplib::Response& response) {
   response.status = reply.status;
   for (const auto& [name, value] : reply.headers) response.set_header(name, value);
-  if (reply.body) response.set_content(render_body(reply), reply.content_type);
+  if (reply.body || reply.raw_body) response.set_content(render_body(reply), reply.content_type);
 }
 
 std::string self_href(const httplib::Request& request) {
@@ -62,6 +66,54 @@ std::string self_href(const httplib::Request& request) {
 void reuse_address_only(socket_t socket) {
   int yes = 1;
   setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+}
+
+struct Endpoint {
+  std::string host;
+  int port = -1;
+  bool operator==(const Endpoint&) const = default;
+};
+
+// Numeric host and port, the way httplib fills Request::remote_addr/local_addr.
+std::optional<Endpoint> endpoint(int fd, bool peer) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof(address);
+  auto* raw = reinterpret_cast<sockaddr*>(&address);
+  if ((peer ? getpeername(fd, raw, &length) : getsockname(fd, raw, &length)) != 0) return std::nullopt;
+  char host[NI_MAXHOST];
+  char service[NI_MAXSERV];
+  if (getnameinfo(raw, length, host, sizeof(host), service, sizeof(service),
+                  NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    return std::nullopt;
+  }
+  return Endpoint{host, std::atoi(service)};
+}
+
+// Ends the request's TCP connection without an answer. cpp-httplib 0.11 does not show a handler
+// its socket, so it is found among the process's descriptors by its two ends (a TCP connection
+// is unique by them). shutdown(), not close(): httplib still owns the descriptor and closes it
+// when its connection loop sees the end, so no descriptor can be reused under it. The client
+// gets an empty reply (EOF), as when a proxy or the network drops a connection.
+bool drop_connection(const httplib::Request& request) {
+  const Endpoint local{request.local_addr, request.local_port};
+  const Endpoint remote{request.remote_addr, request.remote_port};
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return false;
+  bool dropped = false;
+  while (const dirent* entry = readdir(dir)) {
+    const std::string_view name = entry->d_name;
+    int fd = -1;
+    auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), fd);
+    if (error != std::errc() || end != name.data() + name.size() || fd == dirfd(dir)) continue;
+    struct stat info{};
+    if (fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode)) continue;
+    if (endpoint(fd, false) == local && endpoint(fd, true) == remote) {
+      dropped = ::shutdown(fd, SHUT_RDWR) == 0;
+      break;
+    }
+  }
+  closedir(dir);
+  return dropped;
 }
 
 }  // namespace
@@ -83,7 +135,12 @@ Sandbox::Sandbox(OrgState state, SandboxOptions options)
   http_.new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<std::size_t>(threads));
   };
+  for (Fault& fault : options_.faults) faults_.add(std::move(fault));
+  options_.faults.clear();
   http_.set_socket_options(reuse_address_only);
+  // httplib writes headers and body separately; with Nagle on, the body waited for the client's
+  // delayed ACK (~40 ms) on many answers, far more than the latency the sandbox simulates.
+  http_.set_tcp_nodelay(true);
   // A client keeps its connection (and its digest nonce) for the whole run; httplib's default
   // would close every connection after 5 requests.
   http_.set_keep_alive_max_count(100000);
@@ -149,7 +206,16 @@ void Sandbox::handle(const httplib::Request& request, httplib::Response& respons
   const auto seq = log_.begin(log_entry(request));
   std::this_thread::sleep_for(options_.latency);  // simulated round trip; 401s pay it too
   Exchange exchange = api(request);
-  log_.finish(seq, exchange.status, is_digest_challenge(exchange.reply));
+  if (exchange.drop) {
+    if (drop_connection(request)) {
+      log_.finish(seq, 0, false, true);
+      return;  // httplib's answer goes nowhere: the socket is shut down
+    }
+    exchange = {error_reply(ApiError(500, "UNEXPECTED_ERROR",
+                                     "The sandbox could not find the connection to drop.")),
+                500, true};
+  }
+  log_.finish(seq, exchange.status, is_digest_challenge(exchange.reply), exchange.fault);
   write(exchange.reply, response);
 }
 
@@ -165,31 +231,100 @@ Reply Sandbox::admin(const httplib::Request& request) {
     log_.clear();
     return Reply{204, std::nullopt, "application/json", {}};
   }
+  if (route == "GET /__sandbox/faults") return json_reply(200, faults_.to_json());
+  if (route == "POST /__sandbox/faults") return add_fault(request.body);
+  if (route == "DELETE /__sandbox/faults") {
+    faults_.clear();
+    return Reply{204, std::nullopt, "application/json", {}};
+  }
   return error_reply(
       ApiError(404, "RESOURCE_NOT_FOUND", fmt::format("Cannot find resource {}.", request.path)));
 }
 
-Sandbox::Exchange Sandbox::api(const httplib::Request& request) {
-  if (request.path == token_path) {
-    Reply reply = token_request(request);
-    return {reply, reply.status};
+// The body is the spec itself, e.g. "DELETE:/orgs/:429:2:1" (surrounding whitespace ignored),
+// or a JSON object {"spec": "...", "body": "..."} for a fault that answers with that body.
+Reply Sandbox::add_fault(const std::string& request_body) {
+  const std::size_t first = request_body.find_first_not_of(" \t\r\n");
+  const std::string text =
+      first == std::string::npos
+          ? ""
+          : request_body.substr(first, request_body.find_last_not_of(" \t\r\n") - first + 1);
+  try {
+    if (!text.starts_with('{')) {
+      faults_.add(parse_fault(text));
+    } else {
+      const json doc = json::parse(text, nullptr, false);
+      if (!doc.is_object() || !doc.contains("spec") || !doc["spec"].is_string() ||
+          (doc.contains("body") && !doc["body"].is_string())) {
+        return error_reply(ApiError(400, "INVALID_FAULT",
+                                    R"(Expected a fault spec, or {"spec": "...", "body": "..."}.)"));
+      }
+      std::optional<std::string> body;
+      if (doc.contains("body")) body = doc["body"].get<std::string>();
+      faults_.add(parse_fault(doc["spec"].get<std::string>(), std::move(body)));
+    }
+  } catch (const FaultSyntaxError& error) {
+    return error_reply(ApiError(400, "INVALID_FAULT", error.what()));
   }
+  return json_reply(201, faults_.to_json());
+}
+
+template <typename Serve>
+Sandbox::Exchange Sandbox::unless_faulted(const httplib::Request& request, Serve serve) {
+  const std::optional<Fault> fault = faults_.take(request.method, request.path);
+  if (!fault) return serve();
+  if (fault->after_apply) serve();  // the change is made; its answer is lost
+  // Not enveloped: faults stand for the rate limiter, a gateway or the network in front of the API.
+  if (fault->drops_connection()) return {Reply{}, 0, true, true};
+  Reply reply = fault_reply(*fault, request.path);
+  const int status = reply.status;
+  return {std::move(reply), status, true};
+}
+
+Sandbox::Exchange Sandbox::api(const httplib::Request& request) {
+  if (request.path == token_path) return token_exchange(request);
   if (const Family* family = family_for_path(request.path)) return family_request(request, *family);
-  Reply reply = error_reply(
-      ApiError(404, "RESOURCE_NOT_FOUND", fmt::format("Cannot find resource {}.", request.path)));
-  return {reply, reply.status};
+  // Nothing to authenticate: a fault may answer for an unknown path too.
+  return unless_faulted(request, [&]() -> Exchange {
+    Reply reply = error_reply(
+        ApiError(404, "RESOURCE_NOT_FOUND", fmt::format("Cannot find resource {}.", request.path)));
+    return {reply, reply.status};
+  });
 }
 
 Sandbox::Exchange Sandbox::family_request(const httplib::Request& request, const Family& family) {
   const Format format = read_format(request.params);
   Principal principal;
-  auto denied = authenticate(request, family, principal);
-  Reply reply = denied ? std::move(*denied) : respond(request, family, principal);
-  const int status = reply.status;
-  reply.pretty = format.pretty;
-  // A 401 is never enveloped: a digest client only answers a challenge that comes with status 401.
-  if (format.envelope && status != 401) reply = envelope(std::move(reply));
-  return {std::move(reply), status};
+  if (auto denied = authenticate(request, family, principal)) {
+    // A 401 is never enveloped: a digest client only answers a challenge that comes with 401.
+    const int status = denied->status;
+    denied->pretty = format.pretty;
+    return {std::move(*denied), status};
+  }
+  return unless_faulted(request, [&]() -> Exchange {
+    Reply reply = respond(request, family, principal);
+    const int status = reply.status;
+    reply.pretty = format.pretty;
+    if (format.envelope) reply = envelope(std::move(reply));
+    return {std::move(reply), status};
+  });
+}
+
+// The token endpoint authenticates the client itself; only a request with valid client
+// credentials can meet a fault.
+Sandbox::Exchange Sandbox::token_exchange(const httplib::Request& request) {
+  auto serve = [&]() -> Exchange {
+    Reply reply = token_request(request);
+    return {reply, reply.status};
+  };
+  const auto client = parse_basic_authorization(request.get_header_value("Authorization"));
+  bool authenticated = false;
+  if (client) {
+    std::lock_guard lock(state_mutex_);
+    const ServiceAccount* account = state_.find_service_account(client->user);
+    authenticated = account && account->client_secret == client->password;
+  }
+  return authenticated ? unless_faulted(request, serve) : serve();
 }
 
 std::optional<Reply> Sandbox::authenticate(const httplib::Request& request, const Family& family,

@@ -1,11 +1,12 @@
 // The sandbox HTTP server: the three API families, the OAuth token endpoint, digest and bearer
-// authentication, ?envelope/?pretty, simulated latency, and the /__sandbox/ endpoints for tests
-// (GET state, GET/DELETE requests). All state is behind mutexes; cpp-httplib serves connections
+// authentication, ?envelope/?pretty, simulated latency, injected faults (faults.h), and the
+// /__sandbox/ endpoints for tests (GET state, GET/DELETE requests, GET/POST/DELETE faults). All state is behind mutexes; cpp-httplib serves connections
 // concurrently from a thread pool, with keep-alive.
 #pragma once
 
 #include "sandbox/digest.h"
 #include "sandbox/family.h"
+#include "sandbox/faults.h"
 #include "sandbox/fixture.h"
 #include "sandbox/oauth.h"
 #include "sandbox/operations.h"
@@ -21,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace keyform::sandbox {
 
@@ -28,7 +30,10 @@ struct SandboxOptions {
   std::chrono::milliseconds latency{0};  // slept before answering every API request
   std::chrono::seconds nonce_ttl{300};   // older digest nonces are answered with stale=true
   std::chrono::seconds token_ttl{3600};  // lifetime of issued OAuth tokens
-  int threads = 16;                      // connections served at once (one thread each)
+  // Connections served at once. A keep-alive connection holds its thread until it closes or idles
+  // for 5 s, so a client with more connections than threads (apply --parallelism 32) stalled 5 s.
+  int threads = 64;
+  std::vector<Fault> faults;             // see faults.h; more can be added at run time
 };
 
 // 127.0.0.0/8, ::1 and "localhost". The sandbox holds plaintext secrets; it must not be reachable
@@ -53,7 +58,9 @@ class Sandbox {
  private:
   struct Exchange {
     Reply reply;
-    int status;  // the real status, before any envelope
+    int status;           // the real status, before any envelope; 0 for a dropped connection
+    bool fault = false;   // an injected fault answered instead of the API
+    bool drop = false;    // the fault drops the connection: nothing is answered
   };
 
   int bind(const std::string& host, int port);
@@ -61,6 +68,13 @@ class Sandbox {
   Reply admin(const httplib::Request& request);
   Exchange api(const httplib::Request& request);
   Exchange family_request(const httplib::Request& request, const Family& family);
+  Exchange token_exchange(const httplib::Request& request);
+  // `serve` answers the request, unless a fault is due: then the fault answers instead (and for
+  // an after-apply fault, `serve` runs first and its answer is lost). Only authenticated
+  // requests get here, so a 401 round never uses up a fault.
+  template <typename Serve>
+  Exchange unless_faulted(const httplib::Request& request, Serve serve);
+  Reply add_fault(const std::string& body);
   std::optional<Reply> authenticate(const httplib::Request& request, const Family& family,
                                     Principal& principal);
   std::optional<Reply> authenticate_bearer(const std::string& token, Principal& principal);
@@ -84,6 +98,7 @@ class Sandbox {
   DigestAuth digest_;
   TokenStore tokens_;
   RequestLog log_;
+  FaultInjector faults_;
   std::thread background_;
   std::atomic<bool> serving_done_{false};
 };

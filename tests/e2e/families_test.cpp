@@ -185,7 +185,9 @@ TEST_CASE("short-lived tokens are renewed before they expire, never fetched per 
   Sandbox sandbox(service_account_fixture(), {"--token-ttl", "2", "--latency-ms", "250"});
   TempDir dir;
   dir.write("keyform.toml", read_file(source_path("examples/keyform.toml")));
-  const RunResult r = keyform({"apply", "--auto-approve"}, service_account_env(sandbox), dir.path());
+  // One call at a time, so the run outlives the token whatever parallelism the suite uses.
+  const RunResult r =
+      keyform({"apply", "--auto-approve", "--parallelism", "1"}, service_account_env(sandbox), dir.path());
   INFO(r.all());
   REQUIRE(r.exit_code == 0);
   const json log = sandbox.requests();

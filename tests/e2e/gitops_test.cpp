@@ -146,7 +146,7 @@ TEST_CASE("a saved plan applies exactly its actions, with no config, and the org
 
   t.sandbox.clear_requests();
   REQUIRE_FALSE(std::filesystem::exists(t.other.path() + "/keyform.toml"));
-  const RunResult r = t.elsewhere({"apply", "plan.json", "--auto-approve"});
+  const RunResult r = t.elsewhere({"apply", "plan.json", "--auto-approve", "--parallelism", "1"});
   INFO(r.all());
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("unchanged since the plan was made") != std::string::npos);

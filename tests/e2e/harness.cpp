@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -154,9 +155,17 @@ std::map<std::string, std::string> keyform_env(const Sandbox& sandbox, const std
           {"MONGODB_ATLAS_PRIVATE_API_KEY", private_key}};
 }
 
+// KEYFORM_E2E_PARALLELISM runs the whole suite's applies at another --parallelism (ctest runs
+// it at 1 and 32 too); a test that pins --parallelism itself keeps its own.
 RunResult keyform(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                   const std::string& cwd) {
-  return run(KEYFORM_BIN, args, env, cwd);
+  std::vector<std::string> full = args;
+  const char* parallelism = std::getenv("KEYFORM_E2E_PARALLELISM");
+  const bool pinned = std::find(args.begin(), args.end(), "--parallelism") != args.end();
+  if (parallelism && *parallelism && !pinned && !args.empty() && args[0] == "apply") {
+    full.insert(full.begin() + 1, {"--parallelism", parallelism});
+  }
+  return run(KEYFORM_BIN, full, env, cwd);
 }
 
 nlohmann::json assignments(const nlohmann::json& state, const std::string& public_key) {

@@ -1,6 +1,8 @@
 // The first vertical slice end to end: file -> plan -> apply -> the org equals the file.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "fixtures.h"
 #include "harness.h"
 
@@ -53,9 +55,9 @@ TEST_CASE("the example: plan, apply, and the org equals the file; a second plan 
   CHECK(again.out.find("No changes. The org matches the configuration.") != std::string::npos);
 }
 
-TEST_CASE("apply makes exactly the plan's calls, in phase order, on the v2 paths") {
+TEST_CASE("apply makes exactly the plan's calls, in plan order with --parallelism 1, on the v2 paths") {
   ExampleRun t;
-  REQUIRE(t.keyform_run({"apply", "--auto-approve"}).exit_code == 0);
+  REQUIRE(t.keyform_run({"apply", "--auto-approve", "--parallelism", "1"}).exit_code == 0);
   std::vector<std::string> writes;
   for (const auto& r : t.sandbox.writes()) {
     if (r["status"] == 401) continue;
@@ -150,4 +152,50 @@ TEST_CASE("markdown output has tables and no escape codes") {
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("| Key | Project | Roles | Reason |") != std::string::npos);
   CHECK(r.out.find('\033') == std::string::npos);
+}
+
+TEST_CASE("concurrent apply: every phase's calls finish before the next phase's start") {
+  json fixture = example_org();
+  // 60 undeclared keys each in two projects, policy unassign; 30 declared keys to assign; 10 absent.
+  std::string config = target_toml("undeclared_keys = \"unassign\"\nprotected_keys = [\"breakgl1\"]");
+  for (int i = 0; i < 100; ++i) {
+    char id[25];
+    std::snprintf(id, sizeof id, "72000000000000000000%04x", i);
+    const std::string pub = "conc" + std::to_string(1000 + i);
+    fixture["keys"].push_back({{"id", id}, {"public_key", pub}, {"private_key", "secret-concurrent-" + std::to_string(i)},
+                               {"projects", {{kLegacy, {"GROUP_READ_ONLY"}}, {kAnalytics, {"GROUP_OWNER"}}}}});
+    if (i < 30) config += "[[keys]]\npublic_key = \"" + pub + "\"\n[keys.projects]\n\"payments-prod\" = [\"GROUP_OWNER\"]\n"
+                          "\"legacy-app\" = [\"GROUP_READ_ONLY\"]\n\"analytics\" = [\"GROUP_OWNER\"]\n";
+    else if (i < 40) config += "[[keys]]\npublic_key = \"" + pub + "\"\nstate = \"absent\"\n";
+  }
+  config += "[[keys]]\npublic_key = \"" + kAdmin + "\"\n[keys.projects]\n\"payments-prod\" = [\"GROUP_OWNER\"]\n";
+  for (const std::string parallelism : {"1", "32"}) {
+    CAPTURE(parallelism);
+    Sandbox sandbox(fixture, {"--latency-ms", "5"});
+    TempDir dir;
+    dir.write("keyform.toml", config);
+    const auto env = keyform_env(sandbox, kAdmin, kAdminSecret);
+    const RunResult r = keyform({"apply", "--auto-approve", "--parallelism", parallelism}, env, dir.path());
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    // 30 assigns; unassigns: 60 keys x 2, analyst1, oldci001 and contrac1 x 2, zmmrboas; 10 deletes.
+    const std::string counts = "30 assigned, 0 updated, 127 unassigned, 10 deleted.";
+    CHECK(r.out.find("Apply complete! " + counts) != std::string::npos);
+    // Phases in the sandbox's own arrival order: no unassign before the last assign, no delete
+    // before the last unassign.
+    int phase_seen = 0;
+    std::set<std::string> connections;
+    for (const auto& req : sandbox.writes()) {
+      if (req["status"] == 401) continue;
+      connections.insert(req["connection"]);
+      const std::string method = req["method"], path = req["path"];
+      const int phase = method == "POST" ? 0 : (path.find("/orgs/") != std::string::npos ? 2 : 1);
+      CHECK(phase >= phase_seen);
+      phase_seen = std::max(phase_seen, phase);
+    }
+    CHECK(phase_seen == 2);
+    if (parallelism == "1") CHECK(connections.size() == 1);
+    if (parallelism == "32") CHECK(connections.size() > 1);
+    CHECK(keyform({"plan", "--detailed-exitcode"}, env, dir.path()).exit_code == 0);
+  }
 }

@@ -405,3 +405,179 @@ TEST_CASE("sandbox server: concurrent clients") {
   CHECK(log.size() == clients * (requests + 1));
   for (std::size_t i = 0; i < log.size(); ++i) CHECK(log[i]["seq"] == i + 1);
 }
+
+// ---- injected faults (--fault, POST /__sandbox/faults) -------------------------------------
+
+namespace {
+
+SandboxOptions with_faults(std::initializer_list<const char*> specs) {
+  SandboxOptions options;
+  for (const char* spec : specs) options.faults.push_back(parse_fault(spec));
+  return options;
+}
+
+json state_projects(const Running& server, const std::string& key_id) {
+  const json state = server.admin_get("/__sandbox/state");
+  for (const auto& key : state["keys"]) {
+    if (key["id"] == key_id) return key["projects"];
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("sandbox server: a fault answers after authentication, with Retry-After, and is logged") {
+  Running server(with_faults({"GET:/orgs/[0-9a-f]+/apiKeys$:503:1:2"}));
+  DigestClient client(server, "zmmrboas", password_a);
+  auto unavailable = client.send("GET", keys_target("/api/atlas/v2") + "?pageNum=1", v2_headers());
+  REQUIRE(unavailable);
+  CHECK(unavailable->status == 503);
+  CHECK(unavailable->get_header_value("Retry-After") == "2");
+  const json body = json::parse(unavailable->body);
+  CHECK(body["errorCode"] == "SERVICE_UNAVAILABLE");
+  CHECK(body["error"] == 503);
+  auto served = client.send("GET", keys_target("/api/atlas/v2") + "?pageNum=1", v2_headers());
+  REQUIRE(served);
+  CHECK(served->status == 200);
+  CHECK_FALSE(served->has_header("Retry-After"));
+
+  const json log = server.admin_get("/__sandbox/requests")["requests"];
+  REQUIRE(log.size() == 3);  // the challenge did not use up the fault
+  CHECK(log[0]["status"] == 401);
+  CHECK(log[0]["fault"] == false);
+  CHECK(log[1]["status"] == 503);
+  CHECK(log[1]["fault"] == true);
+  CHECK(log[1]["query"] == "pageNum=1");
+  CHECK(log[2]["status"] == 200);
+  CHECK(log[2]["fault"] == false);
+  CHECK(server.admin_get("/__sandbox/faults")["faults"][0]["remaining"] == 0);
+}
+
+TEST_CASE("sandbox server: a wrong password meets a challenge, not the fault") {
+  Running server(with_faults({"*:.*:429:1"}));
+  DigestClient wrong(server, "zmmrboas", "00000000-0000-0000-0000-000000000000");
+  CHECK(wrong.send("GET", keys_target("/api/atlas/v1.0"))->status == 401);
+  CHECK(server.admin_get("/__sandbox/faults")["faults"][0]["remaining"] == 1);
+  DigestClient right(server, "zmmrboas", password_a);
+  CHECK(right.send("GET", keys_target("/api/atlas/v1.0"))->status == 429);
+  CHECK(right.send("GET", keys_target("/api/atlas/v1.0"))->status == 200);
+}
+
+TEST_CASE("sandbox server: status 0 drops the connection without applying the write") {
+  Running server(with_faults({"POST:/groups/:0:1"}));
+  DigestClient client(server, "zmmrboas", password_a);
+  const std::string target = assignment_target("/api/atlas/v2", dev, key_a);
+  const std::string roles = R"([{"roles": ["GROUP_OWNER"]}])";
+  auto dropped = client.send("POST", target, v2_headers(true), roles);
+  CHECK_FALSE(dropped);  // no answer at all
+  CHECK(dropped.error() != httplib::Error::Success);
+  CHECK_FALSE(state_projects(server, key_a).contains(dev));
+
+  auto again = client.send("POST", target, v2_headers(true), roles);  // a new connection
+  REQUIRE(again);
+  CHECK(again->status == 204);
+  CHECK(state_projects(server, key_a)[dev] == json::array({"GROUP_OWNER"}));
+
+  const json log = server.admin_get("/__sandbox/requests")["requests"];
+  REQUIRE(log.size() == 3);
+  CHECK(log[1]["method"] == "POST");
+  CHECK(log[1]["status"] == 0);
+  CHECK(log[1]["fault"] == true);
+  CHECK(log[2]["status"] == 204);
+  CHECK(log[2]["connection"] != log[1]["connection"]);
+}
+
+TEST_CASE("sandbox server: a '+' fault applies the write, then fails it") {
+  Running server(with_faults({"DELETE:/groups/:0+:1", "PATCH:/groups/:502+:1"}));
+  DigestClient client(server, "zmmrboas", password_a);
+
+  auto lost = client.send("DELETE", assignment_target("/api/atlas/v2", prod, key_a), v2_headers());
+  CHECK_FALSE(lost);
+  CHECK_FALSE(state_projects(server, key_a).contains(prod));  // although nobody was told
+  auto repeat = client.send("DELETE", assignment_target("/api/atlas/v2", prod, key_a), v2_headers());
+  REQUIRE(repeat);
+  CHECK(repeat->status == 404);  // the repeat finds it gone
+
+  auto gateway = client.send("PATCH", assignment_target("/api/atlas/v2", prod, key_b), v2_headers(true),
+                             R"({"roles": ["GROUP_READ_ONLY"]})");
+  REQUIRE(gateway);
+  CHECK(gateway->status == 502);
+  CHECK(json::parse(gateway->body)["errorCode"] == "BAD_GATEWAY");
+  CHECK(state_projects(server, key_b)[prod] == json::array({"GROUP_READ_ONLY"}));
+
+  const json log = server.admin_get("/__sandbox/requests")["requests"];
+  REQUIRE(log.size() == 4);
+  CHECK(log[1]["status"] == 0);
+  CHECK(log[1]["fault"] == true);
+  CHECK(log[2]["status"] == 404);
+  CHECK(log[2]["fault"] == false);
+  CHECK(log[3]["status"] == 502);
+  CHECK(log[3]["fault"] == true);
+}
+
+TEST_CASE("sandbox server: faults added, listed and cleared at run time") {
+  Running server;
+  auto http = server.client();
+  auto added = http.Post("/__sandbox/faults", "  GET:/orgs/:500:2\n", "text/plain");
+  REQUIRE(added);
+  CHECK(added->status == 201);
+  CHECK(json::parse(added->body)["faults"][0]["remaining"] == 2);
+  auto bad = http.Post("/__sandbox/faults", "GET:/orgs/:500:0", "text/plain");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  CHECK(json::parse(bad->body)["errorCode"] == "INVALID_FAULT");
+  CHECK(json::parse(bad->body)["detail"].get<std::string>().find("COUNT \"0\"") != std::string::npos);
+
+  DigestClient client(server, "abcdefgh", "11111111-2222-3333-4444-555555555555");
+  CHECK(client.send("GET", keys_target("/api/public/v1.0"))->status == 500);
+  CHECK(json::parse(server.admin_get("/__sandbox/faults").dump())["faults"][0]["remaining"] == 1);
+  CHECK(http.Delete("/__sandbox/faults")->status == 204);
+  CHECK(server.admin_get("/__sandbox/faults")["faults"].empty());
+  CHECK(client.send("GET", keys_target("/api/public/v1.0"))->status == 200);
+  // The admin endpoints themselves never meet a fault.
+  REQUIRE(http.Post("/__sandbox/faults", "*:.*:503:5", "text/plain")->status == 201);
+  CHECK(http.Get("/__sandbox/state")->status == 200);
+  CHECK(server.admin_get("/__sandbox/faults")["faults"][0]["remaining"] == 5);
+}
+
+TEST_CASE("sandbox server: a fault added as JSON answers its own body") {
+  Running server;
+  auto http = server.client();
+  const json fault = {{"spec", "GET:/groups$:200:1"}, {"body", R"({"results": [{"id": 1}], "totalCount": -1)"}};
+  auto added = http.Post("/__sandbox/faults", fault.dump(), "application/json");
+  REQUIRE(added);
+  CHECK(added->status == 201);
+  CHECK(json::parse(added->body)["faults"][0]["body"] == fault["body"]);
+  for (const char* bad : {R"({"spec": 1})", R"({"body": "x"})", R"({"spec": "GET:/x:200:1", "body": 2})", "{nope"}) {
+    auto refused = http.Post("/__sandbox/faults", bad, "application/json");
+    REQUIRE(refused);
+    CHECK(refused->status == 400);
+    CHECK(json::parse(refused->body)["errorCode"] == "INVALID_FAULT");
+  }
+  DigestClient client(server, "zmmrboas", password_a);
+  auto lie = client.send("GET", fmt::format("/api/atlas/v2/orgs/{}/groups?envelope=true", org), v2_headers());
+  REQUIRE(lie);
+  CHECK(lie->status == 200);
+  CHECK(lie->body == fault["body"]);  // as is: not enveloped, not re-serialized
+  auto truth = client.send("GET", fmt::format("/api/atlas/v2/orgs/{}/groups", org), v2_headers());
+  REQUIRE(truth);
+  CHECK(json::parse(truth->body)["totalCount"] == 2);
+}
+
+TEST_CASE("sandbox server: the token endpoint meets faults only with valid client credentials") {
+  Running server(with_faults({"POST:/api/oauth/token:429:1:1"}));
+  auto bad = server.client();
+  bad.set_basic_auth("mdb_sa_id_1", "wrong");
+  CHECK(bad.Post("/api/oauth/token", "grant_type=client_credentials", "application/x-www-form-urlencoded")
+            ->status == 401);
+  auto good = server.client();
+  good.set_basic_auth("mdb_sa_id_1", "mdb_sa_sk_1");
+  auto limited =
+      good.Post("/api/oauth/token", "grant_type=client_credentials", "application/x-www-form-urlencoded");
+  REQUIRE(limited);
+  CHECK(limited->status == 429);
+  CHECK(limited->get_header_value("Retry-After") == "1");
+  CHECK(json::parse(limited->body)["errorCode"] == "RATE_LIMITED");
+  CHECK(good.Post("/api/oauth/token", "grant_type=client_credentials", "application/x-www-form-urlencoded")
+            ->status == 200);
+}

@@ -1,0 +1,105 @@
+// The operational flags: machine-readable apply results, credentials from a file, the redacted
+// HTTP trace, the retry budget.
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include "fixtures.h"
+#include "harness.h"
+
+using namespace e2e;
+using nlohmann::json;
+
+TEST_CASE("apply --format json: the result document on stdout, the human report on stderr") {
+  Sandbox sandbox(example_org());
+  TempDir dir;
+  dir.write("keyform.toml", read_file(source_path("examples/keyform.toml")));
+  const RunResult r = keyform({"apply", "--auto-approve", "--format", "json"}, keyform_env(sandbox, kAdmin, kAdminSecret),
+                              dir.path());
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  const json result = json::parse(r.out);  // stdout is exactly one JSON document
+  CHECK(result["succeeded"] == true);
+  CHECK(result["done"].size() == 7);
+  CHECK(result["failed"].empty());
+  CHECK(result["not_started"].empty());
+  CHECK(result["summary"] == json{{"done", 7}, {"failed", 0}, {"not_started", 0}});
+  CHECK(result["target"]["org_id"] == kOrg);
+  CHECK(result["done"][0].contains("action"));
+  CHECK(r.err.find("Apply complete!") != std::string::npos);
+}
+
+TEST_CASE("apply --format json after a permanent failure lists done, failed and not started") {
+  Sandbox sandbox(example_org(), {"--fault", "DELETE:/groups/" + kLegacy + "/apiKeys/65f0c0ffee00000000000003$:500:1"});
+  TempDir dir;
+  dir.write("keyform.toml", read_file(source_path("examples/keyform.toml")));
+  const RunResult r = keyform({"apply", "--auto-approve", "--format", "json", "--parallelism", "1"},
+                              keyform_env(sandbox, kAdmin, kAdminSecret), dir.path());
+  CHECK(r.exit_code == 1);
+  const json result = json::parse(r.out);
+  CHECK(result["succeeded"] == false);
+  CHECK(result["done"].size() == 3);  // the three grants
+  REQUIRE(result["failed"].size() == 1);
+  CHECK(result["failed"][0]["error"].get<std::string>().find("500 UNEXPECTED_ERROR") != std::string::npos);
+  CHECK(result["not_started"].size() == 3);
+}
+
+TEST_CASE("--credentials-file instead of the environment; a world-readable one is refused") {
+  Sandbox sandbox(example_org());
+  TempDir dir;
+  dir.write("keyform.toml", read_file(source_path("examples/keyform.toml")));
+  const std::string creds =
+      dir.write("creds.toml", "public_api_key = \"" + kAdmin + "\"\nprivate_api_key = \"" + kAdminSecret + "\"\n");
+  const std::map<std::string, std::string> env{{"MONGODB_ATLAS_BASE_URL", sandbox.base_url()}};
+
+  chmod(creds.c_str(), 0644);
+  RunResult r = keyform({"plan", "--credentials-file", creds}, env, dir.path());
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("readable or writable by every user") != std::string::npos);
+  CHECK(sandbox.requests().empty());
+
+  chmod(creds.c_str(), 0600);
+  r = keyform({"plan", "--credentials-file", creds, "--detailed-exitcode"}, env, dir.path());
+  INFO(r.all());
+  CHECK(r.exit_code == 2);
+  CHECK(r.all().find(kAdminSecret) == std::string::npos);
+}
+
+TEST_CASE("--verbose traces headers with every credential redacted") {
+  json fixture = example_org();
+  fixture["service_accounts"] = {{{"client_id", "mdb_sa_id_65f0c0ffee0000000000bbbb"},
+                                  {"client_secret", "mdb_sa_sk_never-in-a-trace-0003"}}};
+  Sandbox sandbox(fixture);
+  TempDir dir;
+  dir.write("keyform.toml", read_file(source_path("examples/keyform.toml")));
+
+  RunResult r = keyform({"plan", "--verbose"}, keyform_env(sandbox, kAdmin, kAdminSecret), dir.path());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("debug: > GET /api/atlas/v2/orgs/" + kOrg + "/apiKeys") != std::string::npos);
+  CHECK(r.err.find("debug: < HTTP/1.1 401") != std::string::npos);
+  CHECK(r.err.find("Authorization: [redacted]") != std::string::npos);
+  CHECK(r.err.find("Digest username") == std::string::npos);
+  for (const auto& secret : secrets_of(fixture)) CHECK(r.all().find(secret) == std::string::npos);
+
+  auto env = std::map<std::string, std::string>{{"MONGODB_ATLAS_BASE_URL", sandbox.base_url()},
+                                                {"MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_65f0c0ffee0000000000bbbb"},
+                                                {"MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_never-in-a-trace-0003"},
+                                                {"KEYFORM_LOG", "debug"}};
+  r = keyform({"plan"}, env, dir.path());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("debug: > POST /api/oauth/token") != std::string::npos);
+  CHECK(r.err.find("Bearer") == std::string::npos);
+  CHECK(r.err.find("Basic") == std::string::npos);
+  CHECK(r.all().find("mdb_sa_sk_never-in-a-trace-0003") == std::string::npos);
+}
+
+TEST_CASE("--max-retries 0 gives up on the first transient failure") {
+  Sandbox sandbox(example_org(), {"--fault", "GET:/apiKeys$:503:1"});
+  TempDir dir;
+  dir.write("keyform.toml", read_file(source_path("examples/keyform.toml")));
+  const RunResult r = keyform({"plan", "--max-retries", "0"}, keyform_env(sandbox, kAdmin, kAdminSecret), dir.path());
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("503 SERVICE_UNAVAILABLE") != std::string::npos);
+  CHECK(r.err.find("gave up after 1 attempts") != std::string::npos);
+}
+
