@@ -5,11 +5,14 @@
 namespace keyform {
 namespace {
 
-// Table cells must not break the table: pipes are escaped, newlines flattened.
+// Table cells must not break the table or the comment around it: pipes are escaped, newlines
+// flattened, and angle brackets escaped so a desc cannot close the <details> fold or add HTML.
 std::string cell(std::string_view text) {
   std::string out;
   for (char c : text) {
     if (c == '|') out += "\\|";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
     else if (c == '\n' || c == '\r') out += ' ';
     else out += c;
   }

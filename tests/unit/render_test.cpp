@@ -84,11 +84,12 @@ TEST_CASE("markdown plan: a summary and a table per kind, no escapes") {
 
 TEST_CASE("markdown folds long plans and escapes pipes") {
   Plan plan = sample_plan();
-  plan.actions[0].key.desc = "a|b";
+  plan.actions[0].key.desc = "a|b </details><script>";
   while (plan.actions.size() <= 20) plan.actions.push_back(plan.actions[2]);
   const std::string md = render_plan_markdown(plan);
   CHECK(md.find("<details><summary>Show all 21 actions</summary>") != std::string::npos);
-  CHECK(md.find("a\\|b") != std::string::npos);
+  CHECK(md.find("a\\|b &lt;/details&gt;&lt;script&gt;") != std::string::npos);
+  CHECK(md.find("</details>") == md.rfind("</details>"));  // only keyform's own fold closes
 }
 
 TEST_CASE("apply report: failures and what was not started") {
