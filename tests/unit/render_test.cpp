@@ -95,9 +95,9 @@ TEST_CASE("markdown folds long plans and escapes pipes") {
 TEST_CASE("apply report: failures and what was not started") {
   ApplyReport report;
   const Plan plan = sample_plan();
-  report.results = {{plan.actions[0], Outcome::done, ""},
-                    {plan.actions[1], Outcome::failed, "PATCH /x: 500 UNEXPECTED_ERROR: boom"},
-                    {plan.actions[2], Outcome::not_started, ""}};
+  report.results = {{plan.actions[0], Outcome::done, "", ""},
+                    {plan.actions[1], Outcome::failed, "PATCH /x: 500 UNEXPECTED_ERROR: boom", ""},
+                    {plan.actions[2], Outcome::not_started, "", ""}};
   const std::string text = render_apply_summary(report, false);
   CHECK(text.find("Apply failed.") != std::string::npos);
   CHECK(text.find("1 assigned, 0 updated, 0 unassigned, 0 deleted.") != std::string::npos);
