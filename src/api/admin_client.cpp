@@ -174,10 +174,26 @@ std::vector<T> AdminClient::read_all_pages(MakeRequest make_request, ParsePage p
 LiveState AdminClient::read_org() {
   LiveState live;
   live.org_id = org_id_;
-  live.keys = read_all_pages<LiveKey>([&](int page) { return list_org_keys_request(family_, org_id_, page); },
-                                      parse_keys_page);
-  live.projects = read_all_pages<LiveProject>(
-      [&](int page) { return list_org_projects_request(family_, org_id_, page); }, parse_projects_page);
+  // The two listings are independent: read them side by side, so a plan costs the round trips
+  // of the longer one, not of both. When both fail, the key listing's error is the one reported.
+  std::exception_ptr errors[2];
+  parallel_for(2, 2, [&](int listing) {
+    try {
+      if (listing == 0) {
+        live.keys = read_all_pages<LiveKey>(
+            [&](int page) { return list_org_keys_request(family_, org_id_, page); }, parse_keys_page);
+      } else {
+        live.projects = read_all_pages<LiveProject>(
+            [&](int page) { return list_org_projects_request(family_, org_id_, page); }, parse_projects_page);
+      }
+    } catch (...) {
+      errors[listing] = std::current_exception();
+    }
+    return true;  // let the other listing finish: its error may be the one to report
+  });
+  for (const auto& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
   return live;
 }
 

@@ -102,6 +102,9 @@ ApiErrorBody parse_error_body(std::string_view body) {
 }
 
 std::optional<long> enveloped_status(std::string_view body) {
+  // Most bodies are no envelope; a full parse of every 200 just to find out is a quarter of a
+  // large plan's CPU.
+  if (body.find("\"status\"") == std::string_view::npos) return std::nullopt;
   const json doc = json::parse(body, nullptr, false);
   if (!doc.is_object()) return std::nullopt;
   auto status = doc.find("status");

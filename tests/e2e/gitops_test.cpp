@@ -2,6 +2,8 @@
 // for another org), PR markdown, export round trips, show, validate, and the schemas' subjects.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -73,15 +75,18 @@ std::vector<std::string> writes_of(const Sandbox& sandbox) {
 }
 
 // GETs that were answered (not challenges), as "path".
+// The reads a command made, sorted: the two listings are read side by side, in either order.
 std::vector<std::string> reads_of(const Sandbox& sandbox) {
   std::vector<std::string> out;
   for (const auto& r : sandbox.requests()) {
     if (r["method"] == "GET" && r["status"] != 401) out.push_back(r["path"]);
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
 const std::vector<std::string> kTwoListings = {kV2 + "/orgs/" + kOrg + "/apiKeys", kV2 + "/orgs/" + kOrg + "/groups"};
+// (sorted, as reads_of returns them: "apiKeys" < "groups")
 
 std::string edit_json(const std::string& text, const std::function<void(json&)>& edit) {
   json doc = json::parse(text);

@@ -1,0 +1,51 @@
+// Generated benchmark workloads: an org of K keys × P projects for keyform-sandbox, a keyform.toml
+// that declares every key, and the same desired state as JSON for the naive baseline. The file
+// differs from the org by a known number of actions of each kind, so every run can be checked.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace bench {
+
+// How many actions of each kind a plan has; the order is the executor's phase order.
+struct ActionMix {
+  int assign = 0;
+  int update = 0;
+  int unassign = 0;
+  int remove = 0;  // delete key
+  int total() const { return assign + update + unassign + remove; }
+  bool operator==(const ActionMix&) const = default;
+};
+
+// 50 % assigns, 20 % role updates, 25 % unassigns, 5 % key deletions.
+ActionMix mix_for(int actions);
+
+struct WorkloadSpec {
+  int keys = 100;      // in the org, including the key the runs authenticate with
+  int projects = 50;
+  int actions = 100;   // the plan's size; at most 2 × (keys - 1)
+  std::uint32_t seed = 8;
+};
+
+struct Workload {
+  WorkloadSpec spec;
+  std::string org_id;
+  std::string admin_public_key;   // key 0: ORG_OWNER, no projects, not in the file
+  std::string admin_private_key;
+  nlohmann::json fixture;         // keyform-sandbox --fixture
+  std::string config_toml;        // keyform.toml: every other key, with `expected` changes
+  nlohmann::json desired;         // the same as data for the baseline: {"org_id", "keys": [...]}
+  ActionMix expected;
+  long assignments = 0;           // key-project assignments in the fixture
+};
+
+Workload make_workload(const WorkloadSpec& spec);
+
+// Keys whose assignments in `state` (GET /__sandbox/state) differ from `desired`: 0 when a run
+// did the whole job.
+int count_mismatches(const nlohmann::json& state, const nlohmann::json& desired);
+
+}  // namespace bench
