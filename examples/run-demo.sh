@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The demo on an existing build: examples/run-demo.sh BUILD_DIR. Starts keyform-sandbox on a free
+# loopback port with examples/sandbox-org.json, runs keyform plan, apply --auto-approve and plan
+# again (exit 0 only when that last plan says "No changes"), and stops the sandbox.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-build}
+
+work=$(mktemp -d)
+sandbox_pid=
+trap '[ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+"$bin/src/sandbox/keyform-sandbox" --fixture examples/sandbox-org.json --port 0 --port-file "$work/port" \
+  >"$work/sandbox.log" 2>&1 &
+sandbox_pid=$!
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || { echo "keyform-sandbox did not start:" >&2; cat "$work/sandbox.log" >&2; exit 1; }
+
+# The sandbox's fixture says which key keyform runs as: kfadmin1, an org owner.
+export MONGODB_ATLAS_BASE_URL="http://127.0.0.1:$(cat "$work/port")"
+export MONGODB_ATLAS_PUBLIC_API_KEY=kfadmin1
+export MONGODB_ATLAS_PRIVATE_API_KEY=9f1c2a6e-3b7d-4e21-8a55-0c6b9d2f1e01
+echo "==> keyform-sandbox on $MONGODB_ATLAS_BASE_URL with examples/sandbox-org.json"
+
+echo; echo "==> keyform plan -c examples/keyform.toml"
+"$bin/keyform" plan -c examples/keyform.toml
+echo; echo "==> keyform apply -c examples/keyform.toml --auto-approve"
+"$bin/keyform" apply -c examples/keyform.toml --auto-approve
+echo; echo "==> keyform plan -c examples/keyform.toml   (again: the org now matches the file)"
+"$bin/keyform" plan -c examples/keyform.toml --detailed-exitcode
