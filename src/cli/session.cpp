@@ -1,5 +1,6 @@
 #include "cli/session.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -118,7 +119,7 @@ ApiConnection connect(const ApiFamily& family, const std::string& base_url, cons
         if (digest) http->use_digest(digest->public_key, digest->private_key);
         return http;
       },
-      connections);
+      std::max(connections, kReadConnections));
   if (credentials.digest) {
     c.auth = std::make_unique<DigestAuth>();
   } else {

@@ -45,6 +45,10 @@ Credentials credentials_for(const ApiFamily& family, const CommonOptions& common
 // digest is challenged once per connection), one for the OAuth token endpoint, and how calls
 // authenticate.
 constexpr int kDefaultConnections = 10;
+// Reads may fan out wider than writes: a 10 000-key org's 22 remaining pages then go out in one
+// wave (one digest challenge per new connection, answered in parallel), so a plan of that size
+// still costs about three round trips. Writes stay bounded by --parallelism.
+constexpr int kReadConnections = 24;
 
 struct ApiConnection {
   std::unique_ptr<ConnectionPool> pool;
