@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include <doctest/doctest.h>
 #include <httplib.h>
 
 namespace e2e {
@@ -165,7 +166,27 @@ RunResult keyform(const std::vector<std::string>& args, const std::map<std::stri
   if (parallelism && *parallelism && !pinned && !args.empty() && args[0] == "apply") {
     full.insert(full.begin() + 1, {"--parallelism", parallelism});
   }
-  return run(KEYFORM_BIN, full, env, cwd);
+  RunResult result = run(KEYFORM_BIN, full, env, cwd);
+  check_no_secret_leaked(result, env);
+  return result;
+}
+
+// Every keyform run of every e2e test: no secret it was given, no private key of the example
+// org, and no Authorization header may appear in anything it printed.
+void check_no_secret_leaked(const RunResult& result, const std::map<std::string, std::string>& env) {
+  std::vector<std::string> secrets;
+  for (const auto& [name, value] : env) {
+    if (name.find("PRIVATE") != std::string::npos || name.find("SECRET") != std::string::npos) secrets.push_back(value);
+  }
+  const auto example = nlohmann::json::parse(read_file(source_path("examples/sandbox-org.json")));
+  for (const auto& key : example["keys"]) secrets.push_back(key["private_key"]);
+  const std::string output = result.all();
+  for (const auto& secret : secrets) {
+    CHECK_MESSAGE(output.find(secret) == std::string::npos, "a secret appeared in keyform's output");
+  }
+  for (const char* header : {"Authorization: Digest", "Authorization: Bearer", "Authorization: Basic"}) {
+    CHECK_MESSAGE(output.find(header) == std::string::npos, "an Authorization header appeared in keyform's output");
+  }
 }
 
 nlohmann::json assignments(const nlohmann::json& state, const std::string& public_key) {

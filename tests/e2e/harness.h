@@ -58,7 +58,11 @@ class Sandbox {
 std::map<std::string, std::string> keyform_env(const Sandbox& sandbox, const std::string& public_key,
                                                const std::string& private_key);
 
-// keyform with `args`, run in `cwd`.
+// Fails the running test when `result` shows a secret from `env`, a private key of the example
+// org, or an Authorization header. keyform() calls it on every run.
+void check_no_secret_leaked(const RunResult& result, const std::map<std::string, std::string>& env);
+
+// keyform with `args`, run in `cwd`; its output is checked for secrets.
 RunResult keyform(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                   const std::string& cwd);
 
