@@ -22,6 +22,10 @@ struct ActionResult {
 
 struct ApplyReport {
   std::vector<ActionResult> results;  // one per plan action, in plan order
+  // Set when a SIGINT/SIGTERM stopped the apply: no action started after it; `interrupted_by`
+  // names the signal ("SIGINT", "SIGTERM").
+  bool interrupted = false;
+  std::string interrupted_by;
 
   bool succeeded() const;
   int count(Outcome outcome) const;

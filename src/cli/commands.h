@@ -33,6 +33,7 @@ struct ApplyOptions {
   int parallelism = 10;         // actions of one phase in flight at once
   std::string format = "text";  // text | json (the result document on stdout)
   std::string plan_file;  // apply exactly this saved plan instead of planning afresh
+  bool verify = true;     // --no-verify: skip reading the org again after the apply
 };
 
 // Where export and show look: flags, then MONGODB_ATLAS_ORG_ID / MONGODB_ATLAS_BASE_URL, then the
@@ -46,6 +47,7 @@ struct TargetOptions {
 struct ExportCommandOptions {
   TargetOptions target;
   bool by_name = false;
+  std::string out;  // --out FILE: written atomically once the org was read (else stdout)
 };
 
 struct ShowCommandOptions {

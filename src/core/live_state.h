@@ -17,6 +17,7 @@ struct LiveKey {
   std::string public_key;
   std::string desc;
   std::map<std::string, std::vector<std::string>> project_roles;  // project id -> sorted, unique roles
+  std::vector<std::string> org_roles;  // sorted, unique (roles without a groupId)
 };
 
 struct LiveState {

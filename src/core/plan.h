@@ -30,6 +30,12 @@ struct ProjectInfo {
   std::string name;
 };
 
+// One project a key can reach, with its roles there.
+struct ProjectRoles {
+  ProjectInfo project;
+  std::vector<std::string> roles;  // sorted, unique
+};
+
 struct Action {
   ActionKind kind = ActionKind::assign;
   KeyInfo key;
@@ -37,6 +43,8 @@ struct Action {
   std::vector<std::string> roles_before;
   std::vector<std::string> roles_after;
   std::string reason;
+  // delete_key only: every project the key loses with it (its blast radius), by project name.
+  std::vector<ProjectRoles> assignments_before;
 };
 
 // A change the planner would have made but must not: the key is protected or is keyform's own.
@@ -65,6 +73,9 @@ struct Plan {
   PlanTarget target;
   std::vector<Action> actions;  // execution order
   std::vector<SkippedAction> skipped;
+  // Things the reviewer should know before applying (an action the key keyform runs as may not be
+  // allowed to perform, a role name the documentation does not list). Plain sentences, unescaped.
+  std::vector<std::string> warnings;
 
   PlanSummary summary() const;
   bool has_changes() const { return !actions.empty(); }

@@ -18,16 +18,31 @@ class LiveIndex {
       projects_by_id_[p.id] = &p;
       projects_by_name_[p.name].push_back(&p);
     }
+    // Keys are identified by id only: a listing that repeats a key (offset paging while the org
+    // changes) must never make one copy look undeclared. The first copy wins.
     for (const auto& k : live.keys) {
-      keys_by_id_[k.id] = &k;
-      keys_by_public_key_[k.public_key] = &k;
+      if (!keys_by_id_.emplace(k.id, &k).second) continue;
+      keys_by_public_key_[k.public_key].push_back(&k);
     }
   }
 
-  const LiveKey* find_key(const DeclaredKey& key) const {
-    const auto& index = key.id.empty() ? keys_by_public_key_ : keys_by_id_;
-    auto it = index.find(key.id.empty() ? key.public_key : key.id);
-    return it == index.end() ? nullptr : it->second;
+  const LiveKey* key_by_id(const std::string& id) const {
+    auto it = keys_by_id_.find(id);
+    return it == keys_by_id_.end() ? nullptr : it->second;
+  }
+
+  // Every live key with this public key: more than one is ambiguous, and the caller says so.
+  std::vector<const LiveKey*> keys_with_public_key(const std::string& public_key) const {
+    auto it = keys_by_public_key_.find(public_key);
+    return it == keys_by_public_key_.end() ? std::vector<const LiveKey*>{} : it->second;
+  }
+
+  // The distinct live keys, in listing order.
+  std::vector<const LiveKey*> unique_keys() const {
+    std::vector<const LiveKey*> out;
+    for (const auto& [id, key] : keys_by_id_) out.push_back(key);
+    std::sort(out.begin(), out.end());  // pointers into live.keys: listing order
+    return out;
   }
 
   const LiveProject* project_by_id(const std::string& id) const {
@@ -44,7 +59,7 @@ class LiveIndex {
   std::map<std::string, const LiveProject*> projects_by_id_;
   std::map<std::string, std::vector<const LiveProject*>> projects_by_name_;
   std::map<std::string, const LiveKey*> keys_by_id_;
-  std::map<std::string, const LiveKey*> keys_by_public_key_;
+  std::map<std::string, std::vector<const LiveKey*>> keys_by_public_key_;
 };
 
 KeyInfo key_info(const LiveKey& key) { return {key.id, key.public_key, key.desc}; }
@@ -61,10 +76,10 @@ class Planner {
       : config_(config), live_(live), index_(live), self_(self) {}
 
   PlanResult run() {
-    std::set<const LiveKey*> declared = plan_declared_keys();
+    const std::set<std::string> declared = plan_declared_keys();
     if (config_.policy.undeclared_keys != UndeclaredPolicy::ignore) {
-      for (const auto& key : live_.keys) {
-        if (!declared.count(&key)) plan_undeclared_key(key);
+      for (const LiveKey* key : index_.unique_keys()) {
+        if (!declared.count(key->id)) plan_undeclared_key(*key);
       }
     }
     if (!errors_.empty()) return {std::nullopt, std::move(errors_)};
@@ -74,10 +89,27 @@ class Planner {
   }
 
  private:
-  std::set<const LiveKey*> plan_declared_keys() {
-    std::map<const LiveKey*, const DeclaredKey*> seen;
+  // The live key a declaration names, or null (with an error when the name is ambiguous).
+  const LiveKey* find_key(const DeclaredKey& declared) {
+    if (!declared.id.empty()) return index_.key_by_id(declared.id);
+    const auto matches = index_.keys_with_public_key(declared.public_key);
+    if (matches.size() <= 1) return matches.empty() ? nullptr : matches.front();
+    std::string ids;
+    for (const auto* k : matches) ids += (ids.empty() ? "" : ", ") + k->id;
+    error(declared.pos, "public key \"" + declared.public_key + "\" matches " + std::to_string(matches.size()) +
+                            " keys in org " + config_.target.org_id + " (" + ids +
+                            "): the listing is ambiguous; name the key by id");
+    ambiguous_ = true;
+    return nullptr;
+  }
+
+  // Ids of the live keys the file declares (present or absent).
+  std::set<std::string> plan_declared_keys() {
+    std::map<std::string, const DeclaredKey*> seen;
     for (const auto& declared : config_.keys) {
-      const LiveKey* live = index_.find_key(declared);
+      ambiguous_ = false;
+      const LiveKey* live = find_key(declared);
+      if (ambiguous_) continue;
       if (!live) {
         if (declared.state == KeyState::present) {
           error(declared.pos, "key \"" + declared.label() + "\" does not exist in org " +
@@ -85,7 +117,7 @@ class Planner {
         }
         continue;
       }
-      auto [it, inserted] = seen.emplace(live, &declared);
+      auto [it, inserted] = seen.emplace(live->id, &declared);
       if (!inserted) {
         error(declared.pos, "key \"" + declared.label() + "\" is the same key as \"" +
                                 it->second->label() + "\" declared on line " +
@@ -98,8 +130,8 @@ class Planner {
         plan_present_key(declared, *live);
       }
     }
-    std::set<const LiveKey*> result;
-    for (const auto& [key, _] : seen) result.insert(key);
+    std::set<std::string> result;
+    for (const auto& [id, _] : seen) result.insert(id);
     return result;
   }
 
@@ -166,11 +198,20 @@ class Planner {
                         std::vector<std::string> before, std::vector<std::string> after,
                         std::string reason) const {
     return {kind, key_info(key), project_info(index_, project_id), std::move(before),
-            std::move(after), std::move(reason)};
+            std::move(after), std::move(reason), {}};
   }
 
+  // The service cascades a delete to every project, so the action lists what the key loses.
   Action delete_action(const LiveKey& key, std::string reason) const {
-    return {ActionKind::delete_key, key_info(key), std::nullopt, {}, {}, std::move(reason)};
+    Action action{ActionKind::delete_key, key_info(key), std::nullopt, {}, {}, std::move(reason), {}};
+    for (const auto& [project_id, roles] : key.project_roles) {
+      action.assignments_before.push_back({project_info(index_, project_id), roles});
+    }
+    std::sort(action.assignments_before.begin(), action.assignments_before.end(),
+              [](const ProjectRoles& a, const ProjectRoles& b) {
+                return std::tie(a.project.name, a.project.id) < std::tie(b.project.name, b.project.id);
+              });
+    return action;
   }
 
   // Protected keys are never touched; keyform's own key may gain access but never lose it.
@@ -215,6 +256,7 @@ class Planner {
   std::string self_;
   Plan plan_;
   std::vector<PlanError> errors_;
+  bool ambiguous_ = false;  // the last find_key() reported an ambiguous public key
 };
 
 }  // namespace
