@@ -27,17 +27,37 @@ std::vector<std::vector<int>> by_phase(const Plan& plan) {
 
 }  // namespace
 
-ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const ProgressSink& progress, int parallelism) {
+std::vector<Action> ExecutionControl::in_flight() const {
+  std::lock_guard lock(mutex_);
+  std::vector<Action> out;
+  for (const auto& [index, action] : in_flight_) out.push_back(action);
+  return out;
+}
+
+void ExecutionControl::started(const Action& action, int index) {
+  std::lock_guard lock(mutex_);
+  in_flight_.emplace(index, action);
+}
+
+void ExecutionControl::finished(int index) {
+  std::lock_guard lock(mutex_);
+  in_flight_.erase(index);
+}
+
+ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const ProgressSink& progress, int parallelism,
+                         ExecutionControl* control) {
   ApplyReport report;
   for (const auto& action : plan.actions) report.results.push_back({action, Outcome::not_started, {}, {}});
 
   std::atomic<bool> failed{false};
+  const auto must_stop = [&] { return failed || (control && control->stop_requested()); };
   std::mutex progress_mutex;
   for (const auto& phase : by_phase(plan)) {
-    if (failed) break;
+    if (must_stop()) break;
     parallel_for(static_cast<int>(phase.size()), parallelism, [&](int i) {
-      if (failed) return false;  // stop starting new work; in-flight actions finish
+      if (must_stop()) return false;  // stop starting new work; in-flight actions finish
       ActionResult& result = report.results[phase[i]];
+      if (control) control->started(result.action, phase[i]);
       try {
         result.note = run(result.action);
         result.outcome = Outcome::done;
@@ -46,11 +66,12 @@ ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const Progre
         result.error = e.what();
         failed = true;
       }
+      if (control) control->finished(phase[i]);
       if (progress) {
         std::lock_guard lock(progress_mutex);
         progress(result);
       }
-      return !failed;
+      return !must_stop();
     });
   }
   return report;

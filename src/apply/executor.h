@@ -3,7 +3,10 @@
 // starts. Each action's outcome is recorded exactly once, so the report says what was done.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <mutex>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,7 +40,28 @@ using ActionRunner = std::function<std::string(const Action&)>;
 // Called as each action finishes (done or failed), one call at a time.
 using ProgressSink = std::function<void(const ActionResult&)>;
 
+// Shared between the executor and whoever may stop it from another thread (a signal watcher).
+class ExecutionControl {
+ public:
+  // From any thread: start no new action; actions in flight finish (their calls are bounded by
+  // --timeout) and are reported.
+  void request_stop() { stop_ = true; }
+  bool stop_requested() const { return stop_; }
+
+  // The actions whose calls are in flight right now (they may or may not take effect).
+  std::vector<Action> in_flight() const;
+
+  // Used by execute_plan.
+  void started(const Action& action, int index);
+  void finished(int index);
+
+ private:
+  std::atomic<bool> stop_{false};
+  mutable std::mutex mutex_;
+  std::map<int, Action> in_flight_;
+};
+
 ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const ProgressSink& progress,
-                         int parallelism = 1);
+                         int parallelism = 1, ExecutionControl* control = nullptr);
 
 }  // namespace keyform

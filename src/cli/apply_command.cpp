@@ -1,12 +1,17 @@
+#include <csignal>
 #include <iostream>
+#include <thread>
 
 #include "apply/executor.h"
 #include "cli/commands.h"
 #include "cli/gitops.h"
+#include "cli/interrupt.h"
 #include "cli/session.h"
 #include "cli/target.h"
 #include "cli/terminal.h"
+#include "core/escape.h"
 #include "core/fingerprint.h"
+#include "core/verify.h"
 #include "core/planner.h"
 #include "render/plan_file.h"
 #include "render/render.h"
@@ -16,23 +21,108 @@ namespace {
 
 constexpr std::size_t kMaxPlanFileBytes = 64 * 1024 * 1024;
 
-// Human output goes to stdout, unless stdout carries the JSON result: then to stderr.
+// Human output goes to stdout, unless stdout carries the JSON result: then to stderr, so stdout
+// holds exactly one JSON document.
 std::ostream& human_stream(const ApplyOptions& options) { return options.format == "json" ? std::cerr : std::cout; }
 
-// The same executor, progress lines and report for a fresh plan and a saved one.
-int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, bool color) {
-  std::ostream& out = human_stream(options);
-  out << "\nApplying...\n";
-  const ApplyReport report = execute_plan(
-      plan, [&](const Action& action) { return admin.execute(action); },
-      [&](const ActionResult& r) { out << render_result_line(r, color) << std::flush; }, options.parallelism);
-  out << render_apply_summary(report, color) << std::flush;
-  if (options.format == "json") std::cout << render_apply_json(plan, report) << std::flush;
-  if (report.succeeded()) return 0;
-  for (const auto& r : report.results) {
-    if (r.outcome == Outcome::failed) std::cerr << "Error: apply: " << describe(r.action) << ": " << r.error << "\n";
+// The apply result document, with the verification: null when it did not run.
+std::string apply_json(const Plan& plan, const ApplyReport& report,
+                       const std::optional<std::vector<std::string>>& differences) {
+  nlohmann::json doc = nlohmann::json::parse(render_apply_json(plan, report));
+  doc["verified"] = differences ? nlohmann::json(differences->empty()) : nlohmann::json();
+  doc["differences"] = differences ? nlohmann::json(*differences) : nlohmann::json::array();
+  return doc.dump(2) + "\n";
+}
+
+// A person must approve a plan with changes; with nothing to change there is nothing to approve.
+void require_confirmation_possible(const Plan& plan, const ApplyOptions& options) {
+  if (!options.auto_approve && plan.has_changes() && !stdin_is_terminal()) {
+    throw CommandError("apply: no terminal to confirm on: review the plan and pass --auto-approve");
   }
-  return 1;
+}
+
+void confirm_or_cancel(const Plan& plan, const ApplyOptions& options) {
+  if (!options.auto_approve && plan.has_changes() && !confirm_apply(human_stream(options))) {
+    throw CommandError("apply cancelled: nothing was changed");
+  }
+}
+
+std::string in_flight_list(const std::vector<Action>& actions) {
+  std::string text;
+  for (const auto& a : actions) text += "  " + escape_text(describe(a)) + "\n";
+  return text;
+}
+
+// Runs the plan under an InterruptWatcher: a first SIGINT/SIGTERM stops new actions and lets the
+// calls in flight finish; a second exits at once, naming the calls that may or may not have
+// taken effect.
+ApplyReport run_actions(const Plan& plan, AdminClient& admin, const ApplyOptions& options, bool color) {
+  std::ostream& out = human_stream(options);
+  ExecutionControl control;
+  InterruptWatcher watcher(
+      [&](const std::string& name) {
+        control.request_stop();
+        std::cerr << "\nStopping: " << name << " received. No new action will start; waiting for "
+                  << control.in_flight().size() << " call(s) in flight to finish (each bounded by --timeout). "
+                  << "Send it again to exit at once.\n" << std::flush;
+      },
+      [&](const std::string& name) {
+        std::cerr << "\nExiting at once on a second " << name
+                  << ". These calls were in flight and may or may not have taken effect:\n"
+                  << in_flight_list(control.in_flight())
+                  << "Run keyform plan to see where the org is now.\n" << std::flush;
+      });
+  ApplyReport report = execute_plan(
+      plan, [&](const Action& action) { return admin.execute(action); },
+      [&](const ActionResult& r) { out << render_result_line(r, color) << std::flush; }, options.parallelism,
+      &control);
+  if (const int signal_number = watcher.received()) {
+    report.interrupted = true;
+    report.interrupted_by = signal_name(signal_number);
+  }
+  return report;
+}
+
+// The same executor, progress lines, report and verification for a fresh plan and a saved one.
+// `verify` reads the org again and returns the differences that remain.
+int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, bool color,
+            const std::function<std::vector<std::string>()>& verify) {
+  std::ostream& out = human_stream(options);
+  out << "\nApplying...\n" << std::flush;
+  const ApplyReport report = run_actions(plan, admin, options, color);
+  out << render_apply_summary(report, color) << std::flush;
+  std::optional<std::vector<std::string>> differences;
+  if (report.succeeded() && !report.interrupted && options.verify && plan.has_changes()) {
+    differences = verify();
+    if (differences->empty()) {
+      out << "Verified: the org matches the configuration.\n" << std::flush;
+    } else {
+      out << "\nVerification failed: after the apply the org still differs (another writer, or an API that "
+             "lags behind its answers):\n";
+      for (const auto& d : *differences) out << "  " << escape_text(d) << "\n";
+      out << "Run keyform plan to see where the org is now.\n" << std::flush;
+    }
+  }
+  if (options.format == "json") std::cout << apply_json(plan, report, differences) << std::flush;
+  if (report.interrupted) return exit_code_for_signal(report.interrupted_by == "SIGTERM" ? SIGTERM : SIGINT);
+  if (!report.succeeded()) {
+    for (const auto& r : report.results) {
+      if (r.outcome == Outcome::failed) {
+        std::cerr << "Error: apply: " << escape_text(describe(r.action)) << ": " << escape_text(r.error) << "\n";
+      }
+    }
+    return 1;
+  }
+  return differences && !differences->empty() ? 1 : 0;
+}
+
+// A lagging API may show a write a moment later: one more read after a short pause before
+// reporting a difference.
+std::vector<std::string> verify_twice(const std::function<std::vector<std::string>()>& differences_now) {
+  std::vector<std::string> differences = differences_now();
+  if (differences.empty()) return differences;
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  return differences_now();
 }
 
 std::string short_hash(const std::string& hash) { return hash.substr(0, 12); }
@@ -65,9 +155,7 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
   if (auto conflict = plan_target_conflict(plan.target, env, config ? &*config : nullptr)) {
     throw CommandError("apply: refusing plan file " + path + ": " + *conflict + ". Nothing was changed.");
   }
-  if (!options.auto_approve && !stdin_is_terminal()) {
-    throw CommandError("apply: no terminal to confirm on: review the plan and pass --auto-approve");
-  }
+  require_confirmation_possible(plan, options);
   const Credentials credentials = credentials_for(*family, common);
   if (auto refusal = check_self_key(plan, credentials.self_public_key())) {
     throw CommandError("apply: refusing plan file " + path + ": " + *refusal + ". Nothing was changed.");
@@ -98,10 +186,14 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
                                               : " (" + config->path + " here differs: sha256 " + here + ")");
   }
   out << ".\n\n" << render_plan_text(plan, color) << std::flush;
-  if (!options.auto_approve && plan.has_changes() && !confirm_apply()) {
-    throw CommandError("apply cancelled: nothing was changed");
-  }
-  return execute(plan, *api.admin, options, color);
+  confirm_or_cancel(plan, options);
+  AdminClient& admin = *api.admin;
+  return execute(plan, admin, options, color, [&] {
+    return verify_twice([&] {
+      std::vector<Action> done = plan.actions;
+      return unapplied_changes(done, read_live_org(admin, plan.target.org_id, "apply: verifying"));
+    });
+  });
 }
 
 }  // namespace
@@ -110,18 +202,24 @@ int run_apply(const CommonOptions& common, const ApplyOptions& options) {
   return run_guarded([&] {
     if (!options.plan_file.empty()) return apply_saved_plan(common, options);
     const Session s = open_session(common);
-    if (!options.auto_approve && !stdin_is_terminal()) {
-      throw CommandError("apply: no terminal to confirm on: review the plan and pass --auto-approve");
-    }
     const bool color = use_color(common.no_color);
     ApiConnection api = connect(s, common, options.parallelism);
     const Plan plan = compute_plan(s, *api.admin, "apply").plan;
     human_stream(options) << render_plan_text(plan, color) << std::flush;
     if (auto refusal = check_max_destroy(plan, s.config.policy)) throw CommandError("apply: " + *refusal);
-    if (!options.auto_approve && plan.has_changes() && !confirm_apply()) {
-      throw CommandError("apply cancelled: nothing was changed");
-    }
-    return execute(plan, *api.admin, options, color);
+    require_confirmation_possible(plan, options);
+    confirm_or_cancel(plan, options);
+    AdminClient& admin = *api.admin;
+    // Planning again must find nothing left to do: what differs is what the apply did not achieve.
+    return execute(plan, admin, options, color, [&] {
+      return verify_twice([&] {
+        std::vector<std::string> differences;
+        for (const auto& a : compute_plan(s, admin, "apply: verifying").plan.actions) {
+          differences.push_back(describe(a) + " (" + a.reason + ")");
+        }
+        return differences;
+      });
+    });
   });
 }
 

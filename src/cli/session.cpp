@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "core/escape.h"
+#include "core/permissions.h"
 #include "core/planner.h"
 #include "core/url.h"
 
@@ -99,6 +102,17 @@ HttpOptions http_options(const CommonOptions& common) {
   return options;
 }
 
+// A CA bundle that cannot be read would only show up as a TLS failure on the first request.
+void check_ca_bundle(const std::string& path, const std::string& source) {
+  if (path.empty()) return;
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) throw CommandError(source + " " + path + ": no such file");
+  if (!std::filesystem::is_regular_file(status)) throw CommandError(source + " " + path + ": not a regular file");
+  std::ifstream file(path);
+  if (!file) throw CommandError(source + " " + path + ": cannot read it");
+}
+
 RetryPolicy retry_policy(const CommonOptions& common) {
   RetryPolicy policy;
   policy.max_retries = common.net.max_retries;
@@ -113,6 +127,7 @@ ApiConnection connect(const ApiFamily& family, const std::string& base_url, cons
   ApiConnection c;
   std::optional<DigestCredentials> digest = credentials.digest;
   const HttpOptions options = http_options(common);
+  check_ca_bundle(options.ca_bundle, common.net.cacert.empty() ? "SSL_CERT_FILE" : "--cacert");
   c.pool = std::make_unique<ConnectionPool>(
       [base_url, digest, options] {
         auto http = std::make_unique<HttpClient>(base_url, options);
@@ -155,6 +170,10 @@ LivePlan compute_plan(const Session& s, AdminClient& api, const std::string& ver
   if (!result.errors.empty()) throw CommandError(format_plan_errors(s.config, result.errors), true);
   result.plan->target.base_url = s.base_url;
   out.plan = std::move(*result.plan);
+  for (const auto& warning : s.config.warnings) out.plan.warnings.push_back(format_error(warning));
+  for (auto& warning : permission_warnings(out.plan, out.live, s.credentials.self_public_key())) {
+    out.plan.warnings.push_back(std::move(warning));
+  }
   return out;
 }
 
@@ -162,9 +181,10 @@ int run_guarded(const std::function<int()>& body) {
   try {
     return body();
   } catch (const CommandError& e) {
-    std::cerr << (e.positioned ? "" : "Error: ") << e.what() << "\n";
+    // Messages quote the config and the API: nothing in them may drive the terminal.
+    std::cerr << (e.positioned ? "" : "Error: ") << escape_lines(e.what()) << "\n";
   } catch (const std::exception& e) {
-    std::cerr << "Error: " << e.what() << "\n";
+    std::cerr << "Error: " << escape_lines(e.what()) << "\n";
   }
   return 1;
 }

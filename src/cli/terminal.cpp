@@ -17,8 +17,8 @@ bool use_color(bool no_color_flag) {
 
 bool stdin_is_terminal() { return isatty(STDIN_FILENO) == 1; }
 
-bool confirm_apply() {
-  std::cout << "\nDo you want to perform these actions?\n"
+bool confirm_apply(std::ostream& prompt) {
+  prompt << "\nDo you want to perform these actions?\n"
                "  keyform will perform the actions described above.\n"
                "  Only 'yes' will be accepted to approve.\n\n"
                "  Enter a value: "

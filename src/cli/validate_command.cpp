@@ -3,6 +3,7 @@
 #include "api/family.h"
 #include "cli/commands.h"
 #include "cli/session.h"
+#include "core/escape.h"
 
 namespace keyform {
 
@@ -24,6 +25,7 @@ int run_validate(const CommonOptions& common) {
                 << "\" has no default host: plan and apply will need MONGODB_ATLAS_BASE_URL (or base_url in "
                    "[target]).\n";
     }
+    for (const auto& warning : config.warnings) std::cerr << "Warning: " << escape_lines(format_error(warning)) << "\n";
     std::cout << "Projects and keys are checked against the org by keyform plan.\n" << std::flush;
     return 0;
   });

@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "core/ids.h"
+#include "core/roles.h"
 #include "core/text.h"
 #include "core/url.h"
 
@@ -183,11 +184,13 @@ class ConfigParser {
   // Errors are found table by table (and toml++ iterates tables in key order, not file
   // order), so sort them by position; the sort is stable to keep same-spot errors in order.
   ConfigParseResult finish(std::optional<Config> config) {
-    std::stable_sort(
-        errors_.begin(), errors_.end(), [](const ConfigError& a, const ConfigError& b) {
-          return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
-        });
+    const auto by_position = [](const ConfigError& a, const ConfigError& b) {
+      return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
+    };
+    std::stable_sort(errors_.begin(), errors_.end(), by_position);
+    std::stable_sort(warnings_.begin(), warnings_.end(), by_position);
     ConfigParseResult result;
+    if (config) config->warnings = std::move(warnings_);
     if (errors_.empty()) result.config = std::move(config);
     result.errors = std::move(errors_);
     return result;
@@ -554,6 +557,9 @@ class ConfigParser {
       error(pos_of(node), "role " + quote(role) + " is listed twice for project " + quote(ref));
       return false;
     }
+    if (auto warning = undocumented_role_warning(role)) {
+      warnings_.push_back({path_, pos_of(node), *warning + " (project " + quote(ref) + ")"});
+    }
     roles.push_back(role);
     return true;
   }
@@ -580,6 +586,7 @@ class ConfigParser {
 
   std::string path_;
   std::vector<ConfigError> errors_;
+  std::vector<ConfigError> warnings_;
 };
 
 }  // namespace

@@ -55,17 +55,19 @@ struct DeclaredKey {
   const std::string& label() const { return public_key.empty() ? id : public_key; }
 };
 
+struct ConfigError {
+  std::string path;
+  SourcePos pos;
+  std::string message;
+};
+
 struct Config {
   std::string path;  // for messages
   Target target;
   Policy policy;
   std::vector<DeclaredKey> keys;
-};
-
-struct ConfigError {
-  std::string path;
-  SourcePos pos;
-  std::string message;
+  // Valid but suspicious (a role name the documentation does not list), in file order.
+  std::vector<ConfigError> warnings;
 };
 
 // "FILE:LINE:COLUMN: message" (or "FILE: message" when there is no position).

@@ -118,12 +118,12 @@ TEST_CASE("max_destroy: plan shows the plan then fails; apply refuses with no wr
   CHECK(t.sandbox.writes().empty());
 }
 
-TEST_CASE("apply without a terminal and without --auto-approve refuses and does nothing") {
+TEST_CASE("apply without a terminal and without --auto-approve refuses a plan with changes and does nothing") {
   Env t;
   const RunResult r = t.run(target_toml("undeclared_keys = \"delete\"") + kValidKey, {"apply"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("--auto-approve") != std::string::npos);
-  CHECK(t.sandbox.requests().empty());
+  CHECK(t.sandbox.writes().empty());
 }
 
 TEST_CASE("each undeclared-keys policy, applied") {

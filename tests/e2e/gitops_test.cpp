@@ -87,6 +87,9 @@ std::vector<std::string> reads_of(const Sandbox& sandbox) {
 
 const std::vector<std::string> kTwoListings = {kV2 + "/orgs/" + kOrg + "/apiKeys", kV2 + "/orgs/" + kOrg + "/groups"};
 // (sorted, as reads_of returns them: "apiKeys" < "groups")
+// An apply reads them twice: to check the plan is not stale, then to verify the result.
+const std::vector<std::string> kTwoListingsTwice = {kTwoListings[0], kTwoListings[0], kTwoListings[1],
+                                                    kTwoListings[1]};
 
 std::string edit_json(const std::string& text, const std::function<void(json&)>& edit) {
   json doc = json::parse(text);
@@ -162,7 +165,9 @@ TEST_CASE("a saved plan applies exactly its actions, with no config, and the org
   std::vector<std::string> expected;
   for (const auto& a : plan["actions"]) expected.push_back(expected_call(a));
   CHECK(writes_of(t.sandbox) == expected);
-  CHECK(reads_of(t.sandbox) == kTwoListings);
+  // The two listings before (the staleness check) and after (the verification).
+  CHECK(reads_of(t.sandbox) == kTwoListingsTwice);
+  CHECK(r.out.find("Verified: the org matches the configuration.") != std::string::npos);
 
   // The org now has each action's roles_after.
   const json state = t.sandbox.state();

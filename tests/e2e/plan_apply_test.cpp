@@ -95,7 +95,7 @@ TEST_CASE("reads are the two listings only, with the versioned Accept, one chall
     CHECK((path == "/api/atlas/v2/orgs/" + kOrg + "/apiKeys" || path == "/api/atlas/v2/orgs/" + kOrg + "/groups"));
     CHECK(r["query"].get<std::string>().find("itemsPerPage=500") != std::string::npos);
   }
-  CHECK(gets == 2);
+  CHECK(gets == 4);  // the two listings to plan, and the same two to verify the apply
   CHECK_FALSE(challenges_per_connection.empty());
   for (const auto& [connection, count] : challenges_per_connection) {
     CAPTURE(connection);

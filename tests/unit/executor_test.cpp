@@ -137,3 +137,41 @@ TEST_CASE("notes from the runner are kept") {
   CHECK(report.results[0].note == "already gone");
   CHECK(report.succeeded());
 }
+
+TEST_CASE("a stop request (a first Ctrl-C) starts no new action; the one in flight finishes and is reported") {
+  ExecutionControl control;
+  std::vector<std::string> ran;
+  const ApplyReport report = execute_plan(
+      three_phase_plan(),
+      [&](const Action& a) {
+        ran.push_back(a.key.id);
+        CHECK(control.in_flight().size() == 1);
+        CHECK(control.in_flight()[0].key.id == a.key.id);
+        if (a.key.id == "k2") control.request_stop();  // the signal arrives while k2 is in flight
+        return std::string();
+      },
+      nullptr, 1, &control);
+  CHECK(ran == std::vector<std::string>{"k1", "k2"});
+  CHECK(report.count(Outcome::done) == 2);
+  CHECK(report.count(Outcome::not_started) == 2);
+  CHECK(control.in_flight().empty());
+}
+
+TEST_CASE("concurrent apply: a stop request lets every call in flight finish, and nothing else starts") {
+  Plan plan;
+  for (int i = 0; i < 40; ++i) plan.actions.push_back(act(ActionKind::unassign, "k" + std::to_string(i)));
+  ExecutionControl control;
+  std::atomic<int> started{0};
+  const ApplyReport report = execute_plan(
+      plan,
+      [&](const Action&) {
+        if (++started == 4) control.request_stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        return std::string();
+      },
+      nullptr, 4, &control);
+  CHECK(report.count(Outcome::done) == started.load());
+  CHECK(started.load() <= 7);  // at most the 4 workers' current calls, plus those that raced the flag
+  CHECK(report.count(Outcome::not_started) == 40 - started.load());
+  CHECK(report.count(Outcome::failed) == 0);
+}

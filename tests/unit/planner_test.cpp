@@ -26,10 +26,10 @@ LiveState org() {
   live.org_id = kOrg;
   live.projects = {{kProd, "payments-prod"}, {kStage, "staging"}, {kDupA, "shared"}, {kDupB, "shared"}};
   live.keys = {
-      {kCiId, "cikey001", "CI deployer", {{kProd, {"GROUP_READ_ONLY"}}}},
-      {kOpsId, "opskey01", "ops", {{kProd, {"GROUP_OWNER"}}, {kStage, {"GROUP_OWNER"}}}},
-      {kOldId, "oldkey01", "", {{kStage, {"GROUP_READ_ONLY"}}}},
-      {kAdminId, "admin001", "keyform itself", {{kProd, {"GROUP_OWNER"}}}},
+      {kCiId, "cikey001", "CI deployer", {{kProd, {"GROUP_READ_ONLY"}}}, {"ORG_MEMBER"}},
+      {kOpsId, "opskey01", "ops", {{kProd, {"GROUP_OWNER"}}, {kStage, {"GROUP_OWNER"}}}, {"ORG_MEMBER"}},
+      {kOldId, "oldkey01", "", {{kStage, {"GROUP_READ_ONLY"}}}, {"ORG_MEMBER"}},
+      {kAdminId, "admin001", "keyform itself", {{kProd, {"GROUP_OWNER"}}}, {"ORG_OWNER"}},
   };
   return live;
 }
@@ -168,7 +168,7 @@ TEST_CASE("undeclared keys follow the policy") {
   }
   SUBCASE("delete also removes keys without any assignment") {
     LiveState live = org();
-    live.keys.push_back({"65f0c0ffee0000000000000e", "idlekey1", "", {}});
+    live.keys.push_back({"65f0c0ffee0000000000000e", "idlekey1", "", {}, {}});
     const Plan plan = plan_ok(config(declared, UndeclaredPolicy::remove), live);
     CHECK(lines(plan) == std::vector<std::string>{"delete_key idlekey1", "delete_key oldkey01", "delete_key opskey01"});
   }
@@ -304,4 +304,60 @@ TEST_CASE("planning is deterministic whatever order the API lists things in") {
   std::reverse(reversed.projects.begin(), reversed.projects.end());
   const Config c = config({key("cikey001", {project(kStage, {"GROUP_OWNER"})})}, UndeclaredPolicy::unassign);
   CHECK(lines(plan_ok(c)) == lines(plan_ok(c, reversed)));
+}
+
+// Issue 11, reproduced: a listing that returned one key twice made the second copy look
+// undeclared, and policy delete planned the DELETE of a declared key.
+TEST_CASE("a key listed twice is one key: never planned as undeclared, whatever the policy") {
+  LiveState live = org();
+  live.keys.push_back(live.keys[0]);                          // twice on one page
+  live.keys.insert(live.keys.begin() + 2, live.keys[1]);      // page 2 repeating the last key of page 1
+  for (auto policy : {UndeclaredPolicy::remove, UndeclaredPolicy::unassign}) {
+    Config c = config({key("cikey001", {project(kProd, {"GROUP_READ_ONLY"})}),
+                       key("opskey01", {project(kProd, {"GROUP_OWNER"}), project(kStage, {"GROUP_OWNER"})}),
+                       key("admin001", {project(kProd, {"GROUP_OWNER"})})},
+                      policy);
+    const Plan plan = plan_ok(c, live);
+    INFO(join(lines(plan)));
+    for (const auto& a : plan.actions) CHECK(a.key.public_key == "oldkey01");  // the only undeclared key
+    CHECK(plan.actions.size() == 1);
+  }
+}
+
+TEST_CASE("a key declared by id is matched by id even when the listing repeats it") {
+  LiveState live = org();
+  live.keys.push_back(live.keys[0]);
+  DeclaredKey k = key("", {project(kProd, {"GROUP_READ_ONLY"})});
+  k.id = kCiId;
+  const Plan plan = plan_ok(config({k}, UndeclaredPolicy::remove), live);
+  for (const auto& a : plan.actions) CHECK(a.key.id != kCiId);
+}
+
+TEST_CASE("two keys with the public key the file names are ambiguous: an error naming both ids") {
+  LiveState live = org();
+  LiveKey twin = live.keys[0];
+  twin.id = "65f0c0ffee0000000000000f";
+  live.keys.push_back(twin);
+  PlanResult result = make_plan(config({key("cikey001", {project(kProd, {"GROUP_READ_ONLY"})}, 7)},
+                                       UndeclaredPolicy::remove),
+                                live, "");
+  REQUIRE_FALSE(result.plan.has_value());
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].pos.line == 7);
+  CHECK(result.errors[0].message.find("matches 2 keys") != std::string::npos);
+  CHECK(result.errors[0].message.find(kCiId) != std::string::npos);
+  CHECK(result.errors[0].message.find("65f0c0ffee0000000000000f") != std::string::npos);
+}
+
+TEST_CASE("a delete carries its blast radius: every project and role the key loses, by project name") {
+  const Plan plan = plan_ok(config({absent("opskey01")}));
+  REQUIRE(plan.actions.size() == 1);
+  const Action& del = plan.actions[0];
+  CHECK(del.kind == ActionKind::delete_key);
+  REQUIRE(del.assignments_before.size() == 2);
+  CHECK(del.assignments_before[0].project.name == "payments-prod");
+  CHECK(del.assignments_before[0].project.id == kProd);
+  CHECK(del.assignments_before[0].roles == std::vector<std::string>{"GROUP_OWNER"});
+  CHECK(del.assignments_before[1].project.name == "staging");
+  for (const auto& a : plan_ok(config({key("cikey001", {})})).actions) CHECK(a.assignments_before.empty());
 }
