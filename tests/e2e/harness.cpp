@@ -97,6 +97,43 @@ RunResult run(const std::string& program, const std::vector<std::string>& args,
   return result;
 }
 
+Background::Background(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                       const std::string& cwd)
+    : env_(env) {
+  pid_ = spawn(KEYFORM_BIN, args, env, cwd, io_.path() + "/out", io_.path() + "/err");
+}
+
+Background::~Background() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+}
+
+std::string Background::output_so_far() const { return read_file(io_.path() + "/out") + read_file(io_.path() + "/err"); }
+
+bool Background::wait_for_output(const std::string& text, int timeout_ms) const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (output_so_far().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+void Background::signal(int signal_number) const { kill(pid_, signal_number); }
+
+RunResult Background::finish() {
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  RunResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_file(io_.path() + "/out");
+  result.err = read_file(io_.path() + "/err");
+  check_no_secret_leaked(result, env_);
+  return result;
+}
+
 Sandbox::Sandbox(const nlohmann::json& fixture, std::vector<std::string> extra_args) {
   const std::string fixture_file = dir_.write("fixture.json", fixture.dump());
   const std::string port_file = dir_.path() + "/port";
@@ -147,6 +184,14 @@ std::vector<nlohmann::json> Sandbox::writes() const {
     if (r["method"] != "GET") out.push_back(r);
   }
   return out;
+}
+
+void Sandbox::add_fault(const std::string& spec, const std::optional<std::string>& body) const {
+  nlohmann::json doc{{"spec", spec}};
+  if (body) doc["body"] = *body;
+  httplib::Client client("127.0.0.1", port_);
+  auto response = client.Post("/__sandbox/faults", doc.dump(), "application/json");
+  if (!response || response->status >= 300) throw std::runtime_error("cannot add sandbox fault " + spec);
 }
 
 std::map<std::string, std::string> keyform_env(const Sandbox& sandbox, const std::string& public_key,

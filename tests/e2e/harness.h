@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,29 @@ class TempDir {
 RunResult run(const std::string& program, const std::vector<std::string>& args,
               const std::map<std::string, std::string>& env, const std::string& cwd);
 
+// A keyform run in the background, for tests that signal it mid-flight.
+class Background {
+ public:
+  Background(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+             const std::string& cwd);
+  ~Background();  // kills the process if the test did not wait for it
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  int pid() const { return pid_; }
+  // Waits until stdout+stderr contain `text`; false after `timeout_ms`.
+  bool wait_for_output(const std::string& text, int timeout_ms) const;
+  std::string output_so_far() const;
+  void signal(int signal_number) const;
+  // Waits for the exit; the output is checked for secrets, as keyform() does.
+  RunResult finish();
+
+ private:
+  TempDir io_;
+  std::map<std::string, std::string> env_;
+  int pid_ = -1;
+};
+
 class Sandbox {
  public:
   explicit Sandbox(const nlohmann::json& fixture, std::vector<std::string> extra_args = {});
@@ -47,6 +71,9 @@ class Sandbox {
 
   // Requests that changed something (anything but GET), from the sandbox's own log.
   std::vector<nlohmann::json> writes() const;
+
+  // POST /__sandbox/faults: {"spec": spec} plus "body" when given (sent as is instead of the error body).
+  void add_fault(const std::string& spec, const std::optional<std::string>& body = std::nullopt) const;
 
  private:
   TempDir dir_;
