@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tests/bootstrap.sh
-ctest --test-dir "${KEYFORM_BUILD_DIR:-build}" --output-on-failure
+# -j4 on two cores: the end-to-end suites mostly wait on loopback HTTP, not on the CPU.
+ctest --test-dir "${KEYFORM_BUILD_DIR:-build}" --output-on-failure -j4

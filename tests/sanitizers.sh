@@ -17,18 +17,9 @@ cmake --build "$build_dir" -j2 --target keyform keyform-sandbox keyform-unit-tes
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-status=0
-for suite in keyform-unit-tests keyform-e2e-tests; do
-  echo "==> $suite (ASan+UBSan)"
-  log="$build_dir/$suite.log"
-  if "$build_dir/tests/$suite" >"$log" 2>&1; then
-    tail -3 "$log" | grep -E 'test cases|assertions' || true
-  else
-    status=1
-    echo "FAILED: $suite under sanitizers (full output: $log)" >&2
-    grep -E -A12 'ERROR: (Address|Leak|Undefined)|runtime error|SUMMARY|FATAL|ERROR:' "$log" | head -80 >&2 || tail -60 "$log" >&2
-  fi
-done
+# The unit suite and each end-to-end suite once (not the --parallelism variants, the schema check,
+# the demo or the benchmark), side by side as in tests/run.sh.
+echo "==> unit and end-to-end suites (ASan+UBSan)"
+ctest --test-dir "$build_dir" --output-on-failure -j4 -E 'parallelism|schemas|demo|bench'
 # A sanitizer report in a child process (keyform, keyform-sandbox) surfaces as a failed test above;
 # its report went to the child's stderr, which the e2e harness captures.
-exit $status
