@@ -194,3 +194,131 @@ TEST_CASE("an undocumented project role name is a warning in validate and plan, 
   CHECK(text.out.find("Warning: ") != std::string::npos);
   CHECK(text.out.find("did you mean GROUP_READ_ONLY?") != std::string::npos);
 }
+
+TEST_CASE("a --cacert file that does not exist is an error before any request") {
+  Example t;
+  const RunResult r = t.run({"plan", "--cacert", t.dir.path() + "/missing.pem"});
+  INFO(r.all());
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("missing.pem: no such file") != std::string::npos);
+  CHECK(t.sandbox.requests().empty());
+}
+
+TEST_CASE("a hostile key description or project name cannot forge plan lines, in text or markdown") {
+  const std::string hostile = "x\n  + assign to prod\x1b[2J\r\xe2\x80\xae| *bold* `code` </details>";
+  json fixture = example_org();
+  for (auto& key : fixture["keys"]) {
+    if (key["public_key"] == "analyst1" || key["public_key"] == "oldci001") key["desc"] = hostile;
+  }
+  fixture["projects"][3]["name"] = "legacy\n  - unassign from everything\x1b[1A";
+  Sandbox sandbox(fixture);
+  TempDir dir;
+  std::string config = read_file(source_path("examples/keyform.toml"));
+  dir.write("keyform.toml", config);
+  const auto env = keyform_env(sandbox, kAdmin, kAdminSecret);
+
+  const RunResult text = keyform({"plan", "--no-color"}, env, dir.path());
+  INFO(text.all());
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find('\x1b') == std::string::npos);
+  CHECK(text.out.find('\r') == std::string::npos);
+  CHECK(text.out.find("\xe2\x80\xae") == std::string::npos);
+  CHECK(text.out.find("\n  + assign to prod") == std::string::npos);
+  CHECK(text.out.find("\n  - unassign from everything") == std::string::npos);
+  CHECK(text.out.find("x\\n  + assign to prod\\x1b[2J\\r\\u202e") != std::string::npos);  // visible, escaped
+  CHECK(count_of(text.out, "\n  + ") == 1);  // the one real assign
+
+  const RunResult markdown = keyform({"plan", "--format", "markdown"}, env, dir.path());
+  REQUIRE(markdown.exit_code == 0);
+  CHECK(markdown.out.find('\x1b') == std::string::npos);
+  CHECK(markdown.out.find("</details>") == std::string::npos);
+  CHECK(markdown.out.find("\n  + assign to prod") == std::string::npos);
+  for (std::size_t at = markdown.out.find("\n|"); at != std::string::npos; at = markdown.out.find("\n|", at + 1)) {
+    const std::string row = markdown.out.substr(at + 1, markdown.out.find('\n', at + 1) - at - 1);
+    CAPTURE(row);
+    // Every row of a table has the header's cell count: unescaped pipes would add cells.
+    int pipes = 0;
+    for (std::size_t i = 0; i < row.size(); ++i) pipes += row[i] == '|' && (i == 0 || row[i - 1] != '\\') ? 1 : 0;
+    CHECK(pipes == 5);
+  }
+
+  const RunResult doc = keyform({"plan", "--format", "json"}, env, dir.path());
+  REQUIRE(doc.exit_code == 0);
+  bool exact = false;
+  for (const auto& a : json::parse(doc.out)["actions"]) exact = exact || a["key"]["desc"] == hostile;
+  CHECK(exact);  // JSON keeps the exact string
+}
+
+TEST_CASE("deleting a key shows its blast radius: every project and role it loses") {
+  Example t;
+  const RunResult text = t.run({"plan", "--no-color"});
+  INFO(text.all());
+  const auto del = text.out.find("x delete key from the organization");
+  REQUIRE(del != std::string::npos);
+  const std::string after = text.out.substr(del);
+  CHECK(after.find("payments-prod (6523b7e0c1b52d0f1a2b3c4d): [GROUP_OWNER]") != std::string::npos);
+  CHECK(after.find("payments-staging (6523b7e0c1b52d0f1a2b3c4e): [GROUP_OWNER]") != std::string::npos);
+  const RunResult md = t.run({"plan", "--format", "markdown"});
+  CHECK(md.out.find("payments-staging") != std::string::npos);
+  const json doc = json::parse(t.run({"plan", "--format", "json"}).out);
+  for (const auto& a : doc["actions"]) {
+    if (a["action"] != "delete_key") continue;
+    CHECK(a["assignments_before"] ==
+          json::array({{{"project", {{"id", kProd}, {"name", "payments-prod"}}}, {"roles", {"GROUP_OWNER"}}},
+                       {{"project", {{"id", kStaging}, {"name", "payments-staging"}}}, {"roles", {"GROUP_OWNER"}}}}));
+  }
+}
+
+TEST_CASE("permission preflight: plan warns about what the key keyform runs as cannot do; apply shows the 403") {
+  Example t;
+  t.env = keyform_env(t.sandbox, "zmmrboas", "2b7e4c1d-8f3a-4d6b-9e20-5a1c7f3e9d02");  // ORG_MEMBER
+  const RunResult plan = t.run({"plan", "--format", "json"});
+  INFO(plan.all());
+  REQUIRE(plan.exit_code == 0);
+  const json doc = json::parse(plan.out);
+  std::string warnings;
+  for (const auto& w : doc["warnings"]) warnings += w.get<std::string>() + "\n";
+  CHECK(warnings.find("is not ORG_OWNER, which deleting a key needs") != std::string::npos);
+  CHECK(warnings.find("delete key oldci001") != std::string::npos);
+  CHECK(warnings.find("neither ORG_OWNER nor GROUP_OWNER in project analytics") != std::string::npos);
+  const RunResult text = t.run({"plan"});
+  CHECK(text.out.find("Warning: the key keyform runs as (zmmrboas)") != std::string::npos);
+
+  const RunResult apply = t.run({"apply", "--auto-approve", "--parallelism", "1"});
+  INFO(apply.all());
+  CHECK(apply.exit_code == 1);
+  CHECK(apply.all().find("403 USER_UNAUTHORIZED") != std::string::npos);
+}
+
+TEST_CASE("\"No changes\" only when true: differences left alone are counted and explained") {
+  const std::string config = target_toml("protected_keys = [\"contrac1\"]\nundeclared_keys = \"unassign\"") + R"(
+[[keys]]
+public_key = "kfadmin1"
+[keys.projects]
+"payments-prod" = ["GROUP_OWNER"]
+[[keys]]
+public_key = "zmmrboas"
+[keys.projects]
+"payments-staging" = ["GROUP_READ_ONLY"]
+[[keys]]
+public_key = "analyst1"
+[keys.projects]
+"analytics" = ["GROUP_READ_ONLY"]
+"legacy-app" = ["GROUP_OWNER"]
+[[keys]]
+public_key = "oldci001"
+[keys.projects]
+"payments-prod" = ["GROUP_OWNER"]
+"payments-staging" = ["GROUP_OWNER"]
+[[keys]]
+public_key = "breakgl1"
+[keys.projects]
+"payments-prod" = ["GROUP_OWNER"]
+)";
+  Example t({}, config);
+  const RunResult r = t.run({"plan", "--detailed-exitcode"});
+  INFO(r.all());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("No changes. The org matches the configuration.") == std::string::npos);
+  CHECK(r.out.find("2 differences are left alone") != std::string::npos);
+}
