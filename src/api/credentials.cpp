@@ -1,10 +1,13 @@
 #include "api/credentials.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <cstring>
 
 #include <toml++/toml.h>
 
@@ -95,17 +98,76 @@ Credentials parse_credentials_file(std::string_view text, const std::string& pat
   return {DigestCredentials{*public_key, *private_key}, std::nullopt};
 }
 
-Credentials credentials_from_file(const std::string& path) {
-  struct stat info {};
-  if (stat(path.c_str(), &info) != 0) throw CredentialsError(path + ": cannot read the credentials file");
-  if (info.st_mode & (S_IROTH | S_IWOTH)) {
-    throw CredentialsError(path + ": the credentials file is readable or writable by every user: chmod 600 " + path);
+namespace {
+
+constexpr std::size_t kMaxCredentialsBytes = 64 * 1024;
+
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  return "not a regular file";
+}
+
+std::string octal_mode(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// The file is closed on every path out, a throw included.
+struct FileDescriptor {
+  int fd;
+  ~FileDescriptor() {
+    if (fd >= 0) close(fd);
   }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw CredentialsError(path + ": cannot read the credentials file");
-  std::ostringstream text;
-  text << file.rdbuf();
-  return parse_credentials_file(text.str(), path);
+};
+
+std::string read_all(int fd, const std::string& path) {
+  std::string text;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n == 0) return text;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw CredentialsError(path + ": cannot read the credentials file: " + std::strerror(errno));
+    }
+    text.append(buffer, static_cast<std::size_t>(n));
+    if (text.size() > kMaxCredentialsBytes) throw CredentialsError(path + ": the credentials file is larger than 64 KiB");
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> credentials_file_problem(const struct stat& info, uid_t euid, const std::string& path) {
+  if (!S_ISREG(info.st_mode)) {
+    return path + ": the credentials file is " + file_kind(info.st_mode) + ", not a regular file";
+  }
+  // Whoever owns the file can change its mode, or its contents, and so choose the key keyform uses.
+  if (info.st_uid != euid) {
+    return path + ": the credentials file is owned by another user (uid " + std::to_string(info.st_uid) +
+           "; keyform runs as uid " + std::to_string(euid) + "): it must belong to the user running keyform";
+  }
+  if (info.st_mode & (S_IRWXG | S_IRWXO)) {
+    return path + ": group or others have access to the credentials file (mode " + octal_mode(info.st_mode) +
+           "): chmod 600 " + path;
+  }
+  return std::nullopt;
+}
+
+Credentials credentials_from_file(const std::string& path) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+  const FileDescriptor file{open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)};
+  if (file.fd < 0) throw CredentialsError(path + ": cannot open the credentials file: " + std::strerror(errno));
+  // fstat of the opened file, not stat of the name: what is checked is what is read.
+  struct stat info {};
+  if (fstat(file.fd, &info) != 0) {
+    throw CredentialsError(path + ": cannot read the credentials file: " + std::strerror(errno));
+  }
+  if (auto problem = credentials_file_problem(info, geteuid(), path)) throw CredentialsError(*problem);
+  return parse_credentials_file(read_all(file.fd, path), path);
 }
 
 }  // namespace keyform

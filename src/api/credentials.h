@@ -2,6 +2,9 @@
 // Terraform provider use. The values are secrets: nothing here ever prints them.
 #pragma once
 
+#include <sys/stat.h>
+#include <sys/types.h>
+
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -49,7 +52,14 @@ Credentials credentials_from_env(const EnvLookup& env);
 // Errors never quote a value.
 Credentials parse_credentials_file(std::string_view text, const std::string& path);
 
-// Reads and parses `path`, refusing a file that every user may read (mode o+r) or write.
+// Why a credentials file with status `info` (fstat of the opened file, so after following links)
+// must not be trusted with secrets when keyform runs as `euid`, or nothing: not a regular file (a
+// directory, a FIFO, a device), owned by another user, or any permission bit for group or others.
+// Each has its own message, naming the file.
+std::optional<std::string> credentials_file_problem(const struct stat& info, uid_t euid, const std::string& path);
+
+// Opens `path` without blocking (a FIFO is refused, not waited on), refuses it as
+// credentials_file_problem says, then reads and parses it.
 Credentials credentials_from_file(const std::string& path);
 
 }  // namespace keyform

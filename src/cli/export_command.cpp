@@ -1,6 +1,10 @@
+#include <unistd.h>
+
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/file_guard.h"
 #include "cli/gitops.h"
 #include "cli/session.h"
 #include "cli/target.h"
@@ -29,13 +33,29 @@ std::optional<std::string> round_trip_problem(const std::string& text, const Liv
   return std::nullopt;
 }
 
+// `keyform export >> keyform.toml` (or `-c keyform.toml > keyform.toml`) would read the config
+// that stdout is writing over. The documented `keyform export > keyform.toml` is fine: the shell
+// leaves the default file empty, and an empty default file is not read (config_for_target).
+void refuse_stdout_as_config(const CommonOptions& common, bool wanted) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(common.config_path, error);
+  const bool read = common.config_given || (wanted && !error && size > 0);
+  if (read && fd_is_file(STDOUT_FILENO, common.config_path)) {
+    throw CommandError("export: stdout is the configuration file " + common.config_path +
+                       " that export reads; nothing was written and no request made. To replace it, use: keyform "
+                       "export --out " + common.config_path);
+  }
+}
+
 }  // namespace
 
 int run_export(const CommonOptions& common, const ExportCommandOptions& options) {
   return run_guarded([&] {
     const EnvLookup env = process_env();
     const TargetFlags flags = flags_of(options.target);
-    const std::optional<Config> config = config_for_target(common, target_needs_config(flags, env));
+    const bool wanted = target_needs_config(flags, env);
+    if (options.out.empty()) refuse_stdout_as_config(common, wanted);
+    const std::optional<Config> config = config_for_target(common, wanted);
     const ResolvedTarget target = resolve_target(flags, env, config ? &*config : nullptr);
     const Credentials credentials = credentials_for(*target.family, common);
     ApiConnection api = connect(*target.family, target.base_url, credentials, target.org_id, common);
@@ -51,7 +71,11 @@ int run_export(const CommonOptions& common, const ExportCommandOptions& options)
     if (auto problem = round_trip_problem(text, live, credentials.self_public_key())) {
       throw CommandError("export: " + *problem);
     }
-    std::cout << text << std::flush;
+    if (options.out.empty()) {
+      std::cout << text << std::flush;
+    } else {
+      write_file_atomically(options.out, text);
+    }
     std::cerr << "Exported org " << target.org_id << ": " << live.keys.size() << " keys, " << live.projects.size()
               << " projects.\n";
     return 0;

@@ -3,7 +3,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+#include <string>
+
 #include "cli/commands.h"
+#include "cli/process.h"
+#include "core/escape.h"
 
 namespace {
 
@@ -79,7 +84,10 @@ const std::string kApplyFooter =
             "  API host than this environment's, and one that would take access from the key keyform\n"
             "  authenticates with. It then reads the org with the same two listings and refuses a stale\n"
             "  plan (the org changed since the plan was made: re-run plan). Otherwise it executes exactly\n"
-            "  the saved actions and shows the recorded config SHA-256.\n") +
+            "  the saved actions and shows the recorded config SHA-256.\n\n"
+            "  Afterwards it reads the org again (the same two listings) and says whether it matches\n"
+            "  the configuration; a difference (another writer, a lagging API) is exit 1. --no-verify\n"
+            "  skips that read.\n") +
     environment("  MONGODB_ATLAS_BASE_URL   API host when [target] base_url is not set; with PLANFILE it must\n"
                 "                           agree with the plan's.\n"
                 "  MONGODB_ATLAS_ORG_ID     with PLANFILE: refuse a plan for another org.\n") +
@@ -105,12 +113,16 @@ const std::string kExportFooter =
             "  declares every key with exactly its current projects and roles (and its desc), so that\n"
             "  `keyform plan` on it reports no changes; export checks this before printing. Keys are\n"
             "  named by public key and projects by id, with the other in a comment; --by-name names a\n"
-            "  project by its name when exactly one project has it. Nothing is changed.\n\n" +
+            "  project by its name when exactly one project has it. Nothing is changed.\n\n"
+            "  --out FILE writes the file instead, atomically and only once the org was read and the\n"
+            "  round trip checked, so a failed export leaves an earlier FILE as it was. Export refuses\n"
+            "  a stdout that is the config file it reads (`>>`, or -c FILE > FILE): use --out.\n\n" +
                 kTargetResolution) +
     environment(kTargetEnvironment.c_str()) + kExitStatus +
     section("EXAMPLES",
             "  keyform export --org 5a0a1e7e0f2912c554080adc > keyform.toml\n"
             "  keyform export --org 5a0a1e7e0f2912c554080adc --by-name > keyform.toml\n"
+            "  keyform export --out keyform.toml         # re-export over the config, org from its [target]\n"
             "  keyform export --api ops-manager --base-url https://om.example.com --org ID\n");
 
 const std::string kShowFooter =
@@ -169,9 +181,33 @@ void add_target(CLI::App& command, keyform::TargetOptions& target) {
   command.add_option("--base-url", target.base_url, "API host, e.g. https://cloud.mongodb.com")->option_text("URL");
 }
 
+// CLI11 would say "The following argument was not expected: destroy"; name the mistake and the
+// commands instead. The top level has only flags, so its first word without a dash is the command.
+// Returns false (after saying so on stderr) for a word that is not a command.
+bool known_command(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') continue;
+    std::string list;
+    for (const CLI::App* command : app.get_subcommands({})) {
+      if (command->get_name() == word) return true;
+      list += "  " + command->get_name() + std::string(10 - command->get_name().size(), ' ') +
+              command->get_description() + "\n";
+    }
+    std::cerr << "keyform: unknown command \"" << keyform::escape_text(word) << "\"\n\nCommands:\n"
+              << list << "\nRun keyform --help for more.\n";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything reads a credential: no core dump, no ptrace by other processes of this user.
+  if (const std::string problem = keyform::harden_process(); !problem.empty()) {
+    std::cerr << "Warning: could not keep secrets out of core dumps: " << problem << "\n";
+  }
   curl_global_init(CURL_GLOBAL_DEFAULT);
   CLI::App app{kDescription, "keyform"};
   app.footer(kTopFooter);
@@ -208,6 +244,8 @@ int main(int argc, char** argv) {
                     "json: print the result (done, failed, not started) as JSON on stdout, the rest on stderr")
       ->check(CLI::IsMember({"text", "json"}))
       ->default_str("text");
+  apply->add_flag_callback("--no-verify", [&apply_options] { apply_options.verify = false; },
+                           "Do not read the org again after applying to check that it matches the configuration");
   add_network(*apply, common.net);
   apply->footer(kApplyFooter);
 
@@ -216,6 +254,9 @@ int main(int argc, char** argv) {
   add_target(*export_command, export_options.target);
   export_command->add_flag("--by-name", export_options.by_name,
                            "Name projects by name where the name is unambiguous (default: by id)");
+  export_command->add_option("--out", export_options.out,
+                             "Write the file here (atomically, once the org was read and checked) instead of stdout")
+      ->option_text("FILE");
   add_config(*export_command, common, "Config file whose [target] fills in what flags and environment do not");
   add_network(*export_command, common.net);
   export_command->footer(kExportFooter);
@@ -235,6 +276,7 @@ int main(int argc, char** argv) {
   add_config(*validate, common, "Configuration file");
   validate->footer(kValidateFooter);
 
+  if (!known_command(app, argc, argv)) return 1;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/file_guard.h"
 #include "cli/gitops.h"
 #include "cli/session.h"
 #include "cli/terminal.h"
@@ -25,6 +26,9 @@ std::string render(const Plan& plan, const std::string& format, bool color) {
 int run_plan(const CommonOptions& common, const PlanOptions& options) {
   return run_guarded([&] {
     const Session s = open_session(common);
+    if (!options.out.empty()) {
+      if (auto problem = plan_out_problem(options.out, common.config_path)) throw CommandError(*problem);
+    }
     // The bytes the recorded config hash is of; read again after planning to be sure the file
     // did not change underneath (the plan must be of exactly the file it names).
     std::string config_bytes;

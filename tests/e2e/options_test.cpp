@@ -55,7 +55,7 @@ TEST_CASE("--credentials-file instead of the environment; a world-readable one i
   chmod(creds.c_str(), 0644);
   RunResult r = keyform({"plan", "--credentials-file", creds}, env, dir.path());
   CHECK(r.exit_code == 1);
-  CHECK(r.err.find("readable or writable by every user") != std::string::npos);
+  CHECK(r.err.find("group or others have access to the credentials file (mode 0644)") != std::string::npos);
   CHECK(sandbox.requests().empty());
 
   chmod(creds.c_str(), 0600);
