@@ -15,7 +15,6 @@ namespace keyform {
 namespace {
 
 using std::chrono::milliseconds;
-
 using Clock = std::chrono::steady_clock;
 
 std::string describe_call(const ApiRequest& request) { return request.method + " " + request.path; }
@@ -79,7 +78,7 @@ milliseconds retry_delay(const RetryPolicy& policy, int retry, std::optional<lon
   return milliseconds(static_cast<long long>(capped / 2 + jitter * capped / 2));
 }
 
-HttpResponse AdminClient::send_once(const ApiRequest& request, Clock::time_point deadline) {
+HttpResponse AdminClient::send_once(const ApiRequest& request, Deadline deadline) {
   std::vector<std::string> auth_headers = auth_.headers();
   auto attempt = [&](const std::vector<std::string>& headers) {
     HttpRequest http_request{request.method, request.path, request.body, headers};
@@ -100,8 +99,9 @@ HttpResponse AdminClient::send_once(const ApiRequest& request, Clock::time_point
 
 // One call within its budget: at most max_retries + 1 attempts, and `timeout` of wall time for
 // all of them together (each attempt gets what is left, waits included).
-HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bool()>& already_done) {
-  const auto deadline = Clock::now() + retry_.timeout;
+HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bool(Deadline)>& already_done,
+                               std::optional<Deadline> until) {
+  const Deadline deadline = until.value_or(Clock::now() + retry_.timeout);
   for (int attempt = 1;; ++attempt) {
     std::optional<HttpResponse> response;
     std::string failure;
@@ -121,7 +121,7 @@ HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bo
 
     // The write may have happened even though no answer came back: look before repeating it.
     const bool outcome_unknown = request.method != "GET" && (status == 0 || status == 502 || status == 504);
-    if (outcome_unknown && already_done && already_done()) {
+    if (outcome_unknown && already_done && already_done(deadline)) {
       hooks_.warn("warning: " + describe_call(request) + ": " + failure + ", but the change is in effect");
       return HttpResponse{200, "", std::nullopt};
     }
@@ -248,9 +248,10 @@ LiveState AdminClient::read_org() {
   return live;
 }
 
-bool AdminClient::action_in_effect(const Action& action) {
+bool AdminClient::action_in_effect(const Action& action, Deadline deadline) {
+  if (time_left(deadline) <= milliseconds(0)) return false;  // no time to look: not known to be done
   try {
-    const HttpResponse response = call(get_org_key_request(family_, org_id_, action.key.id));
+    const HttpResponse response = call(get_org_key_request(family_, org_id_, action.key.id), nullptr, deadline);
     if (response.status == 404) {
       return action.kind == ActionKind::delete_key || action.kind == ActionKind::unassign;
     }
@@ -266,9 +267,11 @@ bool AdminClient::action_in_effect(const Action& action) {
 
 std::string AdminClient::execute(const Action& action) {
   const ApiRequest request = action_request(family_, org_id_, action);
+  // One budget for the action: its call, retries, and the reads that check a lost answer.
+  const Deadline deadline = Clock::now() + retry_.timeout;
   HttpResponse response;
   try {
-    response = call(request, [&] { return action_in_effect(action); });
+    response = call(request, [&](Deadline until) { return action_in_effect(action, until); }, deadline);
   } catch (const TransportError& e) {
     throw ApiError(describe_call(request) + ": " + e.what(), 0);  // one no retry can cure
   }
@@ -278,7 +281,7 @@ std::string AdminClient::execute(const Action& action) {
     // Someone else removed it first: the org is where the plan wanted it.
     return "already gone: " + describe_failure(response);
   }
-  if (action.kind == ActionKind::assign && response.status == 409 && action_in_effect(action)) {
+  if (action.kind == ActionKind::assign && response.status == 409 && action_in_effect(action, deadline)) {
     return "already assigned with these roles";
   }
   throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);

@@ -71,11 +71,15 @@ class AdminClient {
   const ApiFamily& family() const { return family_; }
 
  private:
-  HttpResponse send_once(const ApiRequest& request, std::chrono::steady_clock::time_point deadline);
-  // Retries transient failures within retry_; lets a TransportError that no retry can cure
-  // (retryable == false) through, for the caller to name.
-  HttpResponse call(const ApiRequest& request, const std::function<bool()>& already_done = nullptr);
-  bool action_in_effect(const Action& action);
+  using Deadline = std::chrono::steady_clock::time_point;
+  HttpResponse send_once(const ApiRequest& request, Deadline deadline);
+  // Retries transient failures until retry_.max_retries or the deadline (default: now +
+  // retry_.timeout); `already_done` looks, within the same deadline, whether a write whose
+  // answer was lost took effect. Lets a TransportError that no retry can cure (retryable ==
+  // false) through, for the caller to name.
+  HttpResponse call(const ApiRequest& request, const std::function<bool(Deadline)>& already_done = nullptr,
+                    std::optional<Deadline> deadline = std::nullopt);
+  bool action_in_effect(const Action& action, Deadline deadline);
   template <typename T, typename MakeRequest, typename ParsePage>
   std::vector<T> read_all_pages(std::string_view noun, MakeRequest make_request, ParsePage parse_page);
   template <typename T, typename MakeRequest, typename ParsePage>
