@@ -9,6 +9,8 @@
 #include <charconv>
 #include <string_view>
 
+#include "core/escape.h"
+
 namespace keyform {
 
 struct HttpClient::Handle {
@@ -47,9 +49,8 @@ size_t append_body(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
-// "HTTP/1.1 401 Unauthorized" -> 401; 0 when the line is no status line.
+// "HTTP/1.1 401 Unauthorized" -> 401; 0 when there is no number.
 long status_of(std::string_view line) {
-  if (!line.starts_with("HTTP/")) return 0;
   const size_t space = line.find(' ');
   long status = 0;
   if (space != std::string_view::npos) std::from_chars(line.data() + space + 1, line.data() + line.size(), status);
@@ -80,12 +81,12 @@ bool is_stale_challenge(std::string_view line) {
 size_t read_header(char* data, size_t size, size_t count, void* out) {
   auto& transfer = *static_cast<Transfer*>(out);
   const std::string_view line(data, size * count);
-  if (const long status = status_of(line)) {
+  if (line.starts_with("HTTP/")) {
     transfer.answered = true;
     // Each answer of the perform starts afresh: only the last one is the response.
     transfer.response->body.clear();
     transfer.response->retry_after_seconds.reset();
-    if (status == 401) ++transfer.unauthorized;
+    if (status_of(line) == 401) ++transfer.unauthorized;
     return size * count;
   }
   if (transfer.unauthorized >= 2 && is_stale_challenge(line)) {
@@ -276,7 +277,8 @@ HttpResponse HttpClient::send(const HttpRequest& request, std::chrono::milliseco
   }
   if (code == CURLE_SEND_FAIL_REWIND) throw TransportError("the connection closed before an answer came");
   if (code != CURLE_OK) {
-    std::string reason = *error ? std::string(error) : std::string(curl_easy_strerror(code));
+    // libcurl's reason may quote what a server or proxy sent: escaped like any API string.
+    std::string reason = escape_text(*error ? std::string(error) : std::string(curl_easy_strerror(code)));
     if (const char* hint = tls_failure_hint(curl, code)) throw TransportError(reason + " " + hint, false);
     throw TransportError(reason);
   }

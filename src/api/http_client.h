@@ -1,5 +1,7 @@
 // A thin libcurl wrapper. One easy handle is reused for every call so that libcurl keeps the
 // connection alive and answers a digest challenge once per connection, not once per request.
+// Every call is bounded: in wall time (the caller's budget), in body size (max_body_bytes), and
+// in digest round trips (libcurl would answer "401 stale=true" without end inside one call).
 #pragma once
 
 #include <chrono>

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/escape.h"
+
 namespace keyform {
 namespace {
 
@@ -63,9 +65,9 @@ LiveKey parse_key(const json& item) {
   key.desc = string_field(item, "desc", false);
   auto roles = item.find("roles");
   if (roles == item.end()) return key;
-  if (!roles->is_array()) throw ResponseError("key " + key.id + ": \"roles\" is not an array");
+  if (!roles->is_array()) throw ResponseError("key " + escape_text(key.id) + ": \"roles\" is not an array");
   for (const auto& role : *roles) {
-    if (!role.is_object()) throw ResponseError("key " + key.id + ": a role is not an object");
+    if (!role.is_object()) throw ResponseError("key " + escape_text(key.id) + ": a role is not an object");
     std::string group = string_field(role, "groupId", false);
     std::string name = string_field(role, "roleName");
     if (group.empty()) {
