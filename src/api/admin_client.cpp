@@ -6,20 +6,29 @@
 #include <random>
 #include <thread>
 
+#include "api/listing.h"
 #include "api/responses.h"
+#include "core/escape.h"
 #include "util/parallel.h"
 
 namespace keyform {
 namespace {
 
 using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
 
 std::string describe_call(const ApiRequest& request) { return request.method + " " + request.path; }
 
+// "GET /api/atlas/v2/orgs/…/apiKeys": a whole listing, whatever page.
+std::string describe_listing(const ApiRequest& first_page) {
+  return first_page.method + " " + first_page.path.substr(0, first_page.path.find('?'));
+}
+
 bool is_success(long status) { return status >= 200 && status <= 299; }
 
-// A listing that never ends is a server bug; do not loop on it forever.
-constexpr long kMaxPages = 100000;
+milliseconds time_left(Clock::time_point deadline) {
+  return std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+}
 
 std::string seconds_text(milliseconds delay) {
   char text[32];
@@ -49,8 +58,9 @@ long effective_status(const HttpResponse& response) {
 std::string describe_failure(const HttpResponse& response) {
   ApiErrorBody error = parse_error_body(response.body);
   std::string text = std::to_string(response.status);
-  if (!error.error_code.empty()) text += " " + error.error_code;
-  if (!error.detail.empty()) text += ": " + error.detail;
+  // Both come from the server: escaped, so an error message cannot carry control characters.
+  if (!error.error_code.empty()) text += " " + escape_text(error.error_code);
+  if (!error.detail.empty()) text += ": " + escape_text(error.detail);
   if (response.status == 401) {
     text += " (check the credentials in MONGODB_ATLAS_PUBLIC_API_KEY/MONGODB_ATLAS_PRIVATE_API_KEY or "
             "MONGODB_ATLAS_CLIENT_ID/MONGODB_ATLAS_CLIENT_SECRET)";
@@ -68,62 +78,81 @@ milliseconds retry_delay(const RetryPolicy& policy, int retry, std::optional<lon
   return milliseconds(static_cast<long long>(capped / 2 + jitter * capped / 2));
 }
 
-HttpResponse AdminClient::send_once(const ApiRequest& request) {
+HttpResponse AdminClient::send_once(const ApiRequest& request, Deadline deadline) {
   std::vector<std::string> auth_headers = auth_.headers();
   auto attempt = [&](const std::vector<std::string>& headers) {
     HttpRequest http_request{request.method, request.path, request.body, headers};
     http_request.headers.push_back("Accept: " + std::string(family_.media_type));
     if (request.body) http_request.headers.push_back("Content-Type: " + std::string(family_.media_type));
     ConnectionPool::Lease connection = pool_.acquire();
-    HttpResponse response = connection->send(http_request);
+    HttpResponse response = connection->send(http_request, time_left(deadline));
     // A proxy or base URL adding envelope=true must not turn a failure into a success.
     response.status = effective_status(response);
     return response;
   };
   HttpResponse response = attempt(auth_headers);
-  if (response.status == 401 && auth_.renew_after_unauthorized(auth_headers)) response = attempt(auth_.headers());
+  if (response.status == 401 && !response.stale_nonce && auth_.renew_after_unauthorized(auth_headers)) {
+    response = attempt(auth_.headers());
+  }
   return response;
 }
 
-HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bool()>& already_done) {
-  const auto start = std::chrono::steady_clock::now();
-  for (int retry = 1;; ++retry) {
+// One call within its budget: at most max_retries + 1 attempts, and `timeout` of wall time for
+// all of them together (each attempt gets what is left, waits included).
+HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bool(Deadline)>& already_done,
+                               std::optional<Deadline> until) {
+  const Deadline deadline = until.value_or(Clock::now() + retry_.timeout);
+  for (int attempt = 1;; ++attempt) {
     std::optional<HttpResponse> response;
     std::string failure;
     try {
-      response = send_once(request);
+      response = send_once(request, deadline);
     } catch (const TransportError& e) {
+      if (!e.retryable) throw;  // no retry can cure it: the callers say which call failed
       failure = e.what();
     }
     const long status = response ? response->status : 0;
-    if (response && !is_transient(status)) return *response;
-    if (response) failure = describe_failure(*response);
+    // A nonce rejected as stale again and again is a server that never lets a call through:
+    // each such answer costs an attempt, like a 503.
+    const bool stale = response && response->stale_nonce;
+    if (response && !stale && !is_transient(status)) return *response;
+    if (stale) failure = "401 stale=true again: the server rejected a freshly answered digest nonce";
+    else if (response) failure = describe_failure(*response);
 
     // The write may have happened even though no answer came back: look before repeating it.
     const bool outcome_unknown = request.method != "GET" && (status == 0 || status == 502 || status == 504);
-    if (outcome_unknown && already_done && already_done()) {
+    if (outcome_unknown && already_done && already_done(deadline)) {
       hooks_.warn("warning: " + describe_call(request) + ": " + failure + ", but the change is in effect");
       return HttpResponse{200, "", std::nullopt};
     }
-    const milliseconds delay = retry_delay(retry_, retry, response ? response->retry_after_seconds : std::nullopt,
+    const milliseconds delay = retry_delay(retry_, attempt, response ? response->retry_after_seconds : std::nullopt,
                                            hooks_.jitter());
-    const auto elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
-    if (retry > retry_.max_retries || elapsed + delay > retry_.timeout) {
-      throw ApiError(describe_call(request) + ": " + failure + " (gave up after " + std::to_string(retry) +
-                         " attempts)",
-                     status);
+    const std::string gave_up = describe_call(request) + ": " + failure + " (gave up after " +
+                                std::to_string(attempt) + " attempts";
+    if (attempt > retry_.max_retries) throw ApiError(gave_up + ")", status);
+    if (delay >= time_left(deadline)) {
+      throw ApiError(gave_up + ", the call's " + seconds_text(retry_.timeout) + " time budget spent)", status);
     }
     hooks_.warn("retry: " + describe_call(request) + ": " + failure + "; retrying in " + seconds_text(delay) +
-                " (attempt " + std::to_string(retry + 1) + " of " + std::to_string(retry_.max_retries + 1) + ")");
+                " (attempt " + std::to_string(attempt + 1) + " of " + std::to_string(retry_.max_retries + 1) + ")");
     hooks_.sleep(delay);
   }
 }
 
+// Every page of one listing, checked as a whole (ListingCheck); throws InconsistentListing when
+// the pages do not add up, ApiError when a call fails.
 template <typename T, typename MakeRequest, typename ParsePage>
-std::vector<T> AdminClient::read_all_pages(MakeRequest make_request, ParsePage parse_page) {
+std::vector<T> AdminClient::read_all_pages(std::string_view noun, MakeRequest make_request, ParsePage parse_page) {
   auto fetch = [&](long page) {
     const ApiRequest request = make_request(static_cast<int>(page));
-    const HttpResponse response = call(request);
+    HttpResponse response;
+    try {
+      response = call(request);
+    } catch (const BodyTooLarge& e) {
+      throw InconsistentListing("page " + std::to_string(page) + ": " + e.what());
+    } catch (const TransportError& e) {
+      throw ApiError(describe_call(request) + ": " + e.what(), 0);
+    }
     if (!is_success(response.status)) throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);
     try {
       return parse_page(response.body);
@@ -131,20 +160,28 @@ std::vector<T> AdminClient::read_all_pages(MakeRequest make_request, ParsePage p
       throw ApiError(describe_call(request) + ": unexpected response: " + e.what(), response.status);
     }
   };
+  ListingCheck check(noun, family_.page_size);
+  std::vector<T> items;
+  auto take = [&](long number, Page<T>& page) {
+    std::vector<std::string> ids;
+    ids.reserve(page.items.size());
+    for (const T& item : page.items) ids.push_back(item.id);
+    check.add_page(number, ids, page.total_count);
+    for (auto& item : page.items) items.push_back(std::move(item));
+  };
   Page<T> first = fetch(1);
-  std::vector<T> items = std::move(first.items);
-  if (!first.total_count) {
-    // Without totalCount the only end marker is a short page: read on one page at a time.
-    for (long page = 2; static_cast<long>(items.size()) == (page - 1) * family_.page_size; ++page) {
-      if (page > kMaxPages) throw ApiError("listing has more than " + std::to_string(kMaxPages) + " pages", 0);
+  take(1, first);
+  if (!check.total_count()) {
+    // Without totalCount the only end marker is a short page: read on one page at a time (the
+    // check's item bound and repeat detection end a listing that never does).
+    for (long page = 2; check.items() == (page - 1) * family_.page_size; ++page) {
       Page<T> next = fetch(page);
-      for (auto& item : next.items) items.push_back(std::move(item));
+      take(page, next);
     }
     return items;
   }
-  // totalCount is known: every other page is requested at once.
-  const long pages = (*first.total_count + family_.page_size - 1) / family_.page_size;
-  if (pages > kMaxPages) throw ApiError("listing claims more than " + std::to_string(kMaxPages) + " pages", 0);
+  // totalCount is known (and bounded by the check): every other page is requested at once.
+  const long pages = check.pages_for_total();
   std::vector<Page<T>> rest(pages > 1 ? pages - 1 : 0);
   std::exception_ptr error;
   std::mutex error_mutex;
@@ -159,16 +196,29 @@ std::vector<T> AdminClient::read_all_pages(MakeRequest make_request, ParsePage p
     }
   });
   if (error) std::rethrow_exception(error);
-  for (auto& page : rest) {
-    for (auto& item : page.items) items.push_back(std::move(item));
+  for (size_t i = 0; i < rest.size(); ++i) take(static_cast<long>(i) + 2, rest[i]);
+  check.finish();
+  return items;
+}
+
+// A listing read until it is consistent, at most twice. Offset paging over an org that changes
+// under the read (a key created between two pages) heals on a second read; a listing that is
+// wrong twice is not one to plan from.
+template <typename T, typename MakeRequest, typename ParsePage>
+std::vector<T> AdminClient::read_listing(std::string_view noun, MakeRequest make_request, ParsePage parse_page) {
+  const std::string listing = describe_listing(make_request(1));
+  try {
+    return read_all_pages<T>(noun, make_request, parse_page);
+  } catch (const InconsistentListing& first) {
+    hooks_.warn("warning: " + listing + ": inconsistent listing: " + first.what() + "; reading it again from page 1");
   }
-  if (static_cast<long>(items.size()) != *first.total_count) {
-    throw ApiError("listing " + describe_call(make_request(1)) + " returned " + std::to_string(items.size()) +
-                       " items but totalCount is " + std::to_string(*first.total_count) +
-                       " (the org changed while it was read: run again)",
+  try {
+    return read_all_pages<T>(noun, make_request, parse_page);
+  } catch (const InconsistentListing& second) {
+    throw ApiError(listing + ": inconsistent listing: " + second.what() +
+                       "; read twice, inconsistent both times: not planning from it",
                    0);
   }
-  return items;
 }
 
 LiveState AdminClient::read_org() {
@@ -180,11 +230,12 @@ LiveState AdminClient::read_org() {
   parallel_for(2, 2, [&](int listing) {
     try {
       if (listing == 0) {
-        live.keys = read_all_pages<LiveKey>(
-            [&](int page) { return list_org_keys_request(family_, org_id_, page); }, parse_keys_page);
+        live.keys = read_listing<LiveKey>(
+            "key", [&](int page) { return list_org_keys_request(family_, org_id_, page); }, parse_keys_page);
       } else {
-        live.projects = read_all_pages<LiveProject>(
-            [&](int page) { return list_org_projects_request(family_, org_id_, page); }, parse_projects_page);
+        live.projects = read_listing<LiveProject>(
+            "project", [&](int page) { return list_org_projects_request(family_, org_id_, page); },
+            parse_projects_page);
       }
     } catch (...) {
       errors[listing] = std::current_exception();
@@ -197,9 +248,10 @@ LiveState AdminClient::read_org() {
   return live;
 }
 
-bool AdminClient::action_in_effect(const Action& action) {
+bool AdminClient::action_in_effect(const Action& action, Deadline deadline) {
+  if (time_left(deadline) <= milliseconds(0)) return false;  // no time to look: not known to be done
   try {
-    const HttpResponse response = call(get_org_key_request(family_, org_id_, action.key.id));
+    const HttpResponse response = call(get_org_key_request(family_, org_id_, action.key.id), nullptr, deadline);
     if (response.status == 404) {
       return action.kind == ActionKind::delete_key || action.kind == ActionKind::unassign;
     }
@@ -215,14 +267,21 @@ bool AdminClient::action_in_effect(const Action& action) {
 
 std::string AdminClient::execute(const Action& action) {
   const ApiRequest request = action_request(family_, org_id_, action);
-  const HttpResponse response = call(request, [&] { return action_in_effect(action); });
+  // One budget for the action: its call, retries, and the reads that check a lost answer.
+  const Deadline deadline = Clock::now() + retry_.timeout;
+  HttpResponse response;
+  try {
+    response = call(request, [&](Deadline until) { return action_in_effect(action, until); }, deadline);
+  } catch (const TransportError& e) {
+    throw ApiError(describe_call(request) + ": " + e.what(), 0);  // one no retry can cure
+  }
   if (is_success(response.status)) return "";
   const bool removal = action.kind == ActionKind::unassign || action.kind == ActionKind::delete_key;
   if (removal && response.status == 404) {
     // Someone else removed it first: the org is where the plan wanted it.
     return "already gone: " + describe_failure(response);
   }
-  if (action.kind == ActionKind::assign && response.status == 409 && action_in_effect(action)) {
+  if (action.kind == ActionKind::assign && response.status == 409 && action_in_effect(action, deadline)) {
     return "already assigned with these roles";
   }
   throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);

@@ -59,7 +59,9 @@ class AdminClient {
               RetryPolicy retry = {}, ClientHooks hooks = ClientHooks::real())
       : family_(family), pool_(pool), auth_(auth), org_id_(std::move(org_id)), retry_(retry), hooks_(std::move(hooks)) {}
 
-  // GET /orgs/{O}/apiKeys and GET /orgs/{O}/groups, every page. Nothing else.
+  // GET /orgs/{O}/apiKeys and GET /orgs/{O}/groups, every page. Nothing else. Each listing is
+  // checked (api/listing.h); an inconsistent one is warned about and read once more from page 1,
+  // and if it is inconsistent again, ApiError says what was wrong. Never a partial read.
   LiveState read_org();
 
   // The single call for one action (retried when transient). Returns a note when the action
@@ -69,12 +71,19 @@ class AdminClient {
   const ApiFamily& family() const { return family_; }
 
  private:
-  HttpResponse send_once(const ApiRequest& request);
-  HttpResponse send_authenticated(const ApiRequest& request);
-  HttpResponse call(const ApiRequest& request, const std::function<bool()>& already_done = nullptr);
-  bool action_in_effect(const Action& action);
+  using Deadline = std::chrono::steady_clock::time_point;
+  HttpResponse send_once(const ApiRequest& request, Deadline deadline);
+  // Retries transient failures until retry_.max_retries or the deadline (default: now +
+  // retry_.timeout); `already_done` looks, within the same deadline, whether a write whose
+  // answer was lost took effect. Lets a TransportError that no retry can cure (retryable ==
+  // false) through, for the caller to name.
+  HttpResponse call(const ApiRequest& request, const std::function<bool(Deadline)>& already_done = nullptr,
+                    std::optional<Deadline> deadline = std::nullopt);
+  bool action_in_effect(const Action& action, Deadline deadline);
   template <typename T, typename MakeRequest, typename ParsePage>
-  std::vector<T> read_all_pages(MakeRequest make_request, ParsePage parse_page);
+  std::vector<T> read_all_pages(std::string_view noun, MakeRequest make_request, ParsePage parse_page);
+  template <typename T, typename MakeRequest, typename ParsePage>
+  std::vector<T> read_listing(std::string_view noun, MakeRequest make_request, ParsePage parse_page);
 
   const ApiFamily& family_;
   ConnectionPool& pool_;

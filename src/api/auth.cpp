@@ -64,13 +64,13 @@ bool BearerAuth::renew_after_unauthorized(const std::vector<std::string>& reject
 
 namespace keyform {
 
-AccessToken request_service_account_token(HttpClient& token_http, SteadyTime now) {
+AccessToken request_service_account_token(HttpClient& token_http, SteadyTime now, std::chrono::milliseconds timeout) {
   const HttpRequest request{"POST", "/api/oauth/token", "grant_type=client_credentials",
                             {"Accept: application/json", "Content-Type: application/x-www-form-urlencoded"}};
   const std::string call = "service account token: POST " + request.path;
   HttpResponse response;
   try {
-    response = token_http.send(request);
+    response = token_http.send(request, timeout);
   } catch (const TransportError& e) {
     throw ApiError(call + ": " + e.what(), 0);
   }

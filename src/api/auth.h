@@ -70,8 +70,10 @@ namespace keyform {
 
 class HttpClient;
 
-// POST /api/oauth/token (client credentials; `token_http` sends them as HTTP basic).
-// Throws ApiError naming the call, the status and the OAuth error, never the secret.
-AccessToken request_service_account_token(HttpClient& token_http, SteadyTime now);
+// POST /api/oauth/token (client credentials; `token_http` sends them as HTTP basic), bounded
+// by `timeout` in wall time (pass --timeout's value). Throws ApiError naming the call, the
+// status and the OAuth error, never the secret.
+AccessToken request_service_account_token(HttpClient& token_http, SteadyTime now,
+                                          std::chrono::milliseconds timeout = std::chrono::seconds(120));
 
 }  // namespace keyform

@@ -9,6 +9,8 @@
 #include <charconv>
 #include <string_view>
 
+#include "core/escape.h"
+
 namespace keyform {
 
 struct HttpClient::Handle {
@@ -18,37 +20,80 @@ struct HttpClient::Handle {
 
 namespace {
 
-size_t append_body(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
-
 // What one send() needs from libcurl's callbacks.
 struct Transfer {
   HttpResponse* response;
+  size_t max_body = kMaxBodyBytes;
   const std::string* body = nullptr;  // the request body, read by read_body
   size_t sent = 0;
-  bool answered = false;  // a status line arrived since the body was last sent
+  bool answered = false;   // a status line arrived since the body was last sent
+  int unauthorized = 0;    // 401 answers seen in this call
+  bool stale_again = false;  // cut off at a second 401 stale=true
+  bool too_large = false;    // cut off at max_body
 };
 
-// Keeps only what keyform uses from response headers: a numeric Retry-After, and whether any
-// answer arrived at all.
+std::string lower_case(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+size_t append_body(char* data, size_t size, size_t count, void* out) {
+  auto& transfer = *static_cast<Transfer*>(out);
+  std::string& body = transfer.response->body;
+  if (size * count > transfer.max_body - body.size()) {
+    transfer.too_large = true;
+    return 0;  // any other count than given aborts the transfer
+  }
+  body.append(data, size * count);
+  return size * count;
+}
+
+// "HTTP/1.1 401 Unauthorized" -> 401; 0 when there is no number.
+long status_of(std::string_view line) {
+  const size_t space = line.find(' ');
+  long status = 0;
+  if (space != std::string_view::npos) std::from_chars(line.data() + space + 1, line.data() + line.size(), status);
+  return status;
+}
+
+std::optional<long> retry_after_of(std::string_view line) {
+  constexpr std::string_view name = "retry-after:";
+  if (line.size() <= name.size() || lower_case(line.substr(0, name.size())) != name) return std::nullopt;
+  long seconds = -1;
+  std::string_view value = line.substr(name.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (ec != std::errc() || seconds < 0) return std::nullopt;
+  return seconds;
+}
+
+bool is_stale_challenge(std::string_view line) {
+  const std::string lower = lower_case(line);
+  return lower.starts_with("www-authenticate:") &&
+         (lower.find("stale=true") != std::string::npos || lower.find("stale=\"true\"") != std::string::npos);
+}
+
+// Keeps only what keyform uses from response headers: a numeric Retry-After, whether any answer
+// arrived at all, and the digest challenges. libcurl answers a 401 stale=true with the new
+// nonce inside one perform, and again, and again, for as long as the server keeps saying so:
+// one such answer is normal (a nonce expired), a second one ends the call here.
 size_t read_header(char* data, size_t size, size_t count, void* out) {
   auto& transfer = *static_cast<Transfer*>(out);
   const std::string_view line(data, size * count);
-  if (line.starts_with("HTTP/")) transfer.answered = true;
-  constexpr std::string_view name = "retry-after:";
-  if (line.size() > name.size()) {
-    std::string lower(line.substr(0, name.size()));
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == name) {
-      long seconds = -1;
-      std::string_view value = line.substr(name.size());
-      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-      if (ec == std::errc() && seconds >= 0) transfer.response->retry_after_seconds = seconds;
-    }
+  if (line.starts_with("HTTP/")) {
+    transfer.answered = true;
+    // Each answer of the perform starts afresh: only the last one is the response.
+    transfer.response->body.clear();
+    transfer.response->retry_after_seconds.reset();
+    if (status_of(line) == 401) ++transfer.unauthorized;
+    return size * count;
   }
+  if (transfer.unauthorized >= 2 && is_stale_challenge(line)) {
+    transfer.stale_again = true;
+    return 0;  // aborts the transfer
+  }
+  if (auto seconds = retry_after_of(line)) transfer.response->retry_after_seconds = seconds;
   return size * count;
 }
 
@@ -115,6 +160,38 @@ void set_method(CURL* curl, const HttpRequest& request, Transfer& transfer) {
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
 }
 
+// "64 MiB", or bytes when the cap is no whole number of MiB (tests use small caps).
+std::string size_text(size_t bytes) {
+  constexpr size_t mib = size_t{1} << 20;
+  if (bytes >= mib && bytes % mib == 0) return std::to_string(bytes / mib) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+// For a TLS failure that no retry can cure, the hint the user needs; nullptr for every other
+// failure (a handshake cut short by a dropped connection is worth another try).
+const char* tls_failure_hint(CURL* curl, CURLcode code) {
+  constexpr const char* untrusted =
+      "(the server's certificate is not trusted: use --cacert FILE or SSL_CERT_FILE for a private CA)";
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return untrusted;
+    case CURLE_SSL_CACERT_BADFILE:
+      return "(the trusted CA file cannot be read: check --cacert FILE or SSL_CERT_FILE)";
+    case CURLE_SSL_CERTPROBLEM:
+      return "(a local TLS certificate cannot be used)";
+    case CURLE_SSL_CONNECT_ERROR: {
+      long verify = 0;  // the X.509 verification result; 0 means verified or never got that far
+      curl_easy_getinfo(curl, CURLINFO_SSL_VERIFYRESULT, &verify);
+      return verify != 0 ? untrusted : nullptr;
+    }
+    default:
+      return nullptr;
+  }
+}
+
 void set_login(CURL* curl, long method, const std::string& user, const std::string& password) {
   // libcurl copies these strings; keyform keeps no other copy inside the client.
   curl_easy_setopt(curl, CURLOPT_HTTPAUTH, method);
@@ -140,8 +217,12 @@ HttpClient::HttpClient(std::string base_url, HttpOptions options)
   if (!handle_->curl) throw TransportError("cannot initialise libcurl");
   CURL* curl = handle_->curl;
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "keyform/" KEYFORM_VERSION);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
+  // Timeouts are set per call from the caller's budget (send).
+  // keyform never follows redirects, but libcurl counts its own auth round trips against this
+  // (and its default is no limit): a backstop behind read_header's stale-nonce cut-off.
+  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 4L);
+  // A declared size over the cap fails before the body is read; the write callback catches the rest.
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
@@ -165,7 +246,7 @@ void HttpClient::use_basic(const std::string& user, const std::string& password)
   set_login(handle_->curl, CURLAUTH_BASIC, user, password);
 }
 
-HttpResponse HttpClient::send(const HttpRequest& request) {
+HttpResponse HttpClient::send(const HttpRequest& request, std::chrono::milliseconds timeout) {
   CURL* curl = handle_->curl;
   HttpResponse response;
   HeaderList headers;
@@ -175,8 +256,13 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
   const std::string url = base_url_ + request.path;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  // 0 would mean "no limit" to libcurl: a spent budget still gets a millisecond, never forever.
+  const long budget_ms = std::max<long>(1, static_cast<long>(timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, budget_ms);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(budget_ms, kMaxConnectTimeout.count()));
   Transfer transfer{&response};
+  transfer.max_body = options_.max_body_bytes;
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
   set_method(curl, request, transfer);
 
@@ -185,9 +271,16 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
   CURLcode code = curl_easy_perform(curl);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  if (transfer.stale_again) return HttpResponse{401, "", std::nullopt, true};
+  if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    throw BodyTooLarge("response body larger than " + size_text(options_.max_body_bytes));
+  }
   if (code == CURLE_SEND_FAIL_REWIND) throw TransportError("the connection closed before an answer came");
   if (code != CURLE_OK) {
-    throw TransportError(*error ? std::string(error) : std::string(curl_easy_strerror(code)));
+    // libcurl's reason may quote what a server or proxy sent: escaped like any API string.
+    std::string reason = escape_text(*error ? std::string(error) : std::string(curl_easy_strerror(code)));
+    if (const char* hint = tls_failure_hint(curl, code)) throw TransportError(reason + " " + hint, false);
+    throw TransportError(reason);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/escape.h"
+
 namespace keyform {
 namespace {
 
@@ -51,22 +53,31 @@ Page<T> parse_page(std::string_view body, ParseItem parse_item) {
   return page;
 }
 
+void sort_unique(std::vector<std::string>& names) {
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+}
+
 LiveKey parse_key(const json& item) {
-  LiveKey key{string_field(item, "id"), string_field(item, "publicKey"),
-              string_field(item, "desc", false), {}};
+  LiveKey key;
+  key.id = string_field(item, "id");
+  key.public_key = string_field(item, "publicKey");
+  key.desc = string_field(item, "desc", false);
   auto roles = item.find("roles");
   if (roles == item.end()) return key;
-  if (!roles->is_array()) throw ResponseError("key " + key.id + ": \"roles\" is not an array");
+  if (!roles->is_array()) throw ResponseError("key " + escape_text(key.id) + ": \"roles\" is not an array");
   for (const auto& role : *roles) {
-    if (!role.is_object()) throw ResponseError("key " + key.id + ": a role is not an object");
+    if (!role.is_object()) throw ResponseError("key " + escape_text(key.id) + ": a role is not an object");
     std::string group = string_field(role, "groupId", false);
-    if (group.empty()) continue;  // an org role
-    key.project_roles[group].push_back(string_field(role, "roleName"));
+    std::string name = string_field(role, "roleName");
+    if (group.empty()) {
+      key.org_roles.push_back(std::move(name));  // ORG_OWNER and the like: what the key may do org-wide
+    } else {
+      key.project_roles[group].push_back(std::move(name));
+    }
   }
-  for (auto& [_, names] : key.project_roles) {
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-  }
+  sort_unique(key.org_roles);
+  for (auto& [_, names] : key.project_roles) sort_unique(names);
   return key;
 }
 

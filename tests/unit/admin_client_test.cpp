@@ -36,7 +36,9 @@ TEST_CASE("failures show status, errorCode and detail") {
 #include <httplib.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -46,7 +48,12 @@ struct Scripted {
   int status;
   std::string body;
   std::string retry_after;  // header value, empty for none
+  std::string www_authenticate = "";  // header value, empty for none
+  std::chrono::milliseconds delay{0};  // before answering (cut short when the server stops)
 };
+
+// Answers once the script is used up; the argument counts those requests from 0.
+using Endless = std::function<Scripted(int)>;
 
 const std::string kProjects = R"({"results":[],"totalCount":0})";
 
@@ -55,22 +62,28 @@ const std::string kProjects = R"({"results":[],"totalCount":0})";
 // the key listing, always answers one empty page and is not recorded, so scripts stay ordered.
 class ScriptedServer {
  public:
-  explicit ScriptedServer(std::deque<Scripted> script) : script_(std::move(script)) {
+  explicit ScriptedServer(std::deque<Scripted> script, Endless endless = nullptr)
+      : script_(std::move(script)), endless_(std::move(endless)) {
     server_.set_keep_alive_max_count(1000);
+    server_.set_tcp_nodelay(true);  // else each answer waits out a delayed ACK (40 ms)
     auto handler = [this](const httplib::Request& req, httplib::Response& res) {
       if (req.path.ends_with("/groups")) {
         res.set_content(kProjects, "application/json");
         return;
       }
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
       seen_.push_back(req.method + " " + req.path);
       Scripted next{200, "{}", ""};
       if (!script_.empty()) {
         next = script_.front();
         script_.pop_front();
+      } else if (endless_) {
+        next = endless_(after_script_++);
       }
+      stopped_.wait_for(lock, next.delay, [&] { return stopping_; });
       res.status = next.status;
       if (!next.retry_after.empty()) res.set_header("Retry-After", next.retry_after);
+      if (!next.www_authenticate.empty()) res.set_header("WWW-Authenticate", next.www_authenticate);
       res.set_content(next.body, "application/json");
     };
     server_.Get(".*", handler);
@@ -82,6 +95,11 @@ class ScriptedServer {
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~ScriptedServer() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    stopped_.notify_all();
     server_.stop();
     thread_.join();
   }
@@ -94,10 +112,20 @@ class ScriptedServer {
  private:
   httplib::Server server_;
   std::deque<Scripted> script_;
+  Endless endless_;
+  int after_script_ = 0;
   std::vector<std::string> seen_;
   std::mutex mutex_;
+  std::condition_variable stopped_;
+  bool stopping_ = false;
   std::thread thread_;
   int port_ = 0;
+};
+
+// How the harness's connections are made: digest credentials, HTTP options.
+struct Connections {
+  HttpOptions http;
+  bool digest = false;
 };
 
 struct Harness {
@@ -106,21 +134,30 @@ struct Harness {
   DigestAuth auth;
   std::vector<std::chrono::milliseconds> sleeps;
   std::vector<std::string> warnings;
+  std::mutex warnings_mutex;  // both listings may warn at once
   AdminClient client;
 
-  Harness(std::deque<Scripted> script, RetryPolicy policy = {})
-      : server(std::move(script)),
-        pool([url = server.url()] { return std::make_unique<HttpClient>(url); }, 4),
+  Harness(std::deque<Scripted> script, RetryPolicy policy = {}, Connections connections = {}, Endless endless = nullptr)
+      : server(std::move(script), std::move(endless)),
+        pool([url = server.url(), connections] {
+               auto http = std::make_unique<HttpClient>(url, connections.http);
+               if (connections.digest) http->use_digest("abcdefgh", "0f1e2d3c-secret");
+               return http;
+             },
+             4),
         client(*find_family("atlas-v2"), pool, auth, "5a0a1e7e0f2912c554080adc", policy,
                ClientHooks{[this](std::chrono::milliseconds d) { sleeps.push_back(d); }, [] { return 0.5; },
-                           [this](const std::string& line) { warnings.push_back(line); }}) {}
+                           [this](const std::string& line) {
+                             std::lock_guard lock(warnings_mutex);
+                             warnings.push_back(line);
+                           }}) {}
 };
 
 const std::string kKeysPage1 =
     R"({"results":[{"id":"65f0c0ffee0000000000000a","publicKey":"abcdefgh","roles":[]}],"totalCount":1})";
 Action unassign_action() {
   return {ActionKind::unassign, {"65f0c0ffee0000000000000a", "abcdefgh", ""}, ProjectInfo{"6523b7e0c1b52d0f1a2b3c4d", "p"},
-          {"GROUP_OWNER"}, {}, ""};
+          {"GROUP_OWNER"}, {}, "", {}};
 }
 
 }  // namespace
@@ -231,4 +268,188 @@ TEST_CASE("pages after the first are all requested, and the items kept in page o
   std::set<std::string> ids;
   for (const auto& k : live.keys) ids.insert(k.id);
   CHECK(ids.size() == 1200);
+}
+
+// ---- consistent listings -----------------------------------------------------------------------
+
+namespace {
+
+const std::string kKeysListing = "GET /api/atlas/v2/orgs/5a0a1e7e0f2912c554080adc/apiKeys";
+
+std::string key_id(int i) {
+  char id[25];
+  std::snprintf(id, sizeof id, "65f0%020x", i);
+  return id;
+}
+
+// A page of keys with ids key_id(from) … key_id(from + count - 1).
+std::string keys_page(int from, int count, std::optional<long> total) {
+  nlohmann::json results = nlohmann::json::array();
+  for (int i = from; i < from + count; ++i) {
+    results.push_back({{"id", key_id(i)}, {"publicKey", "k" + std::to_string(i)}, {"roles", nlohmann::json::array()}});
+  }
+  nlohmann::json page{{"results", results}};
+  if (total) page["totalCount"] = *total;
+  return page.dump();
+}
+
+std::string page_with_twice(const std::string& id) {
+  const nlohmann::json key{{"id", id}, {"publicKey", "abcdefgh"}, {"roles", nlohmann::json::array()}};
+  return nlohmann::json{{"results", {key, key}}, {"totalCount", 2}}.dump();
+}
+
+// The ApiError read_org throws, or "" when it returns.
+std::string read_failure(Harness& h) {
+  try {
+    h.client.read_org();
+    return "";
+  } catch (const ApiError& e) {
+    CHECK(e.status == 0);
+    return e.what();
+  }
+}
+
+}  // namespace
+
+TEST_CASE("listing: a key listed twice is warned about and read again; the consistent read is used") {
+  Harness h({{200, page_with_twice(key_id(1)), ""}, {200, keys_page(1, 2, 2), ""}});
+  const LiveState live = h.client.read_org();
+  REQUIRE(live.keys.size() == 2);
+  CHECK(live.keys[0].id == key_id(1));
+  CHECK(live.keys[1].id == key_id(2));
+  REQUIRE(h.warnings.size() == 1);
+  CHECK(h.warnings[0] == "warning: " + kKeysListing + ": inconsistent listing: key " + key_id(1) +
+                             " appears twice (twice on page 1); reading it again from page 1");
+  CHECK(h.server.seen().size() == 2);
+}
+
+TEST_CASE("listing: inconsistent twice is an error saying what was wrong, never a read") {
+  SUBCASE("a key twice on one page") {
+    Harness h({{200, page_with_twice(key_id(1)), ""}, {200, page_with_twice(key_id(1)), ""}});
+    CHECK(read_failure(h) == kKeysListing + ": inconsistent listing: key " + key_id(1) +
+                                 " appears twice (twice on page 1); read twice, inconsistent both times: "
+                                 "not planning from it");
+    CHECK(h.warnings.size() == 1);
+  }
+  SUBCASE("page 2 repeats the last key of page 1 (a key created between the two reads)") {
+    // The order pages are answered in is the order they are asked for: page 1 first, then page 2.
+    Harness h({{200, keys_page(0, 500, 1000), ""}, {200, keys_page(499, 500, 1000), ""},
+               {200, keys_page(0, 500, 1000), ""}, {200, keys_page(499, 500, 1000), ""}});
+    CHECK(read_failure(h) == kKeysListing + ": inconsistent listing: key " + key_id(499) +
+                                 " appears twice (page 1 and page 2); read twice, inconsistent both times: "
+                                 "not planning from it");
+    CHECK(h.server.seen().size() == 4);
+  }
+  SUBCASE("totalCount changes between pages") {
+    Harness h({{200, keys_page(0, 500, 1000), ""}, {200, keys_page(500, 500, 1001), ""},
+               {200, keys_page(0, 500, 1000), ""}, {200, keys_page(500, 500, 1001), ""}});
+    CHECK(read_failure(h).find("inconsistent listing: totalCount changed between pages: 1000 on page 1, 1001 on page 2") !=
+          std::string::npos);
+  }
+  SUBCASE("a page with more keys than asked for") {
+    Harness h({{200, keys_page(0, 501, 501), ""}, {200, keys_page(0, 501, 501), ""}});
+    CHECK(read_failure(h).find("page 1 holds 501 items, more than the 500 per page requested") != std::string::npos);
+  }
+}
+
+TEST_CASE("listing: a proxy that drops the query string is caught at page 2") {
+  // Page 1 is full and has no totalCount, so keyform asks for page 2, and gets page 1 again.
+  Harness h({}, {}, {}, [](int) { return Scripted{200, keys_page(0, 500, std::nullopt), ""}; });
+  CHECK(read_failure(h).find("inconsistent listing: page 2 repeats page 1 (does a proxy drop the query string?)") !=
+        std::string::npos);
+  CHECK(h.server.seen().size() == 4);  // pages 1 and 2, twice
+}
+
+TEST_CASE("listing: a listing that never ends fails, bounded in requests and time") {
+  // New keys on every page, forever, and no totalCount.
+  Harness h({}, {}, {}, [](int n) { return Scripted{200, keys_page(n * 500, 500, std::nullopt), ""}; });
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(read_failure(h).find("inconsistent listing: more than 200000 items by page 401") != std::string::npos);
+  const auto took = std::chrono::steady_clock::now() - start;
+  MESSAGE("an endless listing failed after ", std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), " ms");
+  CHECK(h.server.seen().size() == 2 * 401);
+  CHECK(took < std::chrono::seconds(30));  // generous: a few seconds on a loaded CI machine
+}
+
+TEST_CASE("listing: a body over the cap counts as inconsistent: read again, then fail") {
+  Connections small;
+  small.http.max_body_bytes = 10000;  // one key is about 80 bytes
+  SUBCASE("the second read is fine") {
+    Harness h({{200, keys_page(0, 200, 200), ""}, {200, keys_page(0, 2, 2), ""}}, {}, small);
+    CHECK(h.client.read_org().keys.size() == 2);
+    REQUIRE(h.warnings.size() == 1);
+    CHECK(h.warnings[0].find("inconsistent listing: page 1: response body larger than 10000 bytes; reading it again") !=
+          std::string::npos);
+  }
+  SUBCASE("twice over the cap") {
+    Harness h({{200, keys_page(0, 200, 200), ""}, {200, keys_page(0, 200, 200), ""}}, {}, small);
+    CHECK(read_failure(h) == kKeysListing + ": inconsistent listing: page 1: response body larger than 10000 bytes; "
+                                            "read twice, inconsistent both times: not planning from it");
+    CHECK(h.server.seen().size() == 2);  // not retried as a transient failure
+  }
+}
+
+TEST_CASE("a body over the cap on a write fails at once, not retried") {
+  Connections small;
+  small.http.max_body_bytes = 100;
+  Harness h({{200, std::string(1000, ' '), ""}}, {}, small);
+  try {
+    h.client.execute(unassign_action());
+    FAIL("execute should have failed");
+  } catch (const ApiError& e) {
+    CHECK(std::string(e.what()) ==
+          "DELETE /api/atlas/v2/groups/6523b7e0c1b52d0f1a2b3c4d/apiKeys/65f0c0ffee0000000000000a: "
+          "response body larger than 100 bytes");
+    CHECK(e.status == 0);
+  }
+  CHECK(h.server.seen().size() == 1);
+  CHECK(h.sleeps.empty());
+}
+
+// ---- bounds on one call ------------------------------------------------------------------------
+
+TEST_CASE("the timeout bounds one call in wall time, retries and slow answers included") {
+  RetryPolicy policy;
+  policy.timeout = std::chrono::seconds(2);
+  Harness h({}, policy, {}, [](int) { return Scripted{200, "{}", "", "", std::chrono::seconds(4)}; });
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    h.client.execute(unassign_action());
+    FAIL("execute should have failed");
+  } catch (const ApiError& e) {
+    CHECK(std::string(e.what()).find("the call's 2.0s time budget spent)") != std::string::npos);
+    CHECK(e.status == 0);
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  MESSAGE("a 2 s budget against a 4 s server took ", std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), " ms");
+  CHECK(took >= std::chrono::milliseconds(1900));
+  CHECK(took < std::chrono::milliseconds(3500));
+}
+
+TEST_CASE("endless 401 stale=true answers end after max_retries + 1 attempts") {
+  RetryPolicy policy;
+  policy.max_retries = 2;
+  Harness h({}, policy, Connections{{}, true}, [](int n) {
+    Scripted stale{401, R"({"error":401,"errorCode":"UNAUTHORIZED"})", ""};
+    stale.www_authenticate = "Digest realm=\"MMS Public API\", domain=\"\", nonce=\"n" + std::to_string(n) +
+                             "\", algorithm=MD5, qop=\"auth\", stale=true";
+    return stale;
+  });
+  try {
+    h.client.execute(unassign_action());
+    FAIL("execute should have failed");
+  } catch (const ApiError& e) {
+    CHECK(std::string(e.what()).find("401 stale=true again") != std::string::npos);
+    CHECK(std::string(e.what()).find("(gave up after 3 attempts)") != std::string::npos);
+    CHECK(e.status == 401);
+  }
+  // Each attempt: the challenge libcurl answers, then a second stale answer that ends it.
+  CHECK(h.server.seen().size() == 2 * (policy.max_retries + 1));
+  for (const auto& request : h.server.seen()) CHECK(request.starts_with("DELETE "));  // no write was in doubt
+  CHECK(h.sleeps.size() == 2);
+}
+
+TEST_CASE("error details from the API are escaped: no control character reaches a message") {
+  CHECK(describe_failure(response(403, R"({"errorCode":"X\u001b[2J","detail":"line\n  + assign to prod\r"})")) ==
+        "403 X\\x1b[2J: line\\n  + assign to prod\\r");
 }

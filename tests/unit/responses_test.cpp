@@ -8,7 +8,9 @@ namespace {
 const char* kKeysPage = R"({
   "results": [
     {"id": "65f0c0ffee0000000000000a", "publicKey": "abcdefgh", "desc": "CI", "privateKey": "********-****-****-1234",
-     "roles": [{"orgId": "5a0a1e7e0f2912c554080adc", "roleName": "ORG_MEMBER"},
+     "roles": [{"orgId": "5a0a1e7e0f2912c554080adc", "roleName": "ORG_OWNER"},
+               {"orgId": "5a0a1e7e0f2912c554080adc", "roleName": "ORG_MEMBER"},
+               {"orgId": "5a0a1e7e0f2912c554080adc", "roleName": "ORG_OWNER"},
                {"groupId": "6523b7e0c1b52d0f1a2b3c4d", "roleName": "GROUP_READ_ONLY"},
                {"groupId": "6523b7e0c1b52d0f1a2b3c4d", "roleName": "GROUP_OWNER"},
                {"groupId": "6523b7e0c1b52d0f1a2b3c4e", "roleName": "GROUP_OWNER"}]},
@@ -17,7 +19,7 @@ const char* kKeysPage = R"({
   "totalCount": 7, "links": []})";
 }
 
-TEST_CASE("a keys page gives every key's project roles, sorted, org roles dropped") {
+TEST_CASE("a keys page gives every key's project roles and org roles, sorted and unique") {
   const Page<LiveKey> page = parse_keys_page(kKeysPage);
   CHECK(page.total_count == 7);
   REQUIRE(page.items.size() == 2);
@@ -29,6 +31,8 @@ TEST_CASE("a keys page gives every key's project roles, sorted, org roles droppe
   CHECK(k.project_roles.at("6523b7e0c1b52d0f1a2b3c4d") == std::vector<std::string>{"GROUP_OWNER", "GROUP_READ_ONLY"});
   CHECK(page.items[1].desc.empty());
   CHECK(page.items[1].project_roles.empty());
+  CHECK(k.org_roles == std::vector<std::string>{"ORG_MEMBER", "ORG_OWNER"});
+  CHECK(page.items[1].org_roles.empty());
 }
 
 TEST_CASE("a projects page") {
