@@ -143,7 +143,9 @@ ApiConnection connect(const ApiFamily& family, const std::string& base_url, cons
     c.token_http->use_basic(sa.client_id, sa.client_secret);
     HttpClient* token_http = c.token_http.get();
     c.auth = std::make_unique<BearerAuth>(
-        [token_http] { return request_service_account_token(*token_http, std::chrono::steady_clock::now()); },
+        [token_http, timeout = std::chrono::milliseconds(std::chrono::seconds(common.net.timeout_seconds))] {
+          return request_service_account_token(*token_http, std::chrono::steady_clock::now(), timeout);
+        },
         [] { return std::chrono::steady_clock::now(); });
   }
   c.admin = std::make_unique<AdminClient>(family, *c.pool, *c.auth, org_id, retry_policy(common));

@@ -220,11 +220,11 @@ namespace {
 
 // keyform started in the background (so /proc/PID can be read while it runs), as `uid` when
 // that is not -1. Exit code 125: the uid could not be taken.
-struct Background {
+struct BackgroundAs {
   TempDir io;
   pid_t pid = -1;
 
-  Background(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+  BackgroundAs(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
              const std::string& cwd, int uid) {
     std::vector<std::string> argv{KEYFORM_BIN};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -256,7 +256,7 @@ struct Background {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), read_file(io.path() + "/out"),
             read_file(io.path() + "/err")};
   }
-  ~Background() {
+  ~BackgroundAs() {
     if (pid > 0) {
       kill(pid, SIGKILL);
       waitpid(pid, nullptr, 0);
@@ -290,7 +290,7 @@ TEST_CASE("a running keyform cannot dump core, and its /proc files are root's (n
     chmod(c.repo.path().c_str(), 0755);
     chmod(c.file("keyform.toml").c_str(), 0644);
   }
-  Background keyform_run({"plan", "--detailed-exitcode"}, c.env, c.repo.path(), as_root ? 65534 : -1);
+  BackgroundAs keyform_run({"plan", "--detailed-exitcode"}, c.env, c.repo.path(), as_root ? 65534 : -1);
   const std::string proc = "/proc/" + std::to_string(keyform_run.pid);
   // Until the exec, /proc/PID is the forked test runner; wait for keyform's own command line.
   bool started = false;
