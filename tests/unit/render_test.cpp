@@ -274,6 +274,7 @@ TEST_CASE("apply json: a done deletion carries its note and its blast radius") {
   report.results = {{plan.actions[3], Outcome::done, "", "already gone: 404"}};
   const nlohmann::json doc = nlohmann::json::parse(render_apply_json(plan, report));
   CHECK(doc["done"][0]["note"] == "already gone: 404");
+  REQUIRE(doc["done"][0].contains("assignments_before"));
   CHECK(doc["done"][0]["assignments_before"].size() == 2);
 }
 
