@@ -25,5 +25,5 @@ echo; echo "==> keyform plan -c examples/keyform.toml"
 "$bin/keyform" plan -c examples/keyform.toml
 echo; echo "==> keyform apply -c examples/keyform.toml --auto-approve"
 "$bin/keyform" apply -c examples/keyform.toml --auto-approve
-echo; echo "==> keyform plan -c examples/keyform.toml   (again: the org now matches the file)"
+echo; echo "==> keyform plan -c examples/keyform.toml   (again: nothing left to change; the protected key is left alone)"
 "$bin/keyform" plan -c examples/keyform.toml --detailed-exitcode

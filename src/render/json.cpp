@@ -15,6 +15,14 @@ json action_json(const Action& a) {
   out["roles_before"] = a.roles_before;
   out["roles_after"] = a.roles_after;
   out["reason"] = a.reason;
+  // A deletion carries its blast radius, so a pipeline can gate on what the key loses.
+  if (a.kind == ActionKind::delete_key) {
+    json lost = json::array();
+    for (const auto& p : a.assignments_before) {
+      lost.push_back({{"project", {{"id", p.project.id}, {"name", p.project.name}}}, {"roles", p.roles}});
+    }
+    out["assignments_before"] = std::move(lost);
+  }
   return out;
 }
 
@@ -35,6 +43,7 @@ json plan_to_json(const Plan& plan) {
       {"target", {{"api", plan.target.api}, {"org_id", plan.target.org_id}, {"base_url", plan.target.base_url}}},
       {"actions", std::move(actions)},
       {"skipped", std::move(skipped)},
+      {"warnings", plan.warnings},
       {"summary",
        {{"assign", s.assign}, {"update_roles", s.update_roles}, {"unassign", s.unassign}, {"delete_key", s.delete_key}}},
   };
@@ -62,6 +71,8 @@ std::string render_apply_json(const Plan& plan, const ApplyReport& report) {
   return json{{"format_version", kPlanFormatVersion},
               {"target", plan_doc["target"]},
               {"succeeded", report.succeeded()},
+              {"interrupted", report.interrupted},
+              {"interrupted_by", report.interrupted ? json(report.interrupted_by) : json(nullptr)},
               {"done", std::move(done)},
               {"failed", std::move(failed)},
               {"not_started", std::move(not_started)},

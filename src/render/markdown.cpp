@@ -1,36 +1,51 @@
 #include <fmt/format.h>
 
+#include "core/escape.h"
+#include "render/markdown_cells.h"
 #include "render/render.h"
 
+// Every string from the API or the config is escape_markdown'ed (or a code span only when it is
+// made of safe characters), so a description cannot add a table row, close the <details> fold,
+// or smuggle a control character into the pull-request comment.
 namespace keyform {
 namespace {
 
-// Table cells must not break the table or the comment around it: pipes are escaped, newlines
-// flattened, and angle brackets escaped so a desc cannot close the <details> fold or add HTML.
-std::string cell(std::string_view text) {
+std::string roles(const std::vector<std::string>& names) {
+  if (names.empty()) return "—";
   std::string out;
-  for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
-  }
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + md_code(name);
   return out;
 }
 
-std::string roles(const std::vector<std::string>& names) {
-  return names.empty() ? "—" : fmt::format("`{}`", fmt::join(names, "`, `"));
-}
-
 std::string key_cell(const KeyInfo& key) {
-  std::string text = fmt::format("`{}`", key.public_key.empty() ? key.id : key.public_key);
-  if (!key.desc.empty()) text += " " + cell(key.desc);
+  std::string text = md_code(key.public_key.empty() ? key.id : key.public_key);
+  if (!key.desc.empty()) text += " " + escape_markdown(key.desc);
   return text;
 }
 
-std::string project_cell(const Action& a) {
-  return a.project ? fmt::format("{} (`{}`)", cell(a.project->name), a.project->id) : "—";
+std::string project_label(const ProjectInfo& project) {
+  return fmt::format("{} ({})", escape_markdown(project.name), md_code(project.id));
+}
+
+std::string project_cell(const Action& a) { return a.project ? project_label(*a.project) : "—"; }
+
+// A deletion's row shows its blast radius: one line per project the key loses, and the roles it
+// loses there on the same line of the next cell.
+std::string delete_row(const Action& a) {
+  std::string projects, lost;
+  for (const auto& p : a.assignments_before) {
+    projects += (projects.empty() ? "" : "<br>") + project_label(p.project);
+    lost += (lost.empty() ? "" : "<br>") + roles(p.roles) + " → —";
+  }
+  if (projects.empty()) projects = "— (no project access)";
+  if (lost.empty()) lost = "—";
+  return fmt::format("| {} | {} | {} | {} |\n", key_cell(a.key), projects, lost, escape_markdown(a.reason));
+}
+
+std::string row(const Action& a) {
+  if (a.kind == ActionKind::delete_key) return delete_row(a);
+  return fmt::format("| {} | {} | {} → {} | {} |\n", key_cell(a.key), project_cell(a), roles(a.roles_before),
+                     roles(a.roles_after), escape_markdown(a.reason));
 }
 
 std::string heading(ActionKind kind) {
@@ -49,24 +64,42 @@ std::string table(ActionKind kind, const std::vector<Action>& actions) {
   for (const auto& a : actions) {
     if (a.kind != kind) continue;
     ++count;
-    rows += fmt::format("| {} | {} | {} → {} | {} |\n", key_cell(a.key), project_cell(a), roles(a.roles_before),
-                        roles(a.roles_after), cell(a.reason));
+    rows += row(a);
   }
   if (count == 0) return "";
-  return fmt::format("### {} ({})\n\n| Key | Project | Roles | Reason |\n|---|---|---|---|\n{}\n", heading(kind),
-                     count, rows);
+  return fmt::format("### {} ({})\n\n| Key | Project | Roles | Reason |\n|---|---|---|---|\n{}\n", heading(kind), count,
+                     rows);
+}
+
+std::string warnings_section(const Plan& plan) {
+  std::string out = "### Warnings\n\n";
+  for (const auto& w : plan.warnings) out += "- " + escape_markdown(w) + "\n";
+  return out + "\n";
+}
+
+std::string no_changes(const Plan& plan) {
+  if (plan.skipped.empty()) return "**No changes.** The org matches the configuration.\n";
+  const std::size_t n = plan.skipped.size();
+  return fmt::format(
+      "**No changes.** The org still differs from the configuration: {} {} left alone (keyform never changes "
+      "protected keys or the key it runs as): see Skipped below.\n",
+      n, n == 1 ? "difference is" : "differences are");
 }
 
 }  // namespace
 
 std::string render_plan_markdown(const Plan& plan) {
   const PlanSummary s = plan.summary();
-  std::string out = fmt::format("## keyform plan: org `{}` ({})\n\n", plan.target.org_id, plan.target.api);
+  std::string out = fmt::format("## keyform plan: org {} ({})\n\n", md_code(plan.target.org_id),
+                                escape_markdown(plan.target.api));
   if (!plan.has_changes()) {
-    out += "**No changes.** The org matches the configuration.\n";
+    out += no_changes(plan);
+    if (!plan.warnings.empty()) out += "\n" + warnings_section(plan);
   } else {
     out += fmt::format("**Plan: {} to assign, {} to update, {} to unassign, {} to delete.**\n\n", s.assign,
                        s.update_roles, s.unassign, s.delete_key);
+    // Warnings above the tables, so a long plan's fold cannot hide them.
+    if (!plan.warnings.empty()) out += warnings_section(plan);
     std::string tables;
     for (auto kind : {ActionKind::assign, ActionKind::update_roles, ActionKind::unassign, ActionKind::delete_key}) {
       tables += table(kind, plan.actions);
@@ -80,7 +113,7 @@ std::string render_plan_markdown(const Plan& plan) {
     out += "\n### Skipped (never changed by keyform)\n\n";
     for (const auto& sk : plan.skipped) {
       out += fmt::format("- {}: {} {} ({})\n", key_cell(sk.action.key), heading(sk.action.kind),
-                         project_cell(sk.action), cell(sk.skip_reason));
+                         project_cell(sk.action), escape_markdown(sk.skip_reason));
     }
   }
   return out;

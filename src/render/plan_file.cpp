@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/escape.h"
 #include "core/fingerprint.h"
 #include "core/ids.h"
 #include "core/url.h"
@@ -35,7 +36,7 @@ void only_fields(const json& object, const std::string& path, std::initializer_l
   for (const auto& [name, _] : object.items()) {
     bool known = false;
     for (const char* a : allowed) known = known || name == a;
-    if (!known) bad(path, "has an unknown field \"" + name + "\"");
+    if (!known) bad(path, "has an unknown field \"" + escape_text(name) + "\"");
   }
 }
 
@@ -86,17 +87,53 @@ std::vector<std::string> roles_at(const json& parent, const std::string& path, c
   return roles;
 }
 
+// "an unassign", "a delete_key": the kind as a message names it (escaped: it may be anything).
+std::string with_article(const std::string& kind) {
+  const bool vowel = !kind.empty() && std::string_view("aeiou").find(kind[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + escape_text(kind);
+}
+
+ProjectInfo project_at(const json& parent, const std::string& path) {
+  const json& project = object_at(parent, path, "project");
+  only_fields(project, path + ".project", {"id", "name"});
+  return {id_at(project, path + ".project", "id"), string_at(project, path + ".project", "name")};
+}
+
+// A delete_key's assignments_before: every project the key loses, each once, each with roles.
+std::vector<ProjectRoles> assignments_at(const json& entry, const std::string& path) {
+  if (!entry.contains("assignments_before")) {
+    bad(path, "is a delete_key without assignments_before (written by an older keyform? run plan again)");
+  }
+  const json& list = entry["assignments_before"];
+  const std::string where = path + ".assignments_before";
+  if (!list.is_array()) bad(where, std::string("is ") + type_name(list) + ", expected an array");
+  std::vector<ProjectRoles> out;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    if (!list[i].is_object()) bad(at, std::string("is ") + type_name(list[i]) + ", expected an object");
+    only_fields(list[i], at, {"project", "roles"});
+    ProjectRoles lost{project_at(list[i], at), roles_at(list[i], at, "roles")};
+    if (lost.roles.empty()) bad(at + ".roles", "is empty (a key with no roles in a project does not reach it)");
+    if (!seen.insert(lost.project.id).second) bad(at, "repeats project " + lost.project.id);
+    out.push_back(std::move(lost));
+  }
+  return out;
+}
+
 Action parse_action(const json& entry, const std::string& path, bool skipped) {
   if (!entry.is_object()) bad(path, std::string("is ") + type_name(entry) + ", expected an object");
   if (skipped) {
-    only_fields(entry, path, {"action", "key", "project", "roles_before", "roles_after", "reason", "skip_reason"});
+    only_fields(entry, path, {"action", "key", "project", "roles_before", "roles_after", "reason",
+                              "assignments_before", "skip_reason"});
   } else {
-    only_fields(entry, path, {"action", "key", "project", "roles_before", "roles_after", "reason"});
+    only_fields(entry, path, {"action", "key", "project", "roles_before", "roles_after", "reason",
+                              "assignments_before"});
   }
   Action a;
   const std::string kind = string_at(entry, path, "action");
   auto parsed_kind = action_kind_from_string(kind);
-  if (!parsed_kind) bad(path + ".action", "is an unknown action \"" + kind + "\"");
+  if (!parsed_kind) bad(path + ".action", "is an unknown action \"" + escape_text(kind) + "\"");
   a.kind = *parsed_kind;
 
   const json& key = object_at(entry, path, "key");
@@ -106,11 +143,9 @@ Action parse_action(const json& entry, const std::string& path, bool skipped) {
 
   if (entry.contains("project")) {
     if (a.kind == ActionKind::delete_key) bad(path, "is a delete_key with a project");
-    const json& project = object_at(entry, path, "project");
-    only_fields(project, path + ".project", {"id", "name"});
-    a.project = ProjectInfo{id_at(project, path + ".project", "id"), string_at(project, path + ".project", "name")};
+    a.project = project_at(entry, path);
   } else if (a.kind != ActionKind::delete_key) {
-    bad(path, "is a " + kind + " without a project");
+    bad(path, "is " + with_article(kind) + " without a project");
   }
   a.roles_before = roles_at(entry, path, "roles_before");
   a.roles_after = roles_at(entry, path, "roles_after");
@@ -136,6 +171,12 @@ Action parse_action(const json& entry, const std::string& path, bool skipped) {
     case ActionKind::delete_key:
       if (before || after) bad(path, "is a delete_key with roles");
       break;
+  }
+  // The blast radius a reviewer approved travels with the deletion, and only with a deletion.
+  if (a.kind == ActionKind::delete_key) {
+    a.assignments_before = assignments_at(entry, path);
+  } else if (entry.contains("assignments_before")) {
+    bad(path, "is " + with_article(kind) + " with assignments_before (only a delete_key has them)");
   }
   return a;
 }
@@ -173,6 +214,20 @@ std::vector<SkippedAction> parse_skipped(const json& doc) {
   return skipped;
 }
 
+std::vector<std::string> parse_warnings(const json& doc) {
+  if (!doc.contains("warnings")) bad("plan", "has no \"warnings\" (written by an older keyform? run plan again)");
+  const json& list = doc["warnings"];
+  if (!list.is_array()) bad("warnings", std::string("is ") + type_name(list) + ", expected an array of strings");
+  std::vector<std::string> warnings;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = "warnings[" + std::to_string(i) + "]";
+    if (!list[i].is_string()) bad(at, std::string("is ") + type_name(list[i]) + ", expected a string");
+    if (list[i].get_ref<const std::string&>().empty()) bad(at, "is empty");
+    warnings.push_back(list[i].get<std::string>());
+  }
+  return warnings;
+}
+
 void check_summary(const json& doc, const Plan& plan) {
   const json& summary = object_at(doc, "plan", "summary");
   only_fields(summary, "summary", {"assign", "update_roles", "unassign", "delete_key"});
@@ -188,7 +243,7 @@ void check_summary(const json& doc, const Plan& plan) {
 }
 
 SavedPlan parse_structure(const json& doc) {
-  only_fields(doc, "plan", {"format_version", "target", "actions", "skipped", "summary", "fingerprint",
+  only_fields(doc, "plan", {"format_version", "target", "actions", "skipped", "warnings", "summary", "fingerprint",
                             "config_sha256", "checksum"});
   SavedPlan saved;
   const json& target = object_at(doc, "plan", "target");
@@ -202,6 +257,7 @@ SavedPlan parse_structure(const json& doc) {
   }
   saved.plan.actions = parse_actions(doc);
   saved.plan.skipped = parse_skipped(doc);
+  saved.plan.warnings = parse_warnings(doc);
   check_summary(doc, saved.plan);
   saved.fingerprint = hash_at(doc, "plan", "fingerprint");
   saved.config_sha256 = hash_at(doc, "plan", "config_sha256");
@@ -226,8 +282,8 @@ std::string write_plan_file(const SavedPlan& saved) {
   // For a person opening the file, the version and target first and the hashes last; the
   // checksum does not depend on this order (it covers the canonical, sorted form).
   nlohmann::ordered_json out;
-  for (const char* name : {"format_version", "target", "summary", "actions", "skipped", "fingerprint", "config_sha256",
-                           "checksum"}) {
+  for (const char* name : {"format_version", "target", "summary", "actions", "skipped", "warnings", "fingerprint",
+                           "config_sha256", "checksum"}) {
     out[name] = doc[name];
   }
   return out.dump(2) + "\n";
@@ -281,50 +337,73 @@ std::optional<std::string> check_self_key(const Plan& plan, std::string_view sel
   if (self_public_key.empty()) return std::nullopt;
   for (const auto& a : plan.actions) {
     if (a.kind != ActionKind::assign && a.key.public_key == self_public_key) {
-      return "the plan would " + describe(a) + ", but keyform is now authenticating with that key (" +
-             std::string(self_public_key) + "); keyform never takes access away from its own key";
+      return "the plan would " + escape_text(describe(a)) + ", but keyform is now authenticating with that key (" +
+             escape_text(self_public_key) + "); keyform never takes access away from its own key";
     }
   }
   return std::nullopt;
 }
+
+namespace {
+
+std::string role_list(std::vector<std::string> roles) {
+  std::sort(roles.begin(), roles.end());
+  std::string out;
+  for (const auto& r : roles) out += (out.empty() ? "" : ", ") + escape_text(r);
+  return "[" + out + "]";
+}
+
+std::string key_label(const KeyInfo& key) { return escape_text(key.public_key) + " (" + escape_text(key.id) + ")"; }
+
+// Where a saved delete_key's blast radius is no longer what the reviewer saw.
+std::optional<std::string> lost_access_changed(const Action& a, const LiveKey& key) {
+  std::map<std::string, std::vector<std::string>> saved, now;
+  for (const auto& p : a.assignments_before) saved[p.project.id] = p.roles;
+  for (const auto& [id, roles] : key.project_roles) now[id] = roles;
+  for (auto* side : {&saved, &now}) {
+    for (auto& [_, roles] : *side) std::sort(roles.begin(), roles.end());
+  }
+  if (saved == now) return std::nullopt;
+  return "key " + key_label(a.key) + " is to be deleted, but its project access is no longer what the plan shows "
+         "it losing (" + std::to_string(now.size()) + " project(s) now, " + std::to_string(saved.size()) + " in the plan)";
+}
+
+}  // namespace
 
 std::vector<std::string> stale_details(const Plan& plan, const LiveState& live, std::size_t limit) {
   std::map<std::string, const LiveKey*> keys;
   for (const auto& k : live.keys) keys[k.id] = &k;
   std::map<std::string, std::string> names;
   for (const auto& p : live.projects) names[p.id] = p.name;
-  const auto list = [](const std::vector<std::string>& roles) {
-    std::string out;
-    for (const auto& r : roles) out += (out.empty() ? "" : ", ") + r;
-    return "[" + out + "]";
-  };
 
   std::vector<std::string> out;
   for (const auto& a : plan.actions) {
     if (out.size() >= limit) break;
     auto key = keys.find(a.key.id);
     if (key == keys.end()) {
-      out.push_back("key " + a.key.public_key + " (" + a.key.id + ") no longer exists");
+      out.push_back("key " + key_label(a.key) + " no longer exists");
       continue;
     }
-    if (!a.project) continue;
+    if (!a.project) {
+      if (auto changed = lost_access_changed(a, *key->second)) out.push_back(*changed);
+      continue;
+    }
+    const std::string project_id = escape_text(a.project->id);
     auto name = names.find(a.project->id);
     if (name == names.end()) {
-      out.push_back("project " + a.project->name + " (" + a.project->id + ") no longer exists");
+      out.push_back("project " + escape_text(a.project->name) + " (" + project_id + ") no longer exists");
       continue;
     }
     if (name->second != a.project->name) {
-      out.push_back("project " + a.project->id + " is now named \"" + name->second + "\", not \"" + a.project->name + "\"");
+      out.push_back("project " + project_id + " is now named \"" + escape_text(name->second) + "\", not \"" +
+                    escape_text(a.project->name) + "\"");
       continue;
     }
     auto roles = key->second->project_roles.find(a.project->id);
     std::vector<std::string> now = roles == key->second->project_roles.end() ? std::vector<std::string>{} : roles->second;
-    std::vector<std::string> expected = a.roles_before;
-    std::sort(now.begin(), now.end());
-    std::sort(expected.begin(), expected.end());
-    if (now != expected) {
-      out.push_back("key " + a.key.public_key + " in " + a.project->name + " now has " + list(now) +
-                    "; the plan expected " + list(expected));
+    if (role_list(now) != role_list(a.roles_before)) {
+      out.push_back("key " + escape_text(a.key.public_key) + " in " + escape_text(a.project->name) + " now has " +
+                    role_list(now) + "; the plan expected " + role_list(a.roles_before));
     }
   }
   return out;

@@ -2,7 +2,8 @@
 // applying it safely needs. Pure: a Plan and its provenance in, text out; text in, a checked Plan
 // or a reason out. A plan file holds no secret.
 //
-//   the --format json document      format_version, target, actions, skipped, summary
+//   the --format json document      format_version, target, actions (delete_key ones with
+//                                   assignments_before), skipped, warnings, summary
 //   + fingerprint                   live_fingerprint() of the org the plan was computed from
 //   + config_sha256                 SHA-256 of the config file's bytes (recorded for audit)
 //   + checksum                      SHA-256 of the canonical dump of the document without
@@ -49,8 +50,9 @@ struct PlanFileResult {
 };
 
 // Parses and checks everything: JSON, format_version, checksum, then the structure (fields and
-// their types, ids, roles, each action kind's shape, execution order, no duplicate action, the
-// summary). Never throws.
+// their types, ids, roles, each action kind's shape, a delete_key's assignments_before, warnings,
+// execution order, no duplicate action, the summary). Never throws. The detail is one line, with
+// anything quoted from the file escaped.
 PlanFileResult read_plan_file(std::string_view text);
 
 // A saved action that would take access from the key keyform now authenticates with (anything
@@ -59,7 +61,8 @@ PlanFileResult read_plan_file(std::string_view text);
 std::optional<std::string> check_self_key(const Plan& plan, std::string_view self_public_key);
 
 // For a stale plan: where the live org no longer is what the saved actions expect (a key gone, a
-// project renamed, roles other than roles_before), at most `limit` lines. Empty when the change is
+// project renamed, roles other than roles_before, a deleted key's access other than its
+// assignments_before), at most `limit` lines, names escaped for the terminal. Empty when the change is
 // elsewhere (a key or project the plan does not touch).
 std::vector<std::string> stale_details(const Plan& plan, const LiveState& live, std::size_t limit);
 

@@ -12,6 +12,9 @@ namespace keyform {
 
 constexpr int kPlanFormatVersion = 1;
 
+// Human output (text, markdown, apply lines) escapes every string from the API or the config
+// (core/escape.h); JSON keeps them exact.
+
 // Terraform-style text for a terminal or a log. ANSI colours only when `color` is set.
 std::string render_plan_text(const Plan& plan, bool color);
 
@@ -22,12 +25,14 @@ std::string render_plan_json(const Plan& plan);
 // For a pull-request comment: a summary line and a table per action kind. Never coloured.
 std::string render_plan_markdown(const Plan& plan);
 
-// One line per finished action during apply, and the closing summary.
+// One line per finished action during apply (a done one with its note, e.g. "already gone"), and
+// the closing summary: complete, failed, or interrupted by a signal.
 std::string render_result_line(const ActionResult& result, bool color);
 std::string render_apply_summary(const ApplyReport& report, bool color);
 
-// apply --format json: {format_version, target, succeeded, done, failed, not_started, summary},
-// each list holding plan actions (done ones with their note, failed ones with their error).
+// apply --format json: {format_version, target, succeeded, interrupted, interrupted_by, done,
+// failed, not_started, summary}, each list holding plan actions (done ones with their note, failed
+// ones with their error); interrupted_by is "SIGINT"/"SIGTERM", or null when not interrupted.
 std::string render_apply_json(const Plan& plan, const ApplyReport& report);
 
 }  // namespace keyform

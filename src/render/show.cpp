@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "render/markdown_cells.h"
+
 namespace keyform {
 namespace {
 
@@ -65,39 +67,19 @@ std::string summary_line(const LiveState& live, const Graph& g) {
   return fmt::format("{} keys, {} projects, {} assignments", live.keys.size(), g.projects.size(), g.assignments);
 }
 
+// Names, descs, ids and roles come from the API: escaped for the terminal or for markdown, so none
+// can start a new line, carry a terminal escape or break a table.
 std::string project_label(const LiveProject& p) {
-  return p.name.empty() ? fmt::format("(not in the project listing) ({})", p.id) : fmt::format("{} ({})", p.name, p.id);
+  const std::string id = escape_text(p.id);
+  return p.name.empty() ? fmt::format("(not in the project listing) ({})", id)
+                        : fmt::format("{} ({})", escape_text(p.name), id);
 }
 
-// Text output never lets a name or desc start a new line or carry a terminal escape.
-std::string printable(std::string_view text) {
+std::string role_text(const std::vector<std::string>& roles) {
   std::string out;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7F) ? '?' : c;
-  }
+  for (const auto& r : roles) out += (out.empty() ? "" : ", ") + escape_text(r);
   return out;
 }
-
-// Markdown table cells: no line breaks, no table-breaking pipes, no HTML.
-std::string cell(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '|': out += "\\|"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '`': out += "'"; break;
-      case '\n':
-      case '\r': out += ' '; break;
-      default: out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-    }
-  }
-  return out;
-}
-
-std::string code(std::string_view text) { return "`" + cell(text) + "`"; }
 
 // Roles in a stable order whatever order the listing gave them in.
 std::vector<std::string> sorted(const std::vector<std::string>& roles) {
@@ -114,24 +96,24 @@ std::string render_show_text(const LiveState& live, const PlanTarget& target, bo
   const Graph g(live);
   const auto bold = [&](const std::string& t) { return color ? "\033[1m" + t + "\033[0m" : t; };
   const auto dim = [&](const std::string& t) { return color ? "\033[2m" + t + "\033[0m" : t; };
-  std::string out = fmt::format("Org {} ({}, {}): {}.\n", target.org_id, target.api, target.base_url,
-                                summary_line(live, g));
+  std::string out = fmt::format("Org {} ({}, {}): {}.\n", escape_text(target.org_id), escape_text(target.api),
+                                escape_text(target.base_url), summary_line(live, g));
   out += "\n" + bold("Keys") + "\n";
   for (const auto* k : g.keys) {
-    std::string heading = "key " + printable(k->public_key);
-    if (!k->desc.empty()) heading += fmt::format(" \"{}\"", printable(k->desc));
-    out += "\n  " + bold(heading) + fmt::format(" ({})\n", k->id);
+    std::string heading = "key " + escape_text(k->public_key);
+    if (!k->desc.empty()) heading += fmt::format(" \"{}\"", escape_text(k->desc));
+    out += "\n  " + bold(heading) + fmt::format(" ({})\n", escape_text(k->id));
     const auto rows = g.assignments_of(*k);
     if (rows.empty()) out += "    " + dim("no project access") + "\n";
     for (const auto& [p, roles] : rows) {
-      out += fmt::format("    {}: {}\n", printable(project_label(*p)), fmt::join(sorted(*roles), ", "));
+      out += fmt::format("    {}: {}\n", project_label(*p), role_text(sorted(*roles)));
     }
   }
   out += "\n" + bold("Projects") + "\n\n";
   for (const auto& p : g.projects) {
     auto it = g.keys_per_project.find(p.id);
     const int n = it == g.keys_per_project.end() ? 0 : it->second;
-    out += fmt::format("  {}: {} {}\n", printable(project_label(p)), n, n == 1 ? "key" : "keys");
+    out += fmt::format("  {}: {} {}\n", project_label(p), n, n == 1 ? "key" : "keys");
   }
   return out;
 }
@@ -170,34 +152,35 @@ std::string render_show_json(const LiveState& live, const PlanTarget& target) {
 
 std::string render_show_markdown(const LiveState& live, const PlanTarget& target) {
   const Graph g(live);
-  std::string out = fmt::format("## API key access: org `{}` ({})\n\n**{}.**\n\n", target.org_id, target.api,
-                                summary_line(live, g));
+  std::string out = fmt::format("## API key access: org {} ({})\n\n**{}.**\n\n", md_code(target.org_id),
+                                escape_markdown(target.api), summary_line(live, g));
 
   out += "### Keys\n\n| Key | Description | Projects and roles |\n|---|---|---|\n";
   for (const auto* k : g.keys) {
     std::string access;
     for (const auto& [p, roles] : g.assignments_of(*k)) {
       if (!access.empty()) access += "<br>";
-      access += fmt::format("{} ({}): {}", cell(p->name.empty() ? "?" : p->name), code(p->id),
-                            code(fmt::format("{}", fmt::join(sorted(*roles), ", "))));
+      access += fmt::format("{} ({}): {}", p->name.empty() ? "?" : escape_markdown(p->name), md_code(p->id),
+                            md_code(fmt::format("{}", fmt::join(sorted(*roles), ", "))));
     }
-    out += fmt::format("| {} | {} | {} |\n", code(k->public_key), cell(k->desc), access.empty() ? "—" : access);
+    out += fmt::format("| {} | {} | {} |\n", md_code(k->public_key), escape_markdown(k->desc),
+                       access.empty() ? "—" : access);
   }
 
   std::string matrix = "| Key |";
-  for (const auto& p : g.projects) matrix += " " + cell(p.name.empty() ? p.id : p.name) + " |";
+  for (const auto& p : g.projects) matrix += " " + escape_markdown(p.name.empty() ? p.id : p.name) + " |";
   matrix += "\n|---|";
   for (std::size_t i = 0; i < g.projects.size(); ++i) matrix += "---|";
   matrix += "\n";
   for (const auto* k : g.keys) {
-    matrix += "| " + code(k->public_key) + " |";
+    matrix += "| " + md_code(k->public_key) + " |";
     for (const auto& p : g.projects) {
       auto it = k->project_roles.find(p.id);
       std::string roles;
       if (it != k->project_roles.end()) {
         for (const auto& r : sorted(it->second)) roles += (roles.empty() ? "" : ", ") + short_role(r);
       }
-      matrix += " " + (roles.empty() ? std::string() : cell(roles)) + " |";
+      matrix += " " + (roles.empty() ? std::string() : escape_markdown(roles)) + " |";
     }
     matrix += "\n";
   }
@@ -214,7 +197,7 @@ std::string render_show_markdown(const LiveState& live, const PlanTarget& target
   out += "\n### Projects\n\n| Project | Id | Keys |\n|---|---|---|\n";
   for (const auto& p : g.projects) {
     auto it = g.keys_per_project.find(p.id);
-    out += fmt::format("| {} | {} | {} |\n", p.name.empty() ? "—" : cell(p.name), code(p.id),
+    out += fmt::format("| {} | {} | {} |\n", p.name.empty() ? "—" : escape_markdown(p.name), md_code(p.id),
                        it == g.keys_per_project.end() ? 0 : it->second);
   }
   return out;

@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "core/escape.h"
 #include "render/render.h"
 
+// Every string that came from the API or the config goes through escape_text here, so that a
+// description such as "x\n  + assign to prod\x1b[2J" stays one inert piece of one line.
 namespace keyform {
 namespace {
 
@@ -18,16 +21,24 @@ struct Palette {
   std::string bold(std::string_view t) const { return paint("1", t); }
 };
 
-std::string roles(const std::vector<std::string>& names) { return fmt::format("[{}]", fmt::join(names, ", ")); }
-
-std::string project_text(const Action& a) {
-  return a.project ? fmt::format("{} ({})", a.project->name, a.project->id) : std::string();
+std::string roles(const std::vector<std::string>& names) {
+  std::vector<std::string> shown;
+  for (const auto& name : names) shown.push_back(escape_text(name));
+  return fmt::format("[{}]", fmt::join(shown, ", "));
 }
 
+std::string project_label(const ProjectInfo& project) {
+  return fmt::format("{} ({})", escape_text(project.name), escape_text(project.id));
+}
+
+std::string project_text(const Action& a) { return a.project ? project_label(*a.project) : std::string(); }
+
+std::string key_name(const KeyInfo& key) { return escape_text(key.public_key.empty() ? key.id : key.public_key); }
+
 std::string key_heading(const KeyInfo& key) {
-  std::string text = "key " + (key.public_key.empty() ? key.id : key.public_key);
-  if (!key.desc.empty()) text += fmt::format(" \"{}\"", key.desc);
-  return text + fmt::format(" ({})", key.id);
+  std::string text = "key " + key_name(key);
+  if (!key.desc.empty()) text += fmt::format(" \"{}\"", escape_text(key.desc));
+  return text + fmt::format(" ({})", escape_text(key.id));
 }
 
 std::string symbol(ActionKind kind, const Palette& p) {
@@ -55,9 +66,62 @@ std::string action_text(const Action& a) {
   return "";
 }
 
+// A deletion's blast radius: the reviewer sees every project the key stops reaching.
+std::string blast_radius(const Action& a) {
+  if (a.kind != ActionKind::delete_key) return "";
+  if (a.assignments_before.empty()) return "      loses no project access (it has none)\n";
+  std::string out;
+  for (const auto& lost : a.assignments_before) {
+    out += fmt::format("      loses {}: {}\n", project_label(lost.project), roles(lost.roles));
+  }
+  return out;
+}
+
 std::string summary_line(const PlanSummary& s) {
   return fmt::format("Plan: {} to assign, {} to update, {} to unassign, {} to delete.", s.assign,
                      s.update_roles, s.unassign, s.delete_key);
+}
+
+std::string actions_section(const Plan& plan, const Palette& p) {
+  std::string out = fmt::format("keyform will perform the following actions in org {} ({}):\n",
+                                escape_text(plan.target.org_id), escape_text(plan.target.api));
+  std::vector<std::string> seen;  // keys in first-appearance order, each heading once
+  for (const auto& first : plan.actions) {
+    if (std::find(seen.begin(), seen.end(), first.key.id) != seen.end()) continue;
+    seen.push_back(first.key.id);
+    out += "\n  " + p.bold("# " + key_heading(first.key)) + "\n";
+    for (const auto& a : plan.actions) {
+      if (a.key.id != first.key.id) continue;
+      out += fmt::format("  {} {}  # {}\n", symbol(a.kind, p), action_text(a), escape_text(a.reason));
+      out += blast_radius(a);
+    }
+  }
+  return out;
+}
+
+std::string skipped_section(const Plan& plan, const Palette& p) {
+  std::string out = "\nSkipped (keyform never changes these keys):\n";
+  for (const auto& s : plan.skipped) {
+    out += fmt::format("  {} {}: {}: {}\n", p.yellow("!"), key_heading(s.action.key), action_text(s.action),
+                       escape_text(s.skip_reason));
+  }
+  return out;
+}
+
+std::string warnings_section(const Plan& plan, const Palette& p) {
+  std::string out = "\n";
+  for (const auto& w : plan.warnings) out += p.yellow("Warning: " + escape_text(w)) + "\n";
+  return out;
+}
+
+// "No changes." alone would be a lie when skipped differences remain: say what is left alone.
+std::string no_changes_line(const Plan& plan, const Palette& p) {
+  if (plan.skipped.empty()) return p.green("No changes. The org matches the configuration.");
+  const std::size_t n = plan.skipped.size();
+  return p.yellow(fmt::format(
+      "No changes. The org still differs from the configuration: {} {} left alone (keyform never changes "
+      "protected keys or the key it runs as): see Skipped above.",
+      n, n == 1 ? "difference is" : "differences are"));
 }
 
 }  // namespace
@@ -65,47 +129,32 @@ std::string summary_line(const PlanSummary& s) {
 std::string render_plan_text(const Plan& plan, bool color) {
   const Palette p{color};
   std::string out;
-  if (plan.has_changes()) {
-    out += fmt::format("keyform will perform the following actions in org {} ({}):\n",
-                       plan.target.org_id, plan.target.api);
-    std::vector<std::string> seen;  // keys in first-appearance order, each heading once
-    for (const auto& first : plan.actions) {
-      if (std::find(seen.begin(), seen.end(), first.key.id) != seen.end()) continue;
-      seen.push_back(first.key.id);
-      out += "\n  " + p.bold("# " + key_heading(first.key)) + "\n";
-      for (const auto& a : plan.actions) {
-        if (a.key.id != first.key.id) continue;
-        out += fmt::format("  {} {}  # {}\n", symbol(a.kind, p), action_text(a), a.reason);
-      }
-    }
-  }
-  if (!plan.skipped.empty()) {
-    out += "\nSkipped (keyform never changes these keys):\n";
-    for (const auto& s : plan.skipped) {
-      out += fmt::format("  {} {}: {}: {}\n", p.yellow("!"), key_heading(s.action.key),
-                         action_text(s.action), s.skip_reason);
-    }
-  }
-  out += plan.has_changes() ? "\n" + p.bold(summary_line(plan.summary())) + "\n"
-                            : "\n" + p.green("No changes. The org matches the configuration.") + "\n";
+  if (plan.has_changes()) out += actions_section(plan, p);
+  if (!plan.skipped.empty()) out += skipped_section(plan, p);
+  if (!plan.warnings.empty()) out += warnings_section(plan, p);
+  out += "\n" + (plan.has_changes() ? p.bold(summary_line(plan.summary())) : no_changes_line(plan, p)) + "\n";
   return out;
 }
 
 std::string render_result_line(const ActionResult& result, bool color) {
   const Palette p{color};
   const auto& a = result.action;
-  const std::string who = a.key.public_key.empty() ? a.key.id : a.key.public_key;
+  const std::string who = key_name(a.key);
   if (result.outcome == Outcome::failed) {
-    return fmt::format("{} {}: {}: {}\n", symbol(a.kind, p), who, p.red("failed"), result.error);
+    return fmt::format("{} {}: {}: {}\n", symbol(a.kind, p), who, p.red("failed"), escape_text(result.error));
   }
-  return fmt::format("{} {}: {}: {}\n", symbol(a.kind, p), who, action_text(a), p.green("done"));
+  const std::string note = result.note.empty() ? "" : " (" + escape_text(result.note) + ")";
+  return fmt::format("{} {}: {}: {}{}\n", symbol(a.kind, p), who, action_text(a), p.green("done"), note);
 }
 
-std::string render_apply_summary(const ApplyReport& report, bool color) {
-  const Palette p{color};
+namespace {
+
+std::string done_counts(const ApplyReport& report) {
   PlanSummary done;
+  int noted = 0;
   for (const auto& r : report.results) {
     if (r.outcome != Outcome::done) continue;
+    noted += r.note.empty() ? 0 : 1;
     switch (r.action.kind) {
       case ActionKind::assign: ++done.assign; break;
       case ActionKind::update_roles: ++done.update_roles; break;
@@ -113,19 +162,44 @@ std::string render_apply_summary(const ApplyReport& report, bool color) {
       case ActionKind::delete_key: ++done.delete_key; break;
     }
   }
-  const std::string counts = fmt::format("{} assigned, {} updated, {} unassigned, {} deleted.", done.assign,
-                                         done.update_roles, done.unassign, done.delete_key);
-  if (report.succeeded()) return "\n" + p.bold(p.green("Apply complete! ") + counts) + "\n";
-
-  std::string out = "\n" + p.bold(p.red("Apply failed. ")) + "Done: " + counts + "\n";
-  for (const auto& r : report.results) {
-    if (r.outcome == Outcome::failed) out += fmt::format("  failed:      {}: {}\n", describe(r.action), r.error);
+  std::string out = fmt::format("{} assigned, {} updated, {} unassigned, {} deleted.", done.assign,
+                                done.update_roles, done.unassign, done.delete_key);
+  // A 404 on a removal or a 409 on an assign: counted as done, but the reader should know that
+  // someone else made that change.
+  if (noted > 0) {
+    out += fmt::format(" {} of them {} already in effect before keyform's call (see the notes above).", noted,
+                       noted == 1 ? "was" : "were");
   }
-  for (const auto& r : report.results) {
-    if (r.outcome == Outcome::not_started) out += fmt::format("  not started: {}\n", describe(r.action));
-  }
-  out += "Nothing else was changed. Run apply again to converge once the cause is fixed.\n";
   return out;
+}
+
+std::string unfinished_lines(const ApplyReport& report) {
+  std::string out;
+  for (const auto& r : report.results) {
+    if (r.outcome == Outcome::failed) {
+      out += fmt::format("  failed:      {}: {}\n", escape_text(describe(r.action)), escape_text(r.error));
+    }
+  }
+  for (const auto& r : report.results) {
+    if (r.outcome == Outcome::not_started) out += fmt::format("  not started: {}\n", escape_text(describe(r.action)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_apply_summary(const ApplyReport& report, bool color) {
+  const Palette p{color};
+  const std::string counts = done_counts(report);
+  if (report.interrupted) {
+    const std::string by = report.interrupted_by.empty() ? "a signal" : escape_text(report.interrupted_by);
+    std::string out = "\n" + p.bold(p.red(fmt::format("Apply interrupted by {}. ", by))) +
+                      "Done: " + counts + "\n" + unfinished_lines(report);
+    return out + "Nothing else was changed. Run apply again to converge.\n";
+  }
+  if (report.succeeded()) return "\n" + p.bold(p.green("Apply complete! ") + counts) + "\n";
+  return "\n" + p.bold(p.red("Apply failed. ")) + "Done: " + counts + "\n" + unfinished_lines(report) +
+         "Nothing else was changed. Run apply again to converge once the cause is fixed.\n";
 }
 
 }  // namespace keyform

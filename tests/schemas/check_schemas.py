@@ -95,6 +95,25 @@ def main():
             next(a for a in broken["actions"] if a["action"] == "delete_key")["project"] = {"id": "0" * 24, "name": "x"}
             check(not valid(plan_validator, broken), "a delete_key with a project is rejected by the schema")
 
+            deletion = next(a for a in plan["actions"] if a["action"] == "delete_key")
+            check(len(deletion["assignments_before"]) > 0, "the example's delete_key carries the projects the key loses")
+            check(isinstance(plan["warnings"], list), "the plan has a warnings array")
+            broken = copy.deepcopy(plan)
+            next(a for a in broken["actions"] if a["action"] == "delete_key").pop("assignments_before")
+            check(not valid(plan_validator, broken), "a delete_key without assignments_before is rejected by the schema")
+            broken = copy.deepcopy(plan)
+            broken["actions"][0]["assignments_before"] = []
+            check(not valid(plan_validator, broken), "assignments_before on another action is rejected by the schema")
+            broken = copy.deepcopy(plan)
+            next(a for a in broken["actions"] if a["action"] == "delete_key")["assignments_before"][0]["roles"] = []
+            check(not valid(plan_validator, broken), "a lost project without roles is rejected by the schema")
+            broken = copy.deepcopy(plan)
+            del broken["warnings"]
+            check(not valid(plan_validator, broken), "a plan without warnings is rejected by the schema")
+            broken = copy.deepcopy(plan)
+            broken["warnings"] = [1]
+            check(not valid(plan_validator, broken), "a warning that is not a string is rejected by the schema")
+
             plan_file = os.path.join(work, "plan.json")
             saved = keyform(args, env, "plan", "-c", config, "--out", plan_file)
             check(saved.returncode == 0, "keyform plan --out writes a plan file")
@@ -126,8 +145,11 @@ def main():
                 check(exported.returncode == 0, f"{command} succeeds")
                 check(valid(config_validator, tomllib.loads(exported.stdout)), f"{command} output matches keyform.schema.json")
 
-            applied = keyform(args, env, "apply", "-c", config, "--auto-approve")
+            applied = keyform(args, env, "apply", "-c", config, "--auto-approve", "--format", "json")
             check(applied.returncode == 0, "keyform apply succeeds")
+            result = json.loads(applied.stdout)
+            check(result["succeeded"] is True and result["interrupted"] is False and result["interrupted_by"] is None,
+                  "apply --format json says it was not interrupted")
             after = keyform(args, env, "plan", "-c", config, "--format", "json")
             empty = json.loads(after.stdout)
             check(empty["actions"] == [] and valid(plan_validator, empty), "an empty plan matches plan.schema.json")

@@ -24,10 +24,12 @@ Plan sample_plan() {
       {ActionKind::assign, ci, stage, {}, {"GROUP_OWNER"}, "declared in config"},
       {ActionKind::update_roles, ci, prod, {"GROUP_READ_ONLY"}, {"GROUP_CLUSTER_MANAGER", "GROUP_OWNER"}, "roles differ"},
       {ActionKind::unassign, old, stage, {"GROUP_READ_ONLY"}, {}, "undeclared key; policy unassign"},
-      {ActionKind::delete_key, old, std::nullopt, {}, {}, "declared with state = \"absent\""},
+      {ActionKind::delete_key, old, std::nullopt, {}, {}, "declared with state = \"absent\"",
+       {{stage, {"GROUP_READ_ONLY"}}}},
   };
   plan.skipped = {{{ActionKind::unassign, {"65f0c0ffee0000000000000d", "admin001", ""}, prod, {"GROUP_OWNER"}, {}, "x"},
                    "keyform authenticates with this key"}};
+  plan.warnings = {"keyform runs as admin001, which may not delete keys"};
   return plan;
 }
 
@@ -57,11 +59,22 @@ void check_corrupt(const std::string& text, const std::string& detail_part) {
   CHECK(r.detail.find(detail_part) != std::string::npos);
 }
 
+bool same_assignments(const std::vector<ProjectRoles>& a, const std::vector<ProjectRoles>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].project.id != b[i].project.id || a[i].project.name != b[i].project.name || a[i].roles != b[i].roles) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool same_action(const Action& a, const Action& b) {
   return a.kind == b.kind && a.key.id == b.key.id && a.key.public_key == b.key.public_key && a.key.desc == b.key.desc &&
          a.project.has_value() == b.project.has_value() && (!a.project || (a.project->id == b.project->id &&
                                                                            a.project->name == b.project->name)) &&
-         a.roles_before == b.roles_before && a.roles_after == b.roles_after && a.reason == b.reason;
+         a.roles_before == b.roles_before && a.roles_after == b.roles_after && a.reason == b.reason &&
+         same_assignments(a.assignments_before, b.assignments_before);
 }
 
 }  // namespace
@@ -95,6 +108,8 @@ TEST_CASE("a plan file round-trips to the same plan") {
   REQUIRE(read.skipped.size() == 1);
   CHECK(same_action(read.skipped[0].action, original.skipped[0].action));
   CHECK(read.skipped[0].skip_reason == original.skipped[0].skip_reason);
+  REQUIRE(read.actions[3].assignments_before.size() == 1);  // the blast radius survives the trip
+  CHECK(read.warnings == original.warnings);
   CHECK(r.saved->fingerprint == kFingerprint);
   CHECK(r.saved->config_sha256 == kConfigHash);
   // Writing what was read gives the same bytes.
@@ -208,6 +223,27 @@ TEST_CASE("the structure is checked even when the checksum matches") {
       {"api empty", [](json& d) { d["target"]["api"] = ""; }, "target.api is empty"},
       {"format_version a float", [](json& d) { d["format_version"] = 1.5; }, "format_version is not an integer"},
       {"format_version missing", [](json& d) { d.erase("format_version"); }, "no format_version"},
+      {"delete without blast radius", [](json& d) { d["actions"][3].erase("assignments_before"); },
+       "actions[3] is a delete_key without assignments_before (written by an older keyform? run plan again)"},
+      {"blast radius on an assign", [](json& d) { d["actions"][0]["assignments_before"] = json::array(); },
+       "actions[0] is an assign with assignments_before"},
+      {"blast radius an object", [](json& d) { d["actions"][3]["assignments_before"] = json::object(); },
+       "actions[3].assignments_before is an object"},
+      {"lost project without roles", [](json& d) { d["actions"][3]["assignments_before"][0]["roles"] = json::array(); },
+       "actions[3].assignments_before[0].roles is empty"},
+      {"lost project bad role", [](json& d) { d["actions"][3]["assignments_before"][0]["roles"] = {"owner"}; },
+       "assignments_before[0].roles[0] is not a project role"},
+      {"lost project id wrong", [](json& d) { d["actions"][3]["assignments_before"][0]["project"]["id"] = "x"; },
+       "assignments_before[0].project.id is not an id"},
+      {"lost project twice",
+       [](json& d) { d["actions"][3]["assignments_before"].push_back(d["actions"][3]["assignments_before"][0]); },
+       "assignments_before[1] repeats project 6523b7e0c1b52d0f1a2b3c02"},
+      {"lost project unknown field", [](json& d) { d["actions"][3]["assignments_before"][0]["org"] = 1; },
+       "assignments_before[0] has an unknown field \"org\""},
+      {"warnings missing", [](json& d) { d.erase("warnings"); }, "plan has no \"warnings\" (written by an older keyform?"},
+      {"warnings a string", [](json& d) { d["warnings"] = "careful"; }, "warnings is a string, expected an array"},
+      {"warning a number", [](json& d) { d["warnings"][0] = 7; }, "warnings[0] is a number, expected a string"},
+      {"warning empty", [](json& d) { d["warnings"][0] = ""; }, "warnings[0] is empty"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.what);
@@ -240,7 +276,7 @@ TEST_CASE("a stale plan says what it expected") {
   live.projects = {{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"}, {"6523b7e0c1b52d0f1a2b3c02", "staging"}};
   live.keys = {{"65f0c0ffee0000000000000a", "cikey001", "", {{"6523b7e0c1b52d0f1a2b3c01", {"GROUP_READ_ONLY"}}}},
                {"65f0c0ffee0000000000000c", "oldkey01", "", {{"6523b7e0c1b52d0f1a2b3c02", {"GROUP_READ_ONLY"}}}}};
-  CHECK(stale_details(plan, live, 5).empty());  // exactly what the plan expects
+  CHECK(stale_details(plan, live, 5).empty());  // exactly what the plan expects, blast radius included
 
   live.keys[0].project_roles["6523b7e0c1b52d0f1a2b3c01"] = {"GROUP_OWNER"};
   auto details = stale_details(plan, live, 5);
@@ -255,4 +291,32 @@ TEST_CASE("a stale plan says what it expected") {
         details.end());
   CHECK(std::find(details.begin(), details.end(), "key oldkey01 (65f0c0ffee0000000000000c) no longer exists") != details.end());
   CHECK(stale_details(plan, live, 1).size() == 1);
+}
+
+TEST_CASE("what a plan file's structure problems echo from the file is escaped") {
+  check_corrupt(edited_and_resealed([](json& d) { d["actions"][0]["x\n\x1b[2Jfake"] = 1; }),
+                "unknown field \"x\\n\\x1b[2Jfake\"");
+  check_corrupt(edited_and_resealed([](json& d) { d["actions"][0]["action"] = "destroy\r\xe2\x80\xae"; }),
+                "unknown action \"destroy\\r\\u202e\"");
+}
+
+TEST_CASE("a stale plan says when a deletion's blast radius changed, and escapes what it quotes") {
+  Plan plan = sample_plan();
+  LiveState live;
+  live.projects = {{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"}, {"6523b7e0c1b52d0f1a2b3c02", "staging"}};
+  live.keys = {{"65f0c0ffee0000000000000a", "cikey001", "", {{"6523b7e0c1b52d0f1a2b3c01", {"GROUP_READ_ONLY"}}}},
+               {"65f0c0ffee0000000000000c", "oldkey01", "", {{"6523b7e0c1b52d0f1a2b3c02", {"GROUP_READ_ONLY"}}}}};
+  REQUIRE(stale_details(plan, live, 5).empty());
+  // Someone gave the key to be deleted access to payments-prod since the plan was reviewed.
+  live.keys[1].project_roles["6523b7e0c1b52d0f1a2b3c01"] = {"GROUP_OWNER"};
+  const auto details = stale_details(plan, live, 5);
+  REQUIRE(details.size() == 1);
+  CHECK(details[0] == "key oldkey01 (65f0c0ffee0000000000000c) is to be deleted, but its project access is no longer "
+                      "what the plan shows it losing (2 project(s) now, 1 in the plan)");
+
+  plan.actions[0].project->name = "evil\n  + fake\x1b[2J";
+  live.projects[1].name = "renamed\r";
+  const auto escaped = stale_details(plan, live, 5);
+  REQUIRE_FALSE(escaped.empty());
+  CHECK(escaped[0] == "project 6523b7e0c1b52d0f1a2b3c02 is now named \"renamed\\r\", not \"evil\\n  + fake\\x1b[2J\"");
 }

@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include "hostile_strings.h"
+
 using namespace keyform;
+using namespace keyform::testing;
 
 namespace {
 Plan sample_plan() {
@@ -106,4 +109,284 @@ TEST_CASE("apply report: failures and what was not started") {
   CHECK(text.find("not started: unassign oldkey01 from staging") != std::string::npos);
   report.results.resize(1);
   CHECK(render_apply_summary(report, false).find("Apply complete! 1 assigned") != std::string::npos);
+}
+
+// ---- blast radius, warnings, honest summaries ------------------------------------------------
+
+namespace {
+
+const ProjectInfo kProd{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"};
+const ProjectInfo kStage{"6523b7e0c1b52d0f1a2b3c02", "staging"};
+
+// sample_plan() with the deleted key's blast radius filled in, as the planner does.
+Plan plan_with_blast_radius() {
+  Plan plan = sample_plan();
+  plan.actions[3].assignments_before = {{kProd, {"GROUP_OWNER"}}, {kStage, {"GROUP_CLUSTER_MANAGER", "GROUP_READ_ONLY"}}};
+  return plan;
+}
+
+Plan skipped_only_plan() {
+  Plan plan = sample_plan();
+  plan.actions.clear();
+  plan.skipped.push_back(plan.skipped[0]);
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("text plan: a deletion lists every project and role the key loses, under its line") {
+  const std::string text = render_plan_text(plan_with_blast_radius(), false);
+  CHECK(text.find("  x delete key from the organization  # declared with state = \"absent\"\n"
+                  "      loses payments-prod (6523b7e0c1b52d0f1a2b3c01): [GROUP_OWNER]\n"
+                  "      loses staging (6523b7e0c1b52d0f1a2b3c02): [GROUP_CLUSTER_MANAGER, GROUP_READ_ONLY]\n") !=
+        std::string::npos);
+  // A key without project access says so, rather than saying nothing.
+  CHECK(render_plan_text(sample_plan(), false).find("x delete key from the organization  # declared with state = "
+                                                    "\"absent\"\n      loses no project access") != std::string::npos);
+  // Only deletions carry a blast radius.
+  CHECK(count_of(text, "loses ") == 2);
+}
+
+TEST_CASE("text plan: warnings come after the actions and before the summary, yellow when coloured") {
+  Plan plan = sample_plan();
+  plan.warnings = {"keyform runs as cikey001, which cannot delete keys (needs ORG_OWNER)", "second"};
+  const std::string text = render_plan_text(plan, false);
+  const auto warning = text.find("\nWarning: keyform runs as cikey001, which cannot delete keys (needs ORG_OWNER)\n"
+                                 "Warning: second\n");
+  REQUIRE(warning != std::string::npos);
+  CHECK(warning > text.find("x delete key"));
+  CHECK(warning > text.find("Skipped"));
+  CHECK(warning < text.find("Plan: 1 to assign"));
+  CHECK(render_plan_text(plan, true).find("\033[33mWarning: second\033[0m") != std::string::npos);
+  CHECK(render_plan_text(sample_plan(), false).find("Warning") == std::string::npos);
+  // With nothing to change, warnings still show.
+  plan.actions.clear();
+  CHECK(render_plan_text(plan, false).find("Warning: second") != std::string::npos);
+}
+
+TEST_CASE("text plan: no actions but skipped differences does not claim the org matches") {
+  const std::string one = render_plan_text(skipped_only_plan(), false);
+  CHECK(one.find("matches") == std::string::npos);
+  CHECK(one.find("Skipped (keyform never changes these keys):") != std::string::npos);
+  CHECK(one.find("No changes. The org still differs from the configuration: 2 differences are left alone "
+                 "(keyform never changes protected keys or the key it runs as): see Skipped above.\n") !=
+        std::string::npos);
+  CHECK(one.find("Skipped") < one.find("No changes."));
+  Plan single = skipped_only_plan();
+  single.skipped.resize(1);
+  CHECK(render_plan_text(single, false).find(": 1 difference is left alone") != std::string::npos);
+  CHECK(render_plan_text(Plan{}, false).find("No changes. The org matches the configuration.") != std::string::npos);
+}
+
+TEST_CASE("markdown plan: the Delete table lists what the key loses, warnings are a list, no false 'matches'") {
+  Plan plan = plan_with_blast_radius();
+  plan.warnings = {"role GROUP_READ_ONYL is not a documented project role"};
+  const std::string md = render_plan_markdown(plan);
+  CHECK(md.find("### Delete key (1)\n\n| Key | Project | Roles | Reason |\n|---|---|---|---|\n"
+                "| `oldkey01` | payments-prod (`6523b7e0c1b52d0f1a2b3c01`)<br>staging (`6523b7e0c1b52d0f1a2b3c02`) | "
+                "`GROUP_OWNER` → —<br>`GROUP_CLUSTER_MANAGER`, `GROUP_READ_ONLY` → — | declared with state = \"absent\" |\n") !=
+        std::string::npos);
+  CHECK(md.find("### Warnings\n\n- role GROUP\\_READ\\_ONYL is not a documented project role\n") != std::string::npos);
+  CHECK(md.find("### Warnings") < md.find("### Assign"));
+  CHECK(render_plan_markdown(sample_plan()).find("| `oldkey01` | — (no project access) | — |") != std::string::npos);
+  CHECK(render_plan_markdown(sample_plan()).find("Warnings") == std::string::npos);
+
+  const std::string skipped = render_plan_markdown(skipped_only_plan());
+  CHECK(skipped.find("matches") == std::string::npos);
+  CHECK(skipped.find("**No changes.** The org still differs from the configuration: 2 differences are left alone") !=
+        std::string::npos);
+  CHECK(render_plan_markdown(Plan{}).find("**No changes.** The org matches the configuration.") != std::string::npos);
+}
+
+TEST_CASE("json plan: delete_key actions carry assignments_before, warnings are always there") {
+  Plan plan = plan_with_blast_radius();
+  nlohmann::json doc = plan_to_json(plan);
+  CHECK(doc["actions"][3]["assignments_before"] ==
+        nlohmann::json::parse(R"([{"project": {"id": "6523b7e0c1b52d0f1a2b3c01", "name": "payments-prod"},
+                                   "roles": ["GROUP_OWNER"]},
+                                  {"project": {"id": "6523b7e0c1b52d0f1a2b3c02", "name": "staging"},
+                                   "roles": ["GROUP_CLUSTER_MANAGER", "GROUP_READ_ONLY"]}])"));
+  for (int i = 0; i < 3; ++i) CHECK_FALSE(doc["actions"][i].contains("assignments_before"));
+  CHECK(doc["skipped"][0]["assignments_before"] == nlohmann::json::array());  // a skipped delete_key too
+  CHECK(doc["warnings"] == nlohmann::json::array());
+  CHECK(plan_to_json(sample_plan())["actions"][3]["assignments_before"] == nlohmann::json::array());
+  plan.warnings = {"w\n\x1b[2J"};
+  doc = plan_to_json(plan);
+  CHECK(doc["warnings"] == nlohmann::json{"w\n\x1b[2J"});  // JSON keeps the exact string
+  CHECK(nlohmann::json::parse(render_plan_json(plan)) == doc);
+}
+
+// ---- apply reports ---------------------------------------------------------------------------
+
+TEST_CASE("apply report: a done action with a note shows it, and the summary counts it") {
+  const Plan plan = sample_plan();
+  const ActionResult gone{plan.actions[2], Outcome::done, "", "already gone: 404 GROUP_NOT_FOUND: gone"};
+  CHECK(render_result_line(gone, false) ==
+        "- oldkey01: unassign from staging (6523b7e0c1b52d0f1a2b3c02) (had [GROUP_READ_ONLY]): done "
+        "(already gone: 404 GROUP_NOT_FOUND: gone)\n");
+  const ActionResult plain{plan.actions[0], Outcome::done, "", ""};
+  CHECK(render_result_line(plain, false).ends_with(": done\n"));
+
+  ApplyReport report;
+  report.results = {plain, gone};
+  const std::string summary = render_apply_summary(report, false);
+  CHECK(summary.find("Apply complete! 1 assigned, 0 updated, 1 unassigned, 0 deleted. 1 of them was already in effect "
+                     "before keyform's call (see the notes above).") != std::string::npos);
+  report.results = {plain};
+  CHECK(render_apply_summary(report, false).find("already") == std::string::npos);
+}
+
+TEST_CASE("apply report: an interrupted apply says by which signal, then done, failed and not started") {
+  const Plan plan = sample_plan();
+  ApplyReport report;
+  report.interrupted = true;
+  report.interrupted_by = "SIGINT";
+  report.results = {{plan.actions[0], Outcome::done, "", ""},
+                    {plan.actions[1], Outcome::failed, "PATCH /x: 500 UNEXPECTED_ERROR: boom", ""},
+                    {plan.actions[2], Outcome::not_started, "", ""},
+                    {plan.actions[3], Outcome::not_started, "", ""}};
+  const std::string text = render_apply_summary(report, false);
+  CHECK(text.find("Apply interrupted by SIGINT. Done: 1 assigned, 0 updated, 0 unassigned, 0 deleted.\n") !=
+        std::string::npos);
+  CHECK(text.find("Apply failed") == std::string::npos);
+  CHECK(text.find("Apply complete") == std::string::npos);
+  CHECK(text.find("  failed:      update roles of cikey001 in payments-prod: PATCH /x: 500") != std::string::npos);
+  CHECK(text.find("  not started: unassign oldkey01 from staging\n") != std::string::npos);
+  CHECK(text.find("  not started: delete key oldkey01") != std::string::npos);
+  // Interrupted after everything finished is still reported as interrupted.
+  report.interrupted_by = "SIGTERM";
+  report.results.resize(1);
+  CHECK(render_apply_summary(report, false).find("Apply interrupted by SIGTERM.") != std::string::npos);
+
+  nlohmann::json doc = nlohmann::json::parse(render_apply_json(plan, report));
+  CHECK(doc["interrupted"] == true);
+  CHECK(doc["interrupted_by"] == "SIGTERM");
+  report.interrupted = false;
+  doc = nlohmann::json::parse(render_apply_json(plan, report));
+  CHECK(doc["interrupted"] == false);
+  CHECK(doc["interrupted_by"].is_null());
+  CHECK(doc["succeeded"] == true);
+}
+
+TEST_CASE("apply json: a done deletion carries its note and its blast radius") {
+  const Plan plan = plan_with_blast_radius();
+  ApplyReport report;
+  report.results = {{plan.actions[3], Outcome::done, "", "already gone: 404"}};
+  const nlohmann::json doc = nlohmann::json::parse(render_apply_json(plan, report));
+  CHECK(doc["done"][0]["note"] == "already gone: 404");
+  REQUIRE(doc["done"][0].contains("assignments_before"));
+  CHECK(doc["done"][0]["assignments_before"].size() == 2);
+}
+
+// ---- hostile strings: nothing from the API or the config can forge output -------------------
+
+namespace {
+
+// Every string field a plan carries from the API or the config set to `s` (ids stay ids: the
+// response parsers and the config reader refuse anything else).
+Plan plan_of(const std::string& s) {
+  Plan plan;
+  plan.target = {"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
+  const KeyInfo key{"65f0c0ffee0000000000000a", s, s};
+  const KeyInfo other{"65f0c0ffee0000000000000c", "pk" + s, s};
+  const ProjectInfo project{"6523b7e0c1b52d0f1a2b3c01", s};
+  plan.actions = {
+      {ActionKind::assign, key, project, {}, {"GROUP_" + s}, s},
+      {ActionKind::update_roles, other, project, {"GROUP_OWNER"}, {s}, s},
+      {ActionKind::unassign, key, ProjectInfo{"6523b7e0c1b52d0f1a2b3c02", s}, {s}, {}, s},
+      {ActionKind::delete_key, other, std::nullopt, {}, {}, s, {{project, {s, "GROUP_OWNER"}}}},
+  };
+  plan.skipped = {{{ActionKind::unassign, key, project, {s}, {}, s}, s}};
+  plan.warnings = {s, "about " + s};
+  return plan;
+}
+
+ApplyReport report_of(const std::string& s, bool interrupted) {
+  const Plan plan = plan_of(s);
+  ApplyReport report;
+  report.interrupted = interrupted;
+  report.interrupted_by = interrupted ? "SIGINT" : "";
+  report.results = {{plan.actions[0], Outcome::done, "", s},
+                    {plan.actions[1], Outcome::failed, s, ""},
+                    {plan.actions[2], Outcome::not_started, "", ""},
+                    {plan.actions[3], Outcome::done, "", ""}};
+  return report;
+}
+
+// `render` of a hostile value has the shape of `render` of a harmless one: the same number of
+// lines (and table rows, folds and code spans for markdown), and no raw control character.
+template <typename Render>
+void check_unforgeable(const Render& render, bool markdown) {
+  const std::string benign = render("benign");
+  for (const auto& s : kHostile) {
+    CAPTURE(s);
+    const std::string out = render(s);
+    CAPTURE(out);
+    CHECK(find_raw_control(out) == std::string::npos);
+    CHECK(count_lines(out) == count_lines(benign));
+    if (markdown) {
+      CHECK(count_rows(out) == count_rows(benign));
+      CHECK(count_of(out, "</details>") == count_of(benign, "</details>"));
+      CHECK(count_of(out, "<script") == 0);
+      CHECK(every_line_closes_its_code_spans(out));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("hostile strings cannot forge the text plan") {
+  check_unforgeable([](const std::string& s) { return render_plan_text(plan_of(s), false); }, false);
+  // The fake plan line is still on the key's own line, visibly escaped.
+  const std::string text = render_plan_text(plan_of(kHostile[0]), false);
+  CHECK(text.find("# key x\\n  + assign to prod\\x1b[2J\\r \"x\\n  + assign to prod\\x1b[2J\\r\"") != std::string::npos);
+  CHECK(text.find("\n  + assign to prod") == std::string::npos);
+  // Coloured output has keyform's own escapes only: as many as for a harmless plan.
+  CHECK(count_of(render_plan_text(plan_of(kHostile[0]), true), "\033") ==
+        count_of(render_plan_text(plan_of("benign"), true), "\033"));
+}
+
+TEST_CASE("hostile strings cannot forge the text plan without changes") {
+  check_unforgeable(
+      [](const std::string& s) {
+        Plan plan = plan_of(s);
+        plan.actions.clear();
+        return render_plan_text(plan, false);
+      },
+      false);
+}
+
+TEST_CASE("hostile strings cannot forge the markdown plan") {
+  check_unforgeable([](const std::string& s) { return render_plan_markdown(plan_of(s)); }, true);
+  check_unforgeable(
+      [](const std::string& s) {
+        Plan plan = plan_of(s);
+        while (plan.actions.size() <= 20) plan.actions.insert(plan.actions.begin(), plan.actions[0]);
+        return render_plan_markdown(plan);  // folded in <details>
+      },
+      true);
+  // A backtick in a public key does not open a code span: the key is escaped text instead.
+  const std::string md = render_plan_markdown(plan_of("tick`</details><script>`x"));
+  CHECK(md.find("tick\\`&lt;/details&gt;&lt;script&gt;\\`x") != std::string::npos);
+}
+
+TEST_CASE("hostile strings cannot forge apply result lines or the summary") {
+  for (bool interrupted : {false, true}) {
+    check_unforgeable(
+        [&](const std::string& s) {
+          const ApplyReport report = report_of(s, interrupted);
+          std::string out;
+          for (const auto& r : report.results) {
+            if (r.outcome != Outcome::not_started) out += render_result_line(r, false);
+          }
+          return out + render_apply_summary(report, false);
+        },
+        false);
+  }
+  // The apply JSON keeps the exact strings.
+  const std::string s = kHostile[0];
+  const nlohmann::json doc = nlohmann::json::parse(render_apply_json(plan_of(s), report_of(s, true)));
+  CHECK(doc["done"][0]["note"] == s);
+  CHECK(doc["failed"][0]["error"] == s);
+  CHECK(doc["failed"][0]["key"]["desc"] == s);
 }

@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include "hostile_strings.h"
+
 using namespace keyform;
+using namespace keyform::testing;
 using nlohmann::json;
 
 namespace {
@@ -35,7 +38,7 @@ TEST_CASE("show text: every key with its projects and roles, then every project"
                   "    (not in the project listing) (6523b7e0c1b52d0f1a2b3c09): GROUP_OWNER\n"
                   "    payments-prod (6523b7e0c1b52d0f1a2b3c01): GROUP_READ_ONLY\n") != std::string::npos);
   CHECK(text.find("  key idlekey1 (65f0c0ffee0000000000000c)\n    no project access\n") != std::string::npos);
-  CHECK(text.find("key opskey01 \"ops?team\"") != std::string::npos);  // no line break from a desc
+  CHECK(text.find("key opskey01 \"ops\\nteam\"") != std::string::npos);  // no line break from a desc
   CHECK(text.find("  unused|<b> (6523b7e0c1b52d0f1a2b3c03): 0 keys\n") != std::string::npos);
   CHECK(text.find("  payments-prod (6523b7e0c1b52d0f1a2b3c01): 2 keys\n") != std::string::npos);
   // Keys sorted by public key, projects by name.
@@ -68,13 +71,13 @@ TEST_CASE("show markdown: a key table, a keys x projects matrix, and safe cells"
   CHECK(md.find("**3 keys, 4 projects, 4 assignments.**") != std::string::npos);
   CHECK(md.find("| Key | Description | Projects and roles |") != std::string::npos);
   CHECK(md.find("| `cikey001` | CI \\| deployer |") != std::string::npos);
-  CHECK(md.find("| `opskey01` | ops team |") != std::string::npos);
+  CHECK(md.find("| `opskey01` | ops\\\\nteam |") != std::string::npos);
   // The matrix: one column per project (by name), one row per key, roles without GROUP_.
   CHECK(md.find("| Key | 6523b7e0c1b52d0f1a2b3c09 | payments-prod | staging | unused\\|&lt;b&gt; |\n|---|---|---|---|---|\n") !=
         std::string::npos);
-  CHECK(md.find("| `cikey001` | OWNER | READ_ONLY |  |  |\n") != std::string::npos);
+  CHECK(md.find("| `cikey001` | OWNER | READ\\_ONLY |  |  |\n") != std::string::npos);
   CHECK(md.find("| `idlekey1` |  |  |  |  |\n") != std::string::npos);
-  CHECK(md.find("| `opskey01` |  | OWNER | OWNER, READ_ONLY |  |\n") != std::string::npos);
+  CHECK(md.find("| `opskey01` |  | OWNER | OWNER, READ\\_ONLY |  |\n") != std::string::npos);
   CHECK(md.find("<b>") == std::string::npos);
   CHECK(md.find("<details>") == std::string::npos);
 }
@@ -84,4 +87,54 @@ TEST_CASE("show markdown folds a large matrix") {
   for (int i = 0; i < 200; ++i) live.keys.push_back({"65f0c0ffee00000000000" + std::to_string(100 + i), "k" + std::to_string(i), "", {}});
   const std::string md = render_show_markdown(live, kTarget);
   CHECK(md.find("<details><summary>Show the 203 × 4 matrix</summary>") != std::string::npos);
+}
+
+namespace {
+
+// Every string of the org the API controls set to `s`.
+LiveState org_of(const std::string& s) {
+  LiveState live;
+  live.org_id = kTarget.org_id;
+  live.projects = {{kStage, s}, {kProd, "prod " + s}};
+  live.keys = {
+      {"65f0c0ffee0000000000000b", s, s, {{kProd, {s}}, {kStage, {"GROUP_OWNER", "GROUP_" + s}}}, {}},
+      {"65f0c0ffee0000000000000a", "pk" + s, s, {{kGhost, {s}}}, {}},
+  };
+  return live;
+}
+
+template <typename Render>
+void check_unforgeable(const Render& render, bool markdown) {
+  const std::string benign = render("benign");
+  for (const auto& s : kHostile) {
+    CAPTURE(s);
+    const std::string out = render(s);
+    CAPTURE(out);
+    CHECK(find_raw_control(out) == std::string::npos);
+    CHECK(count_lines(out) == count_lines(benign));
+    if (markdown) {
+      CHECK(count_rows(out) == count_rows(benign));
+      CHECK(count_of(out, "</details>") == 0);
+      CHECK(count_of(out, "<script") == 0);
+      CHECK(every_line_closes_its_code_spans(out));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("hostile strings cannot forge show text") {
+  check_unforgeable([](const std::string& s) { return render_show_text(org_of(s), kTarget, false); }, false);
+  const std::string text = render_show_text(org_of(kHostile[0]), kTarget, false);
+  CHECK(text.find("key x\\n  + assign to prod\\x1b[2J\\r \"x\\n  + assign to prod\\x1b[2J\\r\"") != std::string::npos);
+  CHECK(count_of(render_show_text(org_of(kHostile[0]), kTarget, true), "\033") ==
+        count_of(render_show_text(org_of("benign"), kTarget, true), "\033"));
+}
+
+TEST_CASE("hostile strings cannot forge show markdown, and a backtick cannot open a code span") {
+  check_unforgeable([](const std::string& s) { return render_show_markdown(org_of(s), kTarget); }, true);
+  const std::string md = render_show_markdown(org_of("tick`x"), kTarget);
+  CHECK(md.find("| tick\\`x | tick\\`x |") != std::string::npos);  // public key and desc, both escaped text
+  const json doc = show_to_json(org_of(kHostile[0]), kTarget);
+  CHECK(doc["keys"][1]["desc"] == kHostile[0]);  // JSON keeps the exact strings
 }
