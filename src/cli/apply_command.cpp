@@ -108,7 +108,7 @@ int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, b
   if (!report.succeeded()) {
     for (const auto& r : report.results) {
       if (r.outcome == Outcome::failed) {
-        std::cerr << "Error: apply: " << escape_text(describe(r.action)) << ": " << escape_text(r.error) << "\n";
+        std::cerr << "Error: apply: " << escape_text(describe(r.action)) << ": " << escape_lines(r.error) << "\n";
       }
     }
     return 1;

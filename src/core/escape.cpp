@@ -49,7 +49,7 @@ bool is_bidi_control(std::uint32_t code) {
          (code >= 0x2066 && code <= 0x2069);
 }
 
-void append_escaped(std::string& out, std::string_view text) {
+void append_escaped(std::string& out, std::string_view text, bool escape_backslash = true) {
   for (std::size_t i = 0; i < text.size();) {
     const auto decoded = decode(text, i);
     if (!decoded) {
@@ -58,7 +58,7 @@ void append_escaped(std::string& out, std::string_view text) {
       continue;
     }
     const std::uint32_t code = decoded->code;
-    if (code == '\\') out += "\\\\";
+    if (code == '\\') out += escape_backslash ? "\\\\" : "\\";
     else if (code == '\n') out += "\\n";
     else if (code == '\r') out += "\\r";
     else if (code == '\t') out += "\\t";
@@ -83,7 +83,7 @@ std::string escape_lines(std::string_view text) {
   out.reserve(text.size());
   while (true) {
     const std::size_t end = text.find('\n');
-    append_escaped(out, text.substr(0, end));
+    append_escaped(out, text.substr(0, end), /*escape_backslash=*/false);
     if (end == std::string_view::npos) break;
     out += '\n';
     text.remove_prefix(end + 1);

@@ -17,8 +17,10 @@ namespace keyform {
 // (printable ASCII and valid UTF-8) is kept.
 std::string escape_text(std::string_view text);
 
-// The same, for a message keyform composed over several lines: each line is escaped, the line
-// breaks between them are kept.
+// For a message keyform composed over several lines from parts that were (mostly) escaped with
+// escape_text already: the line breaks are kept, every other control character, DEL, C1 control,
+// bidi control and invalid byte is still made visible, but a backslash is kept as it is, so the
+// parts escaped once do not show their escapes doubled. The last line of defence for error output.
 std::string escape_lines(std::string_view text);
 
 // A markdown table cell or list item: escape_text, then markdown's own syntax (\ | * _ ` < > [ ]

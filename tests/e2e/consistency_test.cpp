@@ -67,8 +67,9 @@ TEST_CASE("a key listed twice once: keyform reads again, and the plan is the pla
     INFO(r.all());
     REQUIRE(r.exit_code == 0);
     CHECK(r.err.find("inconsistent") != std::string::npos);  // said once, then read again
-    CHECK(json::parse(r.out)["actions"] == expected["actions"]);
-    for (const auto& a : json::parse(r.out)["actions"]) {
+    const json plan = json::parse(r.out);
+    CHECK(plan["actions"] == expected["actions"]);
+    for (const auto& a : plan["actions"]) {
       if (a["action"] == "delete_key") CHECK(a["key"]["public_key"] != "zmmrboas");
     }
   }

@@ -245,7 +245,8 @@ TEST_CASE("a hostile key description or project name cannot forge plan lines, in
   const RunResult doc = keyform({"plan", "--format", "json"}, env, dir.path());
   REQUIRE(doc.exit_code == 0);
   bool exact = false;
-  for (const auto& a : json::parse(doc.out)["actions"]) exact = exact || a["key"]["desc"] == hostile;
+  const json plan = json::parse(doc.out);
+  for (const auto& a : plan["actions"]) exact = exact || a["key"]["desc"] == hostile;
   CHECK(exact);  // JSON keeps the exact string
 }
 

@@ -39,6 +39,8 @@ TEST_CASE("escape_text escapes the backslash, so a literal \\x1b in a string can
 TEST_CASE("escape_lines keeps keyform's own line breaks and escapes inside each line") {
   CHECK(escape_lines("line one\nline \x1b[2Jtwo") == "line one\nline \\x1b[2Jtwo");
   CHECK(escape_lines("a\r\nb") == "a\\r\nb");
+  // Parts escaped once already keep their single backslash.
+  CHECK(escape_lines("detail: " + escape_text("x\x1by")) == "detail: x\\x1by");
 }
 
 TEST_CASE("escape_markdown keeps a cell a cell: table, emphasis, code, link and HTML syntax is inert") {
