@@ -159,8 +159,15 @@ std::optional<ListingMode> ListingFaultInjector::take(Listing listing, long long
       }
     }
   }
-  if (!current) return std::nullopt;
-  return entries_[*current].fault.mode;
+  if (current) return entries_[*current].fault.mode;
+  // No pass under way with a fault (none began, or the fault came later): a fault with passes
+  // left still shapes this page, without using up a pass.
+  if (page_num > 1) {
+    for (const Entry& entry : entries_) {
+      if (entry.fault.listing == listing && has_passes_left(entry)) return entry.fault.mode;
+    }
+  }
+  return std::nullopt;
 }
 
 nlohmann::json ListingFaultInjector::to_json() const {

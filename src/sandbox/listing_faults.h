@@ -18,7 +18,10 @@
 //            served normally, so a test can show that one re-read succeeds.
 //
 // Several faults on one listing take turns: a pass is given to the first fault, in the order added,
-// that still has passes left; pages after the first belong to the pass their page 1 began.
+// that still has passes left; pages after the first belong to the pass their page 1 began. A page
+// after the first with no faulty pass under way (no page 1 yet, or the fault was added since) is
+// shaped by the first fault with passes left, without using one up: "endless" is endless for any
+// pageNum, and a fault added at run time acts at once.
 // Pure except for ListingFaultInjector's mutex: no HTTP library types.
 #pragma once
 
@@ -74,7 +77,7 @@ PageShape shape_page(long long total, const PageRequest& request, std::optional<
 class ListingFaultInjector {
  public:
   void add(ListingFault fault);
-  // The mode that shapes this request's page, if any; a request for page 1 begins a pass.
+  // The mode that shapes this request's page, if any; a request for page 1 (or none) begins a pass.
   std::optional<ListingMode> take(Listing listing, long long page_num);
   // {"listing_faults": [{"spec", "listing", "mode", "passes" (or null), "passes_used"}, ...]}
   nlohmann::json to_json() const;

@@ -44,10 +44,26 @@ struct Arguments {
 };
 
 constexpr const char* footer = R"(
+Listing faults (--listing-fault LISTING:MODE[:PASSES]):
+  LISTING  apiKeys (GET /orgs/{O}/apiKeys) or groups (GET /orgs/{O}/groups), every API family
+  PASSES   listing passes affected; a pass begins with each request for page 1 (or no pageNum);
+           after them the listing is served normally. Several faults on a listing take turns.
+  MODE     duplicate    page 1 carries its first item a second time; totalCount unchanged
+           shift        pages after the first start one item early (page 2 repeats page 1's last
+                        item, as offset paging does when a key is created between two reads)
+           ignore-page  pageNum is ignored: every request answers page 1
+           count-drift  pages after the first report totalCount + 1
+           oversized    page 1 holds itemsPerPage + 1 items (synthetic ones fill it up)
+           no-count     totalCount is omitted; otherwise normal
+           endless      no totalCount; every page, for any pageNum, is full of new synthetic items
+           huge         the body is padded with whitespace past 65 MiB (still valid JSON)
+
 Test endpoints (no authentication, no latency, not in the request log):
   GET    /__sandbox/state           the org as it is now, in the fixture's format, without secrets
-  GET    /__sandbox/requests        every API request so far: seq, method, path, query, status,
-                                    auth, user, challenged, connection, accept, content_type, fault
+  GET    /__sandbox/requests        every API request so far (403s and 401s included): seq, method,
+                                    path, query, status, auth, user, challenged, connection,
+                                    accept, content_type, fault (a fault answered, or a listing
+                                    fault shaped the page)
   DELETE /__sandbox/requests        clear that log
   GET    /__sandbox/faults          the faults and how many failures each has left
   POST   /__sandbox/faults          add one: body METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER], or
@@ -72,12 +88,14 @@ needs ORG_OWNER or GROUP_OWNER in that project; otherwise 403 USER_UNAUTHORIZED.
 against their roles at the time of the call; service accounts may do everything.)";
 
 void define_options(CLI::App& app, Arguments& args) {
-  app.add_option("--fixture", args.fixture, "JSON file with the org's initial state (required)");
+  app.add_option("--fixture", args.fixture, "JSON file with the org's initial state (required)")
+      ->type_name("FILE");
   app.add_option("--host", args.host, "loopback address to listen on")->capture_default_str();
   app.add_option("--port", args.port, "port; 0 picks a free one")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  app.add_option("--port-file", args.port_file, "write the port here once listening (atomically)");
+  app.add_option("--port-file", args.port_file, "write the port here once listening (atomically)")
+      ->type_name("FILE");
   app.add_option("--latency-ms", args.latency_ms,
                  "sleep before answering each API request (401s included)")
       ->check(CLI::NonNegativeNumber)
@@ -102,17 +120,13 @@ void define_options(CLI::App& app, Arguments& args) {
                  "instead of being served (429, 500, 502, 503, 504: the error body; 204: no body, "
                  "a lost write; 0 drops the connection; a '+' suffix serves the request first), "
                  "with Retry-After when given. Repeatable; default: none.")
+      ->type_name("SPEC")
       ->take_all()
       ->allow_extra_args(false);
   app.add_option("--listing-fault", args.listing_faults,
-                 "LISTING:MODE[:PASSES]: serve LISTING (apiKeys: GET /orgs/{O}/apiKeys, groups: "
-                 "GET /orgs/{O}/groups) wrongly for PASSES listing passes (default: all; a pass "
-                 "begins with each request for page 1). MODE: duplicate (page 1 repeats its first "
-                 "item), shift (pages after the first start one item early), ignore-page (every "
-                 "request answers page 1), count-drift (pages after the first say totalCount + 1), "
-                 "oversized (page 1 holds itemsPerPage + 1 items), no-count (no totalCount), "
-                 "endless (no totalCount, every page full of new synthetic items), huge (body "
-                 "padded past 65 MiB). Repeatable; default: none.")
+                 "LISTING:MODE[:PASSES]: serve a listing wrongly for PASSES listing passes "
+                 "(default: every pass), see below. Repeatable; default: none.")
+      ->type_name("SPEC")
       ->take_all()
       ->allow_extra_args(false);
   app.footer(footer);

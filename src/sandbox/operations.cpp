@@ -66,7 +66,8 @@ std::string synthetic_id(long long n) { return fmt::format("fa17{:020x}", n); }
 std::string synthetic_public_key(long long n) {
   std::string key(8, '0');
   key[0] = 's';
-  for (std::size_t i = 7; i > 0 && n > 0; --i, n /= 36) key[i] = "0123456789abcdefghijklmnopqrstuvwxyz"[n % 36];
+  constexpr std::string_view digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+  for (std::size_t i = 7; i > 0 && n > 0; --i, n /= 36) key[i] = digits[n % 36];
   return key;
 }
 
@@ -99,7 +100,9 @@ Page page(const std::vector<const T*>& items, const Call& call, ToJson to_json, 
     results.push_back(to_json(*items[static_cast<std::size_t>(i)]));
   }
   if (shape.repeat_first) results.push_back(json(results.front()));
-  for (long long n = 0; n < shape.synthetic_count; ++n) results.push_back(synthetic(shape.synthetic_first + n));
+  for (long long n = 0; n < shape.synthetic_count; ++n) {
+    results.push_back(synthetic(shape.synthetic_first + n));
+  }
   json body = {{"results", std::move(results)},
                {"links", json::array({{{"rel", "self"}, {"href", call.self_href}}})}};
   if (shape.total_count) body["totalCount"] = *shape.total_count;

@@ -324,7 +324,8 @@ Reply Sandbox::add_fault(const std::string& request_body) {
 Reply Sandbox::add_listing_fault(const std::string& request_body) {
   const auto spec = listing_fault_spec(trimmed(request_body));
   if (!spec) {
-    return error_reply(ApiError(400, "INVALID_FAULT", R"(Expected a listing fault spec, or {"spec": "..."}.)"));
+    return error_reply(
+        ApiError(400, "INVALID_FAULT", R"(Expected a listing fault spec, or {"spec": "..."}.)"));
   }
   try {
     listing_faults_.add(parse_listing_fault(*spec));
@@ -429,7 +430,8 @@ std::optional<Reply> Sandbox::authenticate_digest(const httplib::Request& reques
     return digest_challenge(verdict == DigestVerdict::stale, std::string(describe(verdict)));
   }
   if (options_.stale_nonces) {
-    return digest_challenge(true, "The nonce is stale (keyform-sandbox --stale-nonces: every nonce is).");
+    return digest_challenge(
+        true, "The nonce is stale (keyform-sandbox --stale-nonces: every nonce is).");
   }
   principal = Principal{Principal::Kind::api_key, credentials->username};
   return std::nullopt;

@@ -153,7 +153,8 @@ TEST_CASE("sandbox listing faults: the shape of each mode's pages") {
 TEST_CASE("sandbox listing faults: a pass begins with page 1 and PASSES are used up") {
   ListingFaultInjector injector;
   injector.add(parse_listing_fault("apiKeys:duplicate:1"));
-  CHECK(injector.take(Listing::api_keys, 2) == std::nullopt);  // no pass under way yet
+  CHECK(injector.take(Listing::api_keys, 2) == ListingMode::duplicate);  // before any pass: uses none
+  CHECK(injector.to_json()["listing_faults"][0]["passes_used"] == 0);
   CHECK(injector.take(Listing::api_keys, 1) == ListingMode::duplicate);
   CHECK(injector.take(Listing::api_keys, 2) == ListingMode::duplicate);  // same pass
   CHECK(injector.take(Listing::groups, 1) == std::nullopt);              // the other listing
@@ -182,4 +183,15 @@ TEST_CASE("sandbox listing faults: faults on one listing take turns; no PASSES m
   injector.clear();
   CHECK(injector.to_json()["listing_faults"].empty());
   CHECK(injector.take(Listing::api_keys, 2) == std::nullopt);  // the pass under way ended too
+}
+
+TEST_CASE("sandbox listing faults: a fault added during a clean pass shapes its later pages") {
+  ListingFaultInjector injector;
+  CHECK(injector.take(Listing::groups, 1) == std::nullopt);
+  injector.add(parse_listing_fault("groups:count-drift:1"));
+  CHECK(injector.take(Listing::groups, 2) == ListingMode::count_drift);
+  CHECK(injector.to_json()["listing_faults"][0]["passes_used"] == 0);
+  CHECK(injector.take(Listing::groups, 1) == ListingMode::count_drift);  // its one pass
+  CHECK(injector.take(Listing::groups, 1) == std::nullopt);
+  CHECK(injector.take(Listing::groups, 2) == std::nullopt);
 }
