@@ -59,8 +59,13 @@ std::optional<long> number(std::string_view text) {
   return value;
 }
 
+// 204 claims success without serving: the write is lost (or lags), and the client is not told.
+constexpr int no_content = 204;
+
+bool answers_without_body(long status) { return status == no_content; }
+
 std::string allowed_statuses() {
-  std::string out = "0";
+  std::string out = fmt::format("0, {}", no_content);
   for (const StatusInfo& info : statuses) out += fmt::format(", {}", info.status);
   return out;
 }
@@ -105,7 +110,8 @@ Fault parse_fault(std::string_view spec, std::optional<std::string> body) {
     if (!code || *code < 200 || *code > 599) {
       fail(spec, fmt::format("STATUS \"{}\" is not from 200 to 599 (a fault with a body answers)", fields[2]));
     }
-  } else if (!code || (*code != 0 && !status_info(static_cast<int>(*code)))) {
+  } else if (!code || (*code != 0 && !answers_without_body(*code) &&
+                        !status_info(static_cast<int>(*code)))) {
     fail(spec, fmt::format("STATUS \"{}\" is not one of {} (optionally followed by '+')", fields[2],
                            allowed_statuses()));
   }
@@ -142,6 +148,9 @@ Reply fault_reply(const Fault& fault, std::string_view path) {
     Reply reply{fault.status, std::nullopt, "application/json", std::move(headers)};
     reply.raw_body = fault.body;
     return reply;
+  }
+  if (answers_without_body(fault.status)) {
+    return Reply{fault.status, std::nullopt, "application/json", std::move(headers)};
   }
   const StatusInfo* info = status_info(fault.status);
   if (!info) {

@@ -4,7 +4,8 @@
 //   PATH_REGEX   ECMAScript regex searched in the request path (without the query); may not
 //                contain ':'. Anchor it with ^ and $ to match the whole path.
 //   STATUS       429, 500, 502, 503 or 504: answered with the Admin API's error body instead of
-//                serving the request; 0: the connection is dropped without an answer.
+//                serving the request; 204: answered with no body and not served (a lost or
+//                lagging write that claims success); 0: the connection is dropped without an answer.
 //                A '+' suffix (e.g. "0+", "502+") serves the request first (a write happens),
 //                then answers the fault: the client cannot know the outcome.
 //   COUNT        how many matching requests fail (a positive integer); later ones are served.
@@ -56,8 +57,8 @@ Fault parse_fault(std::string_view spec, std::optional<std::string> body = std::
 // Whether a request with this method and path (no query) is one the fault aims at.
 bool fault_matches(const Fault& fault, std::string_view method, std::string_view path);
 
-// The answer for a fault that answers (status != 0): the fault's body, or the documented error
-// body for the status (429 RATE_LIMITED, 500 UNEXPECTED_ERROR, 502 BAD_GATEWAY,
+// The answer for a fault that answers (status != 0): the fault's body, no body for 204, or the
+// documented error body for the status (429 RATE_LIMITED, 500 UNEXPECTED_ERROR, 502 BAD_GATEWAY,
 // 503 SERVICE_UNAVAILABLE, 504 GATEWAY_TIMEOUT); Retry-After when the fault has one.
 Reply fault_reply(const Fault& fault, std::string_view path);
 

@@ -1,8 +1,10 @@
 // keyform-sandbox: serve a fixture org as the MongoDB Admin API on loopback.
 //
 //   keyform-sandbox --fixture FILE [--host 127.0.0.1] [--port N] [--port-file F]
-//                   [--latency-ms N] [--nonce-ttl SECONDS] [--token-ttl SECONDS]
+//                   [--latency-ms N] [--write-latency-ms N] [--nonce-ttl SECONDS]
+//                   [--token-ttl SECONDS] [--stale-nonces]
 //                   [--fault METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER]]...   (see faults.h)
+//                   [--listing-fault LISTING:MODE[:PASSES]]...             (see listing_faults.h)
 
 #include "sandbox/fixture.h"
 #include "sandbox/server.h"
@@ -11,12 +13,14 @@
 #include <CLI/CLI.hpp>
 
 #include <pthread.h>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,33 +35,123 @@ struct Arguments {
   int port = 0;
   std::string port_file;
   int latency_ms = 0;
+  int write_latency_ms = 0;
   int nonce_ttl = 300;
   int token_ttl = 3600;
+  bool stale_nonces = false;
   std::vector<std::string> faults;
+  std::vector<std::string> listing_faults;
 };
 
+constexpr const char* footer = R"(
+Listing faults (--listing-fault LISTING:MODE[:PASSES]):
+  LISTING  apiKeys (GET /orgs/{O}/apiKeys) or groups (GET /orgs/{O}/groups), every API family
+  PASSES   listing passes affected; a pass begins with each request for page 1 (or no pageNum);
+           after them the listing is served normally. Several faults on a listing take turns.
+  MODE     duplicate    page 1 carries its first item a second time; totalCount unchanged
+           shift        pages after the first start one item early (page 2 repeats page 1's last
+                        item, as offset paging does when a key is created between two reads)
+           ignore-page  pageNum is ignored: every request answers page 1
+           count-drift  pages after the first report totalCount + 1
+           oversized    page 1 holds itemsPerPage + 1 items (synthetic ones fill it up)
+           no-count     totalCount is omitted; otherwise normal
+           endless      no totalCount; every page, for any pageNum, is full of new synthetic items
+           huge         the body is padded with whitespace past 65 MiB (still valid JSON)
+
+Test endpoints (no authentication, no latency, not in the request log):
+  GET    /__sandbox/state           the org as it is now, in the fixture's format, without secrets
+  GET    /__sandbox/requests        every API request so far (403s and 401s included): seq, method,
+                                    path, query, status, auth, user, challenged, connection,
+                                    accept, content_type, fault (a fault answered, or a listing
+                                    fault shaped the page)
+  DELETE /__sandbox/requests        clear that log
+  GET    /__sandbox/faults          the faults and how many failures each has left
+  POST   /__sandbox/faults          add one: body METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER], or
+                                    {"spec": "...", "body": "..."} to answer that body as is
+                                    (then STATUS may be 200-599)
+  DELETE /__sandbox/faults          remove every fault
+  GET    /__sandbox/listing-faults  the listing faults and how many passes each has used
+  POST   /__sandbox/listing-faults  add one: body LISTING:MODE[:PASSES], or {"spec": "..."}
+  DELETE /__sandbox/listing-faults  remove every listing fault
+
+API: /api/atlas/v2, /api/atlas/v1.0 and /api/public/v1.0 (GET/DELETE /orgs/{O}/apiKeys[/{K}],
+GET /orgs/{O}/groups, GET /groups/{G}/apiKeys, POST/PATCH/DELETE /groups/{G}/apiKeys/{K}).
+
+Credentials:
+  HTTP digest, every family: user name = a fixture key's public_key, password = its private_key
+  (realm "MMS Public API", MD5, qop=auth).
+  OAuth 2.0 client credentials, /api/atlas/v2 only: POST /api/oauth/token with HTTP Basic
+  client_id:client_secret of a fixture service account and the form body
+  grant_type=client_credentials; then send "Authorization: Bearer <access_token>".
+Roles: deleting a key needs ORG_OWNER; assigning, updating or unassigning a key in a project
+needs ORG_OWNER or GROUP_OWNER in that project; otherwise 403 USER_UNAUTHORIZED. Keys are checked
+against their roles at the time of the call; service accounts may do everything.)";
+
 void define_options(CLI::App& app, Arguments& args) {
-  app.add_option("--fixture", args.fixture, "JSON file with the org's initial state")->required();
+  app.add_option("--fixture", args.fixture, "JSON file with the org's initial state (required)")
+      ->type_name("FILE");
   app.add_option("--host", args.host, "loopback address to listen on")->capture_default_str();
   app.add_option("--port", args.port, "port; 0 picks a free one")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  app.add_option("--port-file", args.port_file, "write the port here once listening (atomically)");
-  app.add_option("--latency-ms", args.latency_ms, "sleep before answering each API request")
-      ->check(CLI::NonNegativeNumber);
+  app.add_option("--port-file", args.port_file, "write the port here once listening (atomically)")
+      ->type_name("FILE");
+  app.add_option("--latency-ms", args.latency_ms,
+                 "sleep before answering each API request (401s included)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--write-latency-ms", args.write_latency_ms,
+                 "sleep after authentication before serving each non-GET API request; reads stay "
+                 "fast")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--nonce-ttl", args.nonce_ttl, "seconds before a digest nonce is stale")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--token-ttl", args.token_ttl, "lifetime of OAuth tokens in seconds")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_flag("--stale-nonces", args.stale_nonces,
+               "a broken server: answer every digest request with valid credentials 401 with a "
+               "fresh stale=true challenge (default: off)");
   app.add_option("--fault", args.faults,
-                 "METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER]: the first COUNT API requests with "
-                 "this method (* any) whose path matches the regex answer STATUS (429, 500, 502, "
-                 "503, 504; 0 drops the connection; a '+' suffix applies the request first), with "
-                 "Retry-After when given. Repeatable.")
+                 "METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER]: the first COUNT authenticated API "
+                 "requests with this method (* any) whose path matches the regex answer STATUS "
+                 "instead of being served (429, 500, 502, 503, 504: the error body; 204: no body, "
+                 "a lost write; 0 drops the connection; a '+' suffix serves the request first), "
+                 "with Retry-After when given. Repeatable; default: none.")
+      ->type_name("SPEC")
       ->take_all()
       ->allow_extra_args(false);
+  app.add_option("--listing-fault", args.listing_faults,
+                 "LISTING:MODE[:PASSES]: serve a listing wrongly for PASSES listing passes "
+                 "(default: every pass), see below. Repeatable; default: none.")
+      ->type_name("SPEC")
+      ->take_all()
+      ->allow_extra_args(false);
+  app.footer(footer);
+}
+
+// CLI11's messages are one line already; this keeps it so whatever the message.
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+// Usage errors are one line on stderr and exit 1; --help prints the help and exits 0.
+std::optional<int> parse_arguments(CLI::App& app, Arguments& args, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(error);
+    std::cerr << "keyform-sandbox: " << one_line(error.what()) << " (see --help)\n";
+    return 1;
+  }
+  if (args.fixture.empty()) {
+    std::cerr << "keyform-sandbox: --fixture FILE is required (see --help)\n";
+    return 1;
+  }
+  return std::nullopt;
 }
 
 // Write-then-rename, so a script polling for the file never reads a partial number.
@@ -88,9 +182,14 @@ sigset_t termination_signals() {
 int serve(const Arguments& args) {
   SandboxOptions options;
   options.latency = std::chrono::milliseconds(args.latency_ms);
+  options.write_latency = std::chrono::milliseconds(args.write_latency_ms);
+  options.stale_nonces = args.stale_nonces;
   options.nonce_ttl = std::chrono::seconds(args.nonce_ttl);
   options.token_ttl = std::chrono::seconds(args.token_ttl);
   for (const std::string& spec : args.faults) options.faults.push_back(keyform::sandbox::parse_fault(spec));
+  for (const std::string& spec : args.listing_faults) {
+    options.listing_faults.push_back(keyform::sandbox::parse_listing_fault(spec));
+  }
   Sandbox sandbox(keyform::sandbox::load_fixture(args.fixture), options);
   // If serving ends on its own (the listening socket failed), wake main as a signal would.
   std::atomic<bool> failed{false};
@@ -115,7 +214,7 @@ int main(int argc, char** argv) {
   CLI::App app{"keyform-sandbox: a local stand-in for the MongoDB Admin API (org API keys)"};
   Arguments args;
   define_options(app, args);
-  CLI11_PARSE(app, argc, argv);
+  if (const std::optional<int> exit_code = parse_arguments(app, args, argc, argv)) return *exit_code;
   const sigset_t signals = termination_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread exists, so all inherit it
   try {

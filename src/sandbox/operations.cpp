@@ -1,6 +1,7 @@
 #include "sandbox/operations.h"
 
 #include "sandbox/ids.h"
+#include "sandbox/permissions.h"
 
 #include <fmt/format.h>
 
@@ -58,24 +59,64 @@ json key_json(const OrgState& state, const ApiKey& key, const ProjectPositions& 
           {"roles", roles},   {"links", json::array()}};
 }
 
-// One page of `items` (already in listing order); `to_json` runs only for the items on the page,
-// so a page costs the same however large the org is.
-template <typename T, typename ToJson>
-json page(const std::vector<const T*>& items, const Call& call, ToJson to_json) {
-  const PageRequest& request = call.query.page;
-  const auto total = static_cast<long long>(items.size());
-  const long long first = std::min(total, (request.page_num - 1) * request.items_per_page);
-  const long long last = std::min(total, first + request.items_per_page);
+// Ids no fixture uses ("fa17" + a counter), so synthetic items never collide with real ones.
+std::string synthetic_id(long long n) { return fmt::format("fa17{:020x}", n); }
+
+// "s" + 7 base-36 digits: a public key's shape (8 lowercase letters or digits), distinct per n.
+std::string synthetic_public_key(long long n) {
+  std::string key(8, '0');
+  key[0] = 's';
+  constexpr std::string_view digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+  for (std::size_t i = 7; i > 0 && n > 0; --i, n /= 36) key[i] = digits[n % 36];
+  return key;
+}
+
+json synthetic_key(const OrgState& state, long long n) {
+  return {{"id", synthetic_id(n)},
+          {"publicKey", synthetic_public_key(n)},
+          {"desc", fmt::format("synthetic key {} (keyform-sandbox listing fault)", n)},
+          {"privateKey", masked_private_key("000000000000")},
+          {"roles", json::array({{{"orgId", state.org.id}, {"roleName", "ORG_MEMBER"}}})},
+          {"links", json::array()}};
+}
+
+json synthetic_project(const OrgState& state, long long n) {
+  return project_json(state, Project{synthetic_id(n), fmt::format("synthetic-project-{}", n)});
+}
+
+struct Page {
+  json body;
+  std::size_t padding = 0;
+};
+
+// One page of `items` (already in listing order), shaped by the call's listing fault if any;
+// `to_json` runs only for the items on the page, so a page costs the same however large the org is.
+template <typename T, typename ToJson, typename Synthetic>
+Page page(const std::vector<const T*>& items, const Call& call, ToJson to_json, Synthetic synthetic) {
+  const PageShape shape =
+      shape_page(static_cast<long long>(items.size()), call.query.page, call.listing_mode);
   json results = json::array();
-  for (long long i = first; i < last; ++i) results.push_back(to_json(*items[static_cast<std::size_t>(i)]));
+  for (long long i = shape.first; i < shape.last; ++i) {
+    results.push_back(to_json(*items[static_cast<std::size_t>(i)]));
+  }
+  if (shape.repeat_first) results.push_back(json(results.front()));
+  for (long long n = 0; n < shape.synthetic_count; ++n) {
+    results.push_back(synthetic(shape.synthetic_first + n));
+  }
   json body = {{"results", std::move(results)},
                {"links", json::array({{{"rel", "self"}, {"href", call.self_href}}})}};
-  if (request.include_count) body["totalCount"] = total;
-  return body;
+  if (shape.total_count) body["totalCount"] = *shape.total_count;
+  return {std::move(body), shape.padding};
 }
 
 Reply ok(const Call& call, json body, int status = 200) {
   return Reply{status, std::move(body), std::string(call.family.media_type), {}};
+}
+
+Reply ok(const Call& call, Page page) {
+  Reply reply = ok(call, std::move(page.body));
+  reply.padding = page.padding;
+  return reply;
 }
 
 Reply no_body(const Call& call, int status) {
@@ -220,10 +261,12 @@ std::vector<const ApiKey*> all_keys(const OrgState& state, const std::string& pr
   return items;
 }
 
-json keys_page(const OrgState& state, const Call& call, const std::string& project_id = {}) {
+Page keys_page(const OrgState& state, const Call& call, const std::string& project_id = {}) {
   const ProjectPositions positions = project_positions(state);
-  return page(all_keys(state, project_id), call,
-              [&](const ApiKey& key) { return key_json(state, key, positions); });
+  return page(
+      all_keys(state, project_id), call,
+      [&](const ApiKey& key) { return key_json(state, key, positions); },
+      [&](long long n) { return synthetic_key(state, n); });
 }
 
 std::vector<const Project*> all_projects(const OrgState& state, const std::optional<std::string>& name) {
@@ -283,13 +326,16 @@ json key_json(const OrgState& state, const ApiKey& key) {
 Reply execute(OrgState& state, const Call& call) {
   const Route& route = call.route;
   if (!route.org_id.empty()) require_org(state, route);
+  require_permission(state, call.principal, route);
   switch (route.operation) {
     case Operation::list_org_keys: return ok(call, keys_page(state, call));
     case Operation::get_org_key: return ok(call, key_json(state, require_key(state, route.key_id)));
     case Operation::delete_org_key: return delete_key(state, call);
     case Operation::list_org_projects:
-      return ok(call, page(all_projects(state, call.query.name), call,
-                           [&](const Project& project) { return project_json(state, project); }));
+      return ok(call, page(
+                          all_projects(state, call.query.name), call,
+                          [&](const Project& project) { return project_json(state, project); },
+                          [&](long long n) { return synthetic_project(state, n); }));
     case Operation::list_project_keys:
       require_project(state, route.project_id);
       return ok(call, keys_page(state, call, route.project_id));

@@ -4,6 +4,7 @@
 
 #include "sandbox/family.h"
 #include "sandbox/fixture.h"
+#include "sandbox/listing_faults.h"
 #include "sandbox/reply.h"
 #include "sandbox/routes.h"
 
@@ -11,8 +12,7 @@
 
 namespace keyform::sandbox {
 
-// Who is calling. Every key and service account may do everything today; this is where role
-// enforcement (say, ORG_OWNER for deletions) would look.
+// Who is calling; permissions.h decides what it may do.
 struct Principal {
   enum class Kind { api_key, service_account } kind = Kind::api_key;
   std::string name;  // public key or client id
@@ -25,10 +25,13 @@ struct Call {
   std::string_view body;
   std::string_view self_href;  // the request's own URL, for the page's "self" link
   const Principal& principal;
+  // Set by the server for the org listings while a listing fault is due (listing_faults.h).
+  std::optional<ListingMode> listing_mode{};
 };
 
 // Runs one operation. Mutates `state` for writes; the caller holds the state lock.
-// Throws ApiError for 400 (bad body) and 404 (unknown org, project, key or assignment).
+// Throws ApiError for 400 (bad body), 403 (the caller lacks the role, see permissions.h) and 404
+// (unknown org, project, key or assignment).
 Reply execute(OrgState& state, const Call& call);
 
 // One key as listings show it: the private key masked, one role object per org role and per

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,9 @@ struct Reply {
   Headers headers;
   bool pretty = false;  // ?pretty=true: indented JSON
   std::optional<std::string> raw_body{};  // sent as is instead of `body` (injected faults' bodies)
+  // Bytes of whitespace sent before the body's last character (listing fault "huge"): the body
+  // stays valid JSON. The server streams them, so they never exist in memory.
+  std::size_t padding = 0;
 };
 
 // An Admin API error. Thrown from deep inside request handling; the server turns it into a Reply.
@@ -44,7 +48,7 @@ Reply error_reply(const ApiError& error);
 // error, empty body) becomes {"status": real status, "content": body or {}}.
 Reply envelope(Reply reply);
 
-// The body text: raw_body when set, else `body` dumped ("" when there is none).
+// The body text: raw_body when set, else `body` dumped ("" when there is none). Without padding.
 std::string render_body(const Reply& reply);
 
 }  // namespace keyform::sandbox

@@ -24,7 +24,8 @@ struct LoggedRequest {
   std::string user;           // public key or client id; "" when unknown
   std::string accept;
   std::string content_type;
-  bool fault = false;  // answered (or dropped) by an injected fault instead of the API
+  bool fault = false;  // answered (or dropped) by an injected fault instead of the API, or a
+                       // listing page shaped by a listing fault
 };
 
 // Thread-safe. Entries are numbered at arrival, so the log is in arrival order even when

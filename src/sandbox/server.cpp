@@ -10,7 +10,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <charconv>
+#include <memory>
 #include <stdexcept>
 
 namespace keyform::sandbox {
@@ -50,10 +52,55 @@ std::string auth_scheme(const std::string& authorization) {
   return "none";
 }
 
+// `text` with `padding` spaces before its last character, streamed from one small buffer so a
+// 65 MiB body costs no memory.
+void stream_padded(std::string text, std::size_t padding, const std::string& content_type,
+                   httplib::Response& response) {
+  static constexpr std::size_t chunk = 64 * 1024;
+  auto spaces = std::make_shared<const std::string>(chunk, ' ');
+  auto body = std::make_shared<const std::string>(std::move(text));
+  const std::size_t head = body->size() - 1;
+  response.set_content_provider(
+      body->size() + padding, content_type,
+      [body, spaces, head, padding](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        if (offset < head) return sink.write(body->data() + offset, std::min(length, head - offset));
+        if (offset < head + padding) {
+          return sink.write(spaces->data(), std::min({length, chunk, head + padding - offset}));
+        }
+        return sink.write(body->data() + head, 1);
+      });
+}
+
 void write(const Reply& reply, httplib::Response& response) {
   response.status = reply.status;
   for (const auto& [name, value] : reply.headers) response.set_header(name, value);
-  if (reply.body || reply.raw_body) response.set_content(render_body(reply), reply.content_type);
+  if (!reply.body && !reply.raw_body) return;
+  std::string text = render_body(reply);
+  if (reply.padding == 0 || text.empty()) return response.set_content(text, reply.content_type);
+  stream_padded(std::move(text), reply.padding, reply.content_type, response);
+}
+
+// The request body without surrounding whitespace.
+std::string trimmed(const std::string& text) {
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// Plain text is the spec itself; JSON is {"spec": "..."} (nullopt when it is not).
+std::optional<std::string> listing_fault_spec(const std::string& text) {
+  if (!text.starts_with('{')) return text;
+  const json doc = json::parse(text, nullptr, false);
+  if (!doc.is_object() || doc.size() != 1 || !doc.contains("spec") || !doc["spec"].is_string()) {
+    return std::nullopt;
+  }
+  return doc["spec"].get<std::string>();
+}
+
+Reply no_content() { return Reply{204, std::nullopt, "application/json", {}}; }
+
+bool is_listing(Operation operation) {
+  return operation == Operation::list_org_keys || operation == Operation::list_org_projects;
 }
 
 std::string self_href(const httplib::Request& request) {
@@ -137,6 +184,8 @@ Sandbox::Sandbox(OrgState state, SandboxOptions options)
   };
   for (Fault& fault : options_.faults) faults_.add(std::move(fault));
   options_.faults.clear();
+  for (ListingFault& fault : options_.listing_faults) listing_faults_.add(std::move(fault));
+  options_.listing_faults.clear();
   http_.set_socket_options(reuse_address_only);
   // httplib writes headers and body separately; with Nagle on, the body waited for the client's
   // delayed ACK (~40 ms) on many answers, far more than the latency the sandbox simulates.
@@ -229,13 +278,19 @@ Reply Sandbox::admin(const httplib::Request& request) {
   if (route == "GET /__sandbox/requests") return json_reply(200, log_.to_json());
   if (route == "DELETE /__sandbox/requests") {
     log_.clear();
-    return Reply{204, std::nullopt, "application/json", {}};
+    return no_content();
   }
   if (route == "GET /__sandbox/faults") return json_reply(200, faults_.to_json());
   if (route == "POST /__sandbox/faults") return add_fault(request.body);
   if (route == "DELETE /__sandbox/faults") {
     faults_.clear();
-    return Reply{204, std::nullopt, "application/json", {}};
+    return no_content();
+  }
+  if (route == "GET /__sandbox/listing-faults") return json_reply(200, listing_faults_.to_json());
+  if (route == "POST /__sandbox/listing-faults") return add_listing_fault(request.body);
+  if (route == "DELETE /__sandbox/listing-faults") {
+    listing_faults_.clear();
+    return no_content();
   }
   return error_reply(
       ApiError(404, "RESOURCE_NOT_FOUND", fmt::format("Cannot find resource {}.", request.path)));
@@ -244,11 +299,7 @@ Reply Sandbox::admin(const httplib::Request& request) {
 // The body is the spec itself, e.g. "DELETE:/orgs/:429:2:1" (surrounding whitespace ignored),
 // or a JSON object {"spec": "...", "body": "..."} for a fault that answers with that body.
 Reply Sandbox::add_fault(const std::string& request_body) {
-  const std::size_t first = request_body.find_first_not_of(" \t\r\n");
-  const std::string text =
-      first == std::string::npos
-          ? ""
-          : request_body.substr(first, request_body.find_last_not_of(" \t\r\n") - first + 1);
+  const std::string text = trimmed(request_body);
   try {
     if (!text.starts_with('{')) {
       faults_.add(parse_fault(text));
@@ -267,6 +318,21 @@ Reply Sandbox::add_fault(const std::string& request_body) {
     return error_reply(ApiError(400, "INVALID_FAULT", error.what()));
   }
   return json_reply(201, faults_.to_json());
+}
+
+// The body is the spec ("apiKeys:duplicate:1") or {"spec": "..."}.
+Reply Sandbox::add_listing_fault(const std::string& request_body) {
+  const auto spec = listing_fault_spec(trimmed(request_body));
+  if (!spec) {
+    return error_reply(
+        ApiError(400, "INVALID_FAULT", R"(Expected a listing fault spec, or {"spec": "..."}.)"));
+  }
+  try {
+    listing_faults_.add(parse_listing_fault(*spec));
+  } catch (const FaultSyntaxError& error) {
+    return error_reply(ApiError(400, "INVALID_FAULT", error.what()));
+  }
+  return json_reply(201, listing_faults_.to_json());
 }
 
 template <typename Serve>
@@ -301,12 +367,12 @@ Sandbox::Exchange Sandbox::family_request(const httplib::Request& request, const
     denied->pretty = format.pretty;
     return {std::move(*denied), status};
   }
+  if (request.method != "GET") std::this_thread::sleep_for(options_.write_latency);
   return unless_faulted(request, [&]() -> Exchange {
-    Reply reply = respond(request, family, principal);
-    const int status = reply.status;
-    reply.pretty = format.pretty;
-    if (format.envelope) reply = envelope(std::move(reply));
-    return {std::move(reply), status};
+    Exchange exchange = respond(request, family, principal);
+    exchange.reply.pretty = format.pretty;
+    if (format.envelope) exchange.reply = envelope(std::move(exchange.reply));
+    return exchange;
   });
 }
 
@@ -363,6 +429,10 @@ std::optional<Reply> Sandbox::authenticate_digest(const httplib::Request& reques
   if (verdict != DigestVerdict::accepted) {
     return digest_challenge(verdict == DigestVerdict::stale, std::string(describe(verdict)));
   }
+  if (options_.stale_nonces) {
+    return digest_challenge(
+        true, "The nonce is stale (keyform-sandbox --stale-nonces: every nonce is).");
+  }
   principal = Principal{Principal::Kind::api_key, credentials->username};
   return std::nullopt;
 }
@@ -377,8 +447,8 @@ std::optional<std::string> Sandbox::password_of(const std::string& public_key) {
   return key ? std::optional<std::string>(key->private_key) : std::nullopt;
 }
 
-Reply Sandbox::respond(const httplib::Request& request, const Family& family,
-                       const Principal& principal) {
+Sandbox::Exchange Sandbox::respond(const httplib::Request& request, const Family& family,
+                                   const Principal& principal) {
   try {
     check_media_types(family, request.get_header_value("Accept"),
                       request.get_header_value("Content-Type"), !request.body.empty());
@@ -386,11 +456,23 @@ Reply Sandbox::respond(const httplib::Request& request, const Family& family,
                                     std::string_view(request.path).substr(family.base_path.size()));
     const Query query = parse_query(request.params, family, route.operation);
     const std::string href = self_href(request);
+    const std::optional<ListingMode> mode = listing_mode(route, query);
     std::lock_guard lock(state_mutex_);
-    return execute(state_, Call{family, route, query, request.body, href, principal});
+    Reply reply = execute(state_, Call{family, route, query, request.body, href, principal, mode});
+    const int status = reply.status;
+    return {std::move(reply), status, mode.has_value()};
   } catch (const ApiError& error) {
-    return error_reply(error);
+    Reply reply = error_reply(error);
+    const int status = reply.status;
+    return {std::move(reply), status};
   }
+}
+
+std::optional<ListingMode> Sandbox::listing_mode(const Route& route, const Query& query) {
+  if (!is_listing(route.operation)) return std::nullopt;
+  const Listing listing =
+      route.operation == Operation::list_org_keys ? Listing::api_keys : Listing::groups;
+  return listing_faults_.take(listing, query.page.page_num);
 }
 
 Reply Sandbox::token_request(const httplib::Request& request) {

@@ -1,13 +1,15 @@
 // The sandbox HTTP server: the three API families, the OAuth token endpoint, digest and bearer
-// authentication, ?envelope/?pretty, simulated latency, injected faults (faults.h), and the
-// /__sandbox/ endpoints for tests (GET state, GET/DELETE requests, GET/POST/DELETE faults). All state is behind mutexes; cpp-httplib serves connections
-// concurrently from a thread pool, with keep-alive.
+// authentication, role enforcement (permissions.h), ?envelope/?pretty, simulated latency, injected
+// faults (faults.h, listing_faults.h), and the /__sandbox/ endpoints for tests (GET state,
+// GET/DELETE requests, GET/POST/DELETE faults, GET/POST/DELETE listing-faults). All state is behind
+// mutexes; cpp-httplib serves connections concurrently from a thread pool, with keep-alive.
 #pragma once
 
 #include "sandbox/digest.h"
 #include "sandbox/family.h"
 #include "sandbox/faults.h"
 #include "sandbox/fixture.h"
+#include "sandbox/listing_faults.h"
 #include "sandbox/oauth.h"
 #include "sandbox/operations.h"
 #include "sandbox/reply.h"
@@ -28,12 +30,18 @@ namespace keyform::sandbox {
 
 struct SandboxOptions {
   std::chrono::milliseconds latency{0};  // slept before answering every API request
+  // Slept after authentication before each non-GET Admin API request is served, so a test can
+  // interrupt a client while its writes are in flight.
+  std::chrono::milliseconds write_latency{0};
+  // A broken server: every digest request with valid credentials is answered 401 stale=true.
+  bool stale_nonces = false;
   std::chrono::seconds nonce_ttl{300};   // older digest nonces are answered with stale=true
   std::chrono::seconds token_ttl{3600};  // lifetime of issued OAuth tokens
   // Connections served at once. A keep-alive connection holds its thread until it closes or idles
   // for 5 s, so a client with more connections than threads (apply --parallelism 32) stalled 5 s.
   int threads = 64;
   std::vector<Fault> faults;             // see faults.h; more can be added at run time
+  std::vector<ListingFault> listing_faults;  // see listing_faults.h; likewise
 };
 
 // 127.0.0.0/8, ::1 and "localhost". The sandbox holds plaintext secrets; it must not be reachable
@@ -59,7 +67,7 @@ class Sandbox {
   struct Exchange {
     Reply reply;
     int status;           // the real status, before any envelope; 0 for a dropped connection
-    bool fault = false;   // an injected fault answered instead of the API
+    bool fault = false;   // an injected fault answered instead of the API, or shaped a listing
     bool drop = false;    // the fault drops the connection: nothing is answered
   };
 
@@ -75,12 +83,15 @@ class Sandbox {
   template <typename Serve>
   Exchange unless_faulted(const httplib::Request& request, Serve serve);
   Reply add_fault(const std::string& body);
+  Reply add_listing_fault(const std::string& body);
   std::optional<Reply> authenticate(const httplib::Request& request, const Family& family,
                                     Principal& principal);
   std::optional<Reply> authenticate_bearer(const std::string& token, Principal& principal);
   std::optional<Reply> authenticate_digest(const httplib::Request& request, Principal& principal);
   Reply digest_challenge(bool stale, const std::string& detail);
-  Reply respond(const httplib::Request& request, const Family& family, const Principal& principal);
+  Exchange respond(const httplib::Request& request, const Family& family,
+                   const Principal& principal);
+  std::optional<ListingMode> listing_mode(const Route& route, const Query& query);
   Reply token_request(const httplib::Request& request);
   LoggedRequest log_entry(const httplib::Request& request) const;
   std::string claimed_user(const std::string& authorization) const;
@@ -99,6 +110,7 @@ class Sandbox {
   TokenStore tokens_;
   RequestLog log_;
   FaultInjector faults_;
+  ListingFaultInjector listing_faults_;
   std::thread background_;
   std::atomic<bool> serving_done_{false};
 };

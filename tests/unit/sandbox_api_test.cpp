@@ -33,7 +33,7 @@ OrgState org_state() {
                  {"id": "6523b7e0c1b52d0f1a2b3c4e", "name": "payments-dev"}],
     "keys": [
       {"id": "65f0c0ffee0000000000000a", "public_key": "zmmrboas", "private_key": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
-       "desc": "CI deployer", "projects": {"6523b7e0c1b52d0f1a2b3c4d": ["GROUP_READ_ONLY"]}},
+       "desc": "CI deployer", "org_roles": ["ORG_OWNER"], "projects": {"6523b7e0c1b52d0f1a2b3c4d": ["GROUP_READ_ONLY"]}},
       {"id": "65f0c0ffee0000000000000b", "public_key": "abcdefgh", "private_key": "11111111-2222-3333-4444-555555555555",
        "projects": {"6523b7e0c1b52d0f1a2b3c4d": ["GROUP_OWNER"], "6523b7e0c1b52d0f1a2b3c4e": ["GROUP_READ_ONLY"]}},
       {"id": "65f0c0ffee0000000000000c", "public_key": "qrstuvwx", "private_key": "99999999-8888-7777-6666-555544443333"}
@@ -41,7 +41,8 @@ OrgState org_state() {
   })");
 }
 
-// Runs METHOD PATH (relative to the family's base) against `state`; ApiErrors become replies.
+// Runs METHOD PATH (relative to the family's base) against `state` as zmmrboas (ORG_OWNER, so
+// every write is allowed); ApiErrors become replies.
 Reply call(OrgState& state, const Family& family, const std::string& method,
            const std::string& path, const QueryParams& params = {}, const std::string& body = "") {
   try {
@@ -148,7 +149,7 @@ TEST_CASE("sandbox api: listing keys, with pages and masked private keys") {
   CHECK(body["results"][0] == json::parse(R"({
     "id": "65f0c0ffee0000000000000a", "publicKey": "zmmrboas", "desc": "CI deployer",
     "privateKey": "********-****-****-a5b4c3d2e1f0", "links": [],
-    "roles": [{"orgId": "5a0a1e7e0f2912c554080adc", "roleName": "ORG_MEMBER"},
+    "roles": [{"orgId": "5a0a1e7e0f2912c554080adc", "roleName": "ORG_OWNER"},
               {"groupId": "6523b7e0c1b52d0f1a2b3c4d", "roleName": "GROUP_READ_ONLY"}]})"));
   CHECK(body["results"][1]["roles"].size() == 3);
   CHECK(body.dump().find("0f1e2d3c-4b5a") == std::string::npos);
@@ -279,8 +280,9 @@ TEST_CASE("sandbox api: deleting an org key removes it from every project") {
       call(state, v2, "GET", std::string("/groups/") + prod + "/apiKeys").body->at("totalCount") ==
       1);
   CHECK(error_code(call(state, v2, "DELETE", key_path(key_b))) == "API_KEY_NOT_FOUND");
-  CHECK(call(state, v1, "DELETE", key_path(key_a)).body == json::object());
   CHECK_FALSE(call(state, public_v1, "DELETE", key_path("65f0c0ffee0000000000000c")).body);
+  // Last: the caller (key_a) deleting itself; a deleted key has no roles left.
+  CHECK(call(state, v1, "DELETE", key_path(key_a)).body == json::object());
   CHECK(state.keys.empty());
 }
 

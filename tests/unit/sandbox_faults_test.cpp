@@ -76,6 +76,7 @@ TEST_CASE("sandbox faults: bad specs are refused with the reason") {
       {"GET:[z-a]:503:1", "not a valid ECMAScript regex"},
       {"GET:/x:404:1", "STATUS \"404\""},
       {"GET:/x:200:1", "STATUS \"200\""},
+      {"GET:/x:205:1", "STATUS \"205\""},
       {"GET:/x:abc:1", "STATUS \"abc\""},
       {"GET:/x:+:1", "STATUS \"+\""},
       {"GET:/x:503++:1", "STATUS \"503++\""},
@@ -137,6 +138,19 @@ TEST_CASE("sandbox faults: each status answers the documented error body") {
   const Reply limited = fault_reply(parse_fault("DELETE:/x:429:1:3"), "/x");
   CHECK(header(limited, "Retry-After") == "3");
   CHECK_THROWS_AS(fault_reply(parse_fault("DELETE:/x:0:1"), "/x"), std::logic_error);
+}
+
+TEST_CASE("sandbox faults: 204 claims success with no body (a lost or lagging write)") {
+  const Fault lost = parse_fault("DELETE:/orgs/:204:2");
+  CHECK(lost.status == 204);
+  CHECK_FALSE(lost.drops_connection());
+  CHECK_FALSE(lost.after_apply);
+  const Reply reply = fault_reply(lost, "/api/atlas/v2/orgs/o/apiKeys/k");
+  CHECK(reply.status == 204);
+  CHECK_FALSE(reply.body.has_value());
+  CHECK(render_body(reply).empty());
+  CHECK(reply.headers.empty());
+  CHECK(error_of("GET:/x:203:1").find("0, 204, 429, 500, 502, 503, 504") != std::string::npos);
 }
 
 TEST_CASE("sandbox faults: a fault with a body answers that body, with any status") {

@@ -3,6 +3,7 @@
 #include "sandbox/digest.h"
 #include "sandbox/fixture.h"
 #include "sandbox/server.h"
+#include "sandbox_http_client.h"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -17,12 +18,12 @@
 #include <vector>
 
 using namespace keyform::sandbox;
+using namespace sandbox_test;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
 namespace {
 
-constexpr const char* v2_type = "application/vnd.atlas.2023-01-01+json";
 constexpr const char* org = "5a0a1e7e0f2912c554080adc";
 constexpr const char* prod = "6523b7e0c1b52d0f1a2b3c4d";
 constexpr const char* dev = "6523b7e0c1b52d0f1a2b3c4e";
@@ -43,105 +44,6 @@ OrgState org_state() {
     ],
     "service_accounts": [{"client_id": "mdb_sa_id_1", "client_secret": "mdb_sa_sk_1"}]
   })");
-}
-
-// A sandbox on a free loopback port for the duration of a test.
-struct Running {
-  explicit Running(SandboxOptions options = {})
-      : sandbox(org_state(), options), port(sandbox.start()) {}
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_keep_alive(true);
-    c.set_url_encode(false);
-    return c;
-  }
-  json admin_get(const std::string& path) const {
-    auto c = client();
-    auto response = c.Get(path.c_str());
-    REQUIRE(response);
-    return json::parse(response->body);
-  }
-  Sandbox sandbox;
-  int port;
-};
-
-std::string header_param(const std::string& header, const std::string& name) {
-  const std::string marker = name + "=\"";
-  auto start = header.find(marker);
-  if (start == std::string::npos) return "";
-  start += marker.size();
-  return header.substr(start, header.find('"', start) - start);
-}
-
-// Plays a digest client by hand on one keep-alive connection: one challenge, then the same nonce
-// with a growing nc, like libcurl.
-class DigestClient {
- public:
-  DigestClient(const Running& server, std::string user, std::string password)
-      : http_(server.client()), user_(std::move(user)), password_(std::move(password)) {}
-
-  httplib::Result send(const std::string& method, const std::string& target,
-                       httplib::Headers headers = {}, const std::string& body = "") {
-    if (nonce_.empty()) {
-      auto challenge = raw(method, target, headers, body);
-      if (!challenge || challenge->status != 401) return challenge;
-      take_challenge(*challenge);
-    }
-    auto response = raw(method, target, with_auth(headers, method, target), body);
-    if (response && response->status == 401 &&
-        header_param(response->get_header_value("WWW-Authenticate"), "nonce") != "" &&
-        response->get_header_value("WWW-Authenticate").ends_with("stale=true")) {
-      take_challenge(*response);
-      response = raw(method, target, with_auth(headers, method, target), body);
-    }
-    return response;
-  }
-
-  // The Authorization value for the next request, without sending it (for replay tests).
-  std::string authorization(const std::string& method, const std::string& target) {
-    DigestCredentials c{user_,  std::string(digest_realm),    nonce_,     target, "",
-                        "auth", fmt::format("{:08x}", ++nc_), "cafebabe", "MD5"};
-    c.response = digest_response(c, password_, method);
-    return fmt::format(
-        R"(Digest username="{}", realm="{}", nonce="{}", uri="{}", cnonce="{}", nc={}, qop=auth, )"
-        R"(response="{}", algorithm=MD5)",
-        c.username, c.realm, c.nonce, c.uri, c.cnonce, c.nc, c.response);
-  }
-
-  httplib::Result raw(const std::string& method, const std::string& target,
-                      const httplib::Headers& headers, const std::string& body = "") {
-    httplib::Request request;
-    request.method = method;
-    request.path = target;
-    request.headers = headers;
-    request.body = body;
-    return http_.send(request);
-  }
-
-  const std::string& nonce() const { return nonce_; }
-
- private:
-  void take_challenge(const httplib::Response& challenge) {
-    nonce_ = header_param(challenge.get_header_value("WWW-Authenticate"), "nonce");
-    nc_ = 0;
-  }
-  httplib::Headers with_auth(httplib::Headers headers, const std::string& method,
-                             const std::string& target) {
-    headers.emplace("Authorization", authorization(method, target));
-    return headers;
-  }
-
-  httplib::Client http_;
-  std::string user_;
-  std::string password_;
-  std::string nonce_;
-  unsigned nc_ = 0;
-};
-
-httplib::Headers v2_headers(bool with_body = false) {
-  httplib::Headers h{{"Accept", v2_type}};
-  if (with_body) h.emplace("Content-Type", v2_type);
-  return h;
 }
 
 std::string keys_target(const std::string& base) {
@@ -166,7 +68,7 @@ TEST_CASE("sandbox server: refuses non-loopback hosts") {
 }
 
 TEST_CASE("sandbox server: digest handshake, then one nonce for the whole keep-alive connection") {
-  Running server;
+  Running server(org_state());
   DigestClient client(server, "zmmrboas", password_a);
   const std::string target = keys_target("/api/atlas/v2") + "?pageNum=1&itemsPerPage=1";
 
@@ -207,7 +109,7 @@ TEST_CASE("sandbox server: digest handshake, then one nonce for the whole keep-a
 TEST_CASE(
     "sandbox server: replayed nc, wrong password, wrong uri and unknown users get a fresh "
     "challenge") {
-  Running server;
+  Running server(org_state());
   DigestClient client(server, "zmmrboas", password_a);
   const std::string target = keys_target("/api/atlas/v1.0");
   REQUIRE(client.send("GET", target)->status == 200);
@@ -234,7 +136,7 @@ TEST_CASE(
 TEST_CASE("sandbox server: expired nonces are answered with stale=true") {
   SandboxOptions options;
   options.nonce_ttl = 1s;
-  Running server(options);
+  Running server(org_state(), options);
   DigestClient client(server, "zmmrboas", password_a);
   const std::string target = keys_target("/api/public/v1.0");
   REQUIRE(client.send("GET", target)->status == 200);
@@ -246,7 +148,7 @@ TEST_CASE("sandbox server: expired nonces are answered with stale=true") {
 }
 
 TEST_CASE("sandbox server: family statuses over HTTP, and the cascade in /__sandbox/state") {
-  Running server;
+  Running server(org_state());
   DigestClient client(server, "zmmrboas", password_a);
 
   auto assign = client.send("POST", assignment_target("/api/atlas/v2", dev, key_a),
@@ -293,7 +195,7 @@ TEST_CASE("sandbox server: family statuses over HTTP, and the cascade in /__sand
 }
 
 TEST_CASE("sandbox server: envelope and pretty") {
-  Running server;
+  Running server(org_state());
   DigestClient client(server, "zmmrboas", password_a);
   auto missing = client.send("GET",
                              fmt::format("/api/atlas/v2/orgs/{}/apiKeys/{}?envelope=true", org,
@@ -323,7 +225,7 @@ TEST_CASE("sandbox server: envelope and pretty") {
 }
 
 TEST_CASE("sandbox server: service account tokens on v2 only") {
-  Running server;
+  Running server(org_state());
   auto http = server.client();
   http.set_basic_auth("mdb_sa_id_1", "mdb_sa_sk_1");
   auto issued = http.Post("/api/oauth/token", "grant_type=client_credentials",
@@ -367,7 +269,7 @@ TEST_CASE("sandbox server: service account tokens on v2 only") {
 TEST_CASE("sandbox server: unknown paths, latency and clearing the log") {
   SandboxOptions options;
   options.latency = 150ms;
-  Running server(options);
+  Running server(org_state(), options);
   auto http = server.client();
   const auto start = std::chrono::steady_clock::now();
   auto unknown = http.Get("/api/atlas/v3/orgs");
@@ -382,7 +284,7 @@ TEST_CASE("sandbox server: unknown paths, latency and clearing the log") {
 }
 
 TEST_CASE("sandbox server: concurrent clients") {
-  Running server;
+  Running server(org_state());
   constexpr int clients = 6;
   constexpr int requests = 10;
   std::atomic<int> ok{0};
@@ -392,7 +294,8 @@ TEST_CASE("sandbox server: concurrent clients") {
       DigestClient client(server, t % 2 ? "zmmrboas" : "abcdefgh",
                           t % 2 ? password_a : "11111111-2222-3333-4444-555555555555");
       for (int i = 0; i < requests; ++i) {
-        auto target = fmt::format("/api/atlas/v2/groups/{}/apiKeys/{}", dev, key_a);
+        // Each key writes where it is allowed to: zmmrboas is ORG_OWNER, abcdefgh owns prod.
+        auto target = fmt::format("/api/atlas/v2/groups/{}/apiKeys/{}", t % 2 ? dev : prod, key_a);
         auto r = client.send(i % 2 ? "DELETE" : "POST", target, v2_headers(i % 2 == 0),
                              i % 2 ? "" : R"([{"roles": ["GROUP_READ_ONLY"]}])");
         if (r && (r->status == 204 || r->status == 404)) ++ok;
@@ -427,7 +330,7 @@ json state_projects(const Running& server, const std::string& key_id) {
 }  // namespace
 
 TEST_CASE("sandbox server: a fault answers after authentication, with Retry-After, and is logged") {
-  Running server(with_faults({"GET:/orgs/[0-9a-f]+/apiKeys$:503:1:2"}));
+  Running server(org_state(), with_faults({"GET:/orgs/[0-9a-f]+/apiKeys$:503:1:2"}));
   DigestClient client(server, "zmmrboas", password_a);
   auto unavailable = client.send("GET", keys_target("/api/atlas/v2") + "?pageNum=1", v2_headers());
   REQUIRE(unavailable);
@@ -454,7 +357,7 @@ TEST_CASE("sandbox server: a fault answers after authentication, with Retry-Afte
 }
 
 TEST_CASE("sandbox server: a wrong password meets a challenge, not the fault") {
-  Running server(with_faults({"*:.*:429:1"}));
+  Running server(org_state(), with_faults({"*:.*:429:1"}));
   DigestClient wrong(server, "zmmrboas", "00000000-0000-0000-0000-000000000000");
   CHECK(wrong.send("GET", keys_target("/api/atlas/v1.0"))->status == 401);
   CHECK(server.admin_get("/__sandbox/faults")["faults"][0]["remaining"] == 1);
@@ -464,7 +367,7 @@ TEST_CASE("sandbox server: a wrong password meets a challenge, not the fault") {
 }
 
 TEST_CASE("sandbox server: status 0 drops the connection without applying the write") {
-  Running server(with_faults({"POST:/groups/:0:1"}));
+  Running server(org_state(), with_faults({"POST:/groups/:0:1"}));
   DigestClient client(server, "zmmrboas", password_a);
   const std::string target = assignment_target("/api/atlas/v2", dev, key_a);
   const std::string roles = R"([{"roles": ["GROUP_OWNER"]}])";
@@ -488,7 +391,7 @@ TEST_CASE("sandbox server: status 0 drops the connection without applying the wr
 }
 
 TEST_CASE("sandbox server: a '+' fault applies the write, then fails it") {
-  Running server(with_faults({"DELETE:/groups/:0+:1", "PATCH:/groups/:502+:1"}));
+  Running server(org_state(), with_faults({"DELETE:/groups/:0+:1", "PATCH:/groups/:502+:1"}));
   DigestClient client(server, "zmmrboas", password_a);
 
   auto lost = client.send("DELETE", assignment_target("/api/atlas/v2", prod, key_a), v2_headers());
@@ -516,7 +419,7 @@ TEST_CASE("sandbox server: a '+' fault applies the write, then fails it") {
 }
 
 TEST_CASE("sandbox server: faults added, listed and cleared at run time") {
-  Running server;
+  Running server(org_state());
   auto http = server.client();
   auto added = http.Post("/__sandbox/faults", "  GET:/orgs/:500:2\n", "text/plain");
   REQUIRE(added);
@@ -541,7 +444,7 @@ TEST_CASE("sandbox server: faults added, listed and cleared at run time") {
 }
 
 TEST_CASE("sandbox server: a fault added as JSON answers its own body") {
-  Running server;
+  Running server(org_state());
   auto http = server.client();
   const json fault = {{"spec", "GET:/groups$:200:1"}, {"body", R"({"results": [{"id": 1}], "totalCount": -1)"}};
   auto added = http.Post("/__sandbox/faults", fault.dump(), "application/json");
@@ -565,7 +468,7 @@ TEST_CASE("sandbox server: a fault added as JSON answers its own body") {
 }
 
 TEST_CASE("sandbox server: the token endpoint meets faults only with valid client credentials") {
-  Running server(with_faults({"POST:/api/oauth/token:429:1:1"}));
+  Running server(org_state(), with_faults({"POST:/api/oauth/token:429:1:1"}));
   auto bad = server.client();
   bad.set_basic_auth("mdb_sa_id_1", "wrong");
   CHECK(bad.Post("/api/oauth/token", "grant_type=client_credentials", "application/x-www-form-urlencoded")
