@@ -256,10 +256,10 @@ void Sandbox::handle(const httplib::Request& request, httplib::Response& respons
   std::this_thread::sleep_for(options_.latency);  // simulated round trip; 401s pay it too
   Exchange exchange = api(request);
   if (exchange.drop) {
-    if (drop_connection(request)) {
-      log_.finish(seq, 0, false, true);
-      return;  // httplib's answer goes nowhere: the socket is shut down
-    }
+    // Logged before the drop: the client sees the end of its connection at once and may read the
+    // log before this thread runs again.
+    log_.finish(seq, 0, false, true);
+    if (drop_connection(request)) return;  // httplib's answer goes nowhere: the socket is shut down
     exchange = {error_reply(ApiError(500, "UNEXPECTED_ERROR",
                                      "The sandbox could not find the connection to drop.")),
                 500, true};
