@@ -34,7 +34,9 @@ constexpr const char* kExitStatus =
     "\nEXIT STATUS\n"
     "  0  success (plan: no changes, or changes without --detailed-exitcode)\n"
     "  1  error: bad configuration, API failure, stale or corrupt plan file, refused or failed apply\n"
-    "  2  plan --detailed-exitcode: the plan has changes\n";
+    "  2  plan --detailed-exitcode: the plan has changes\n"
+    "  130, 143  apply stopped by SIGINT (Ctrl-C) or SIGTERM (a CI cancel): the calls in flight\n"
+    "     finished and the report lists what was done and what was not started\n";
 
 std::string section(const char* name, const std::string& body) { return "\n" + std::string(name) + "\n" + body; }
 
@@ -87,7 +89,12 @@ const std::string kApplyFooter =
             "  the saved actions and shows the recorded config SHA-256.\n\n"
             "  Afterwards it reads the org again (the same two listings) and says whether it matches\n"
             "  the configuration; a difference (another writer, a lagging API) is exit 1. --no-verify\n"
-            "  skips that read.\n") +
+            "  skips that read.\n\n"
+            "  Ctrl-C or SIGTERM during the writes: no new action starts, the calls in flight finish\n"
+            "  (each bounded by --timeout), the usual report is printed (also with --format json) and\n"
+            "  the exit status is 130 or 143. A second signal exits at once, naming the calls that were\n"
+            "  in flight and may or may not have taken effect. Before the first write a signal simply\n"
+            "  ends the run: nothing was changed.\n") +
     environment("  MONGODB_ATLAS_BASE_URL   API host when [target] base_url is not set; with PLANFILE it must\n"
                 "                           agree with the plan's.\n"
                 "  MONGODB_ATLAS_ORG_ID     with PLANFILE: refuse a plan for another org.\n") +

@@ -323,3 +323,25 @@ public_key = "breakgl1"
   CHECK(r.out.find("No changes. The org matches the configuration.") == std::string::npos);
   CHECK(r.out.find("2 differences are left alone") != std::string::npos);
 }
+
+TEST_CASE("keyform-sandbox: a missing --fixture is one line and exit 1; --help documents its flags and endpoints") {
+  TempDir dir;
+  const RunResult missing = run(KEYFORM_SANDBOX_BIN, {}, {}, dir.path());
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err == "keyform-sandbox: --fixture FILE is required (see --help)\n");
+  const RunResult help = run(KEYFORM_SANDBOX_BIN, {"--help"}, {}, dir.path());
+  CHECK(help.exit_code == 0);
+  for (const char* text : {"--fixture", "--port", "--port-file", "--latency-ms", "--write-latency-ms", "--fault",
+                           "--listing-fault", "--stale-nonces", "--nonce-ttl", "--token-ttl", "/__sandbox/state",
+                           "/__sandbox/requests", "/__sandbox/faults", "/__sandbox/listing-faults"}) {
+    CAPTURE(text);
+    CHECK(help.out.find(text) != std::string::npos);
+  }
+}
+
+TEST_CASE("keyform --help and apply --help name the interrupted exit statuses") {
+  TempDir dir;
+  const RunResult help = run(KEYFORM_BIN, {"apply", "--help"}, {}, dir.path());
+  CHECK(help.out.find("130, 143") != std::string::npos);
+  CHECK(help.out.find("--no-verify") != std::string::npos);
+}
