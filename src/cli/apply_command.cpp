@@ -83,6 +83,15 @@ ApplyReport run_actions(const Plan& plan, AdminClient& admin, const ApplyOptions
   return report;
 }
 
+// Differences keyform leaves alone on purpose (protected keys, its own key) were in the plan as
+// skipped and are still there: the verification says so rather than claim an exact match.
+std::string verified_line(std::size_t left_alone) {
+  if (left_alone == 0) return "Verified: the org matches the configuration.\n";
+  return "Verified: the org matches the configuration, apart from " + std::to_string(left_alone) +
+         (left_alone == 1 ? " difference" : " differences") +
+         " keyform leaves alone (protected keys, the key it runs as; see Skipped above).\n";
+}
+
 // The same executor, progress lines, report and verification for a fresh plan and a saved one.
 // `verify` reads the org again and returns the differences that remain.
 int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, bool color,
@@ -95,7 +104,7 @@ int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, b
   if (report.succeeded() && !report.interrupted && options.verify && plan.has_changes()) {
     differences = verify();
     if (differences->empty()) {
-      out << "Verified: the org matches the configuration.\n" << std::flush;
+      out << verified_line(plan.skipped.size()) << std::flush;
     } else {
       out << "\nVerification failed: after the apply the org still differs (another writer, or an API that "
              "lags behind its answers):\n";

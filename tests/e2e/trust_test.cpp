@@ -54,7 +54,17 @@ TEST_CASE("apply --format json: stdout is exactly one JSON document; the plan an
   CHECK(doc["done"].size() == 7);
   CHECK(doc["verified"] == true);
   CHECK(r.err.find("Plan: 1 to assign, 2 to update, 3 to unassign, 1 to delete.") != std::string::npos);
-  CHECK(r.err.find("Verified: the org matches the configuration.") != std::string::npos);
+  // breakgl1 is protected: its difference was skipped on purpose, and the verification says so.
+  CHECK(r.err.find("Verified: the org matches the configuration, apart from 1 difference keyform leaves alone "
+                   "(protected keys, the key it runs as; see Skipped above).") != std::string::npos);
+}
+
+TEST_CASE("with nothing left alone, the verification is an exact match") {
+  Example t({}, target_toml() + "[[keys]]\npublic_key = \"zmmrboas\"\n[keys.projects]\n\"payments-staging\" = [\"GROUP_OWNER\"]\n");
+  const RunResult r = t.run({"apply", "--auto-approve"});
+  INFO(r.all());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("\nVerified: the org matches the configuration.\n") != std::string::npos);
 }
 
 TEST_CASE("apply with nothing to change needs no terminal and succeeds") {
@@ -99,7 +109,7 @@ TEST_CASE("a 404 on delete (already gone) is shown in the text report, and the a
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("already gone") != std::string::npos);
   CHECK(r.out.find("API_KEY_NOT_FOUND") != std::string::npos);
-  CHECK(r.out.find("Verified: the org matches the configuration.") != std::string::npos);
+  CHECK(r.out.find("Verified: the org matches the configuration") != std::string::npos);
 }
 
 TEST_CASE("Ctrl-C during apply: no new action starts, the call in flight finishes, every write is reported, exit 130") {
