@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <map>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct ApplyReport {
   // names the signal ("SIGINT", "SIGTERM").
   bool interrupted = false;
   std::string interrupted_by;
+  // What the read after the apply found still differing from what was wanted; nothing when that
+  // verification did not run (--no-verify, a failed or interrupted apply, nothing to do).
+  std::optional<std::vector<std::string>> differences;
 
   bool succeeded() const;
   int count(Outcome outcome) const;

@@ -25,15 +25,6 @@ constexpr std::size_t kMaxPlanFileBytes = 64 * 1024 * 1024;
 // holds exactly one JSON document.
 std::ostream& human_stream(const ApplyOptions& options) { return options.format == "json" ? std::cerr : std::cout; }
 
-// The apply result document, with the verification: null when it did not run.
-std::string apply_json(const Plan& plan, const ApplyReport& report,
-                       const std::optional<std::vector<std::string>>& differences) {
-  nlohmann::json doc = nlohmann::json::parse(render_apply_json(plan, report));
-  doc["verified"] = differences ? nlohmann::json(differences->empty()) : nlohmann::json();
-  doc["differences"] = differences ? nlohmann::json(*differences) : nlohmann::json::array();
-  return doc.dump(2) + "\n";
-}
-
 // A person must approve a plan with changes; with nothing to change there is nothing to approve.
 void require_confirmation_possible(const Plan& plan, const ApplyOptions& options) {
   if (!options.auto_approve && plan.has_changes() && !stdin_is_terminal()) {
@@ -98,9 +89,9 @@ int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, b
             const std::function<std::vector<std::string>()>& verify) {
   std::ostream& out = human_stream(options);
   out << "\nApplying...\n" << std::flush;
-  const ApplyReport report = run_actions(plan, admin, options, color);
+  ApplyReport report = run_actions(plan, admin, options, color);
   out << render_apply_summary(report, color) << std::flush;
-  std::optional<std::vector<std::string>> differences;
+  auto& differences = report.differences;
   if (report.succeeded() && !report.interrupted && options.verify && plan.has_changes()) {
     differences = verify();
     if (differences->empty()) {
@@ -112,7 +103,7 @@ int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, b
       out << "Run keyform plan to see where the org is now.\n" << std::flush;
     }
   }
-  if (options.format == "json") std::cout << apply_json(plan, report, differences) << std::flush;
+  if (options.format == "json") std::cout << render_apply_json(plan, report) << std::flush;
   if (report.interrupted) return exit_code_for_signal(report.interrupted_by == "SIGTERM" ? SIGTERM : SIGINT);
   if (!report.succeeded()) {
     for (const auto& r : report.results) {

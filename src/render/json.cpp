@@ -76,6 +76,8 @@ std::string render_apply_json(const Plan& plan, const ApplyReport& report) {
               {"done", std::move(done)},
               {"failed", std::move(failed)},
               {"not_started", std::move(not_started)},
+              {"verified", report.differences ? json(report.differences->empty()) : json(nullptr)},
+              {"differences", report.differences ? json(*report.differences) : json::array()},
               {"summary", {{"done", report.count(Outcome::done)},
                            {"failed", report.count(Outcome::failed)},
                            {"not_started", report.count(Outcome::not_started)}}}}

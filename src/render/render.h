@@ -33,6 +33,7 @@ std::string render_apply_summary(const ApplyReport& report, bool color);
 // apply --format json: {format_version, target, succeeded, interrupted, interrupted_by, done,
 // failed, not_started, summary}, each list holding plan actions (done ones with their note, failed
 // ones with their error); interrupted_by is "SIGINT"/"SIGTERM", or null when not interrupted.
+// Also `verified` (true, false, or null when the verification did not run) and `differences`.
 std::string render_apply_json(const Plan& plan, const ApplyReport& report);
 
 }  // namespace keyform

@@ -268,6 +268,21 @@ TEST_CASE("apply report: an interrupted apply says by which signal, then done, f
   CHECK(doc["succeeded"] == true);
 }
 
+TEST_CASE("apply json: the verification after the apply is null when it did not run, else its differences") {
+  Plan plan;
+  ApplyReport report;
+  nlohmann::json doc = nlohmann::json::parse(render_apply_json(plan, report));
+  CHECK(doc["verified"].is_null());
+  CHECK(doc["differences"] == nlohmann::json::array());
+  report.differences = std::vector<std::string>{};
+  doc = nlohmann::json::parse(render_apply_json(plan, report));
+  CHECK(doc["verified"] == true);
+  report.differences = std::vector<std::string>{"delete key oldci001: the key still exists"};
+  doc = nlohmann::json::parse(render_apply_json(plan, report));
+  CHECK(doc["verified"] == false);
+  CHECK(doc["differences"] == nlohmann::json::array({"delete key oldci001: the key still exists"}));
+}
+
 TEST_CASE("apply json: a done deletion carries its note and its blast radius") {
   const Plan plan = plan_with_blast_radius();
   ApplyReport report;
