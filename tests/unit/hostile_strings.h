@@ -4,6 +4,8 @@
 #pragma once
 
 #include <algorithm>
+
+#include <doctest/doctest.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +79,26 @@ inline std::size_t count_of(std::string_view text, std::string_view what) {
   std::size_t n = 0;
   for (std::size_t at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1)) ++n;
   return n;
+}
+
+// `render` of a hostile value has the shape of `render` of a harmless one: the same number of
+// lines (and table rows, folds and code spans for markdown), and no raw control character.
+template <typename Render>
+void check_unforgeable(const Render& render, bool markdown) {
+  const std::string benign = render("benign");
+  for (const auto& s : kHostile) {
+    CAPTURE(s);
+    const std::string out = render(s);
+    CAPTURE(out);
+    CHECK(find_raw_control(out) == std::string::npos);
+    CHECK(count_lines(out) == count_lines(benign));
+    if (markdown) {
+      CHECK(count_rows(out) == count_rows(benign));
+      CHECK(count_of(out, "</details>") == count_of(benign, "</details>"));
+      CHECK(count_of(out, "<script") == 0);
+      CHECK(every_line_closes_its_code_spans(out));
+    }
+  }
 }
 
 }  // namespace keyform::testing

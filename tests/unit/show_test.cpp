@@ -103,23 +103,6 @@ LiveState org_of(const std::string& s) {
   return live;
 }
 
-template <typename Render>
-void check_unforgeable(const Render& render, bool markdown) {
-  const std::string benign = render("benign");
-  for (const auto& s : kHostile) {
-    CAPTURE(s);
-    const std::string out = render(s);
-    CAPTURE(out);
-    CHECK(find_raw_control(out) == std::string::npos);
-    CHECK(count_lines(out) == count_lines(benign));
-    if (markdown) {
-      CHECK(count_rows(out) == count_rows(benign));
-      CHECK(count_of(out, "</details>") == 0);
-      CHECK(count_of(out, "<script") == 0);
-      CHECK(every_line_closes_its_code_spans(out));
-    }
-  }
-}
 
 }  // namespace
 
