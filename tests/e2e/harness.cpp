@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -214,6 +215,22 @@ RunResult keyform(const std::vector<std::string>& args, const std::map<std::stri
   RunResult result = run(KEYFORM_BIN, full, env, cwd);
   check_no_secret_leaked(result, env);
   return result;
+}
+
+std::vector<RunResult> keyform_each(const std::vector<std::vector<std::string>>& arg_lists,
+                                    const std::map<std::string, std::string>& env, const std::string& cwd,
+                                    int workers) {
+  std::vector<RunResult> results(arg_lists.size());
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> pool;
+  for (int w = 0; w < workers; ++w) {
+    pool.emplace_back([&] {
+      for (std::size_t i = next++; i < arg_lists.size(); i = next++) results[i] = run(KEYFORM_BIN, arg_lists[i], env, cwd);
+    });
+  }
+  for (auto& thread : pool) thread.join();
+  for (const auto& result : results) check_no_secret_leaked(result, env);  // doctest checks: this thread only
+  return results;
 }
 
 // Every keyform run of every e2e test: no secret it was given, no private key of the example

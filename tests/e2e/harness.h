@@ -93,6 +93,13 @@ void check_no_secret_leaked(const RunResult& result, const std::map<std::string,
 RunResult keyform(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                   const std::string& cwd);
 
+// keyform once per argument list, up to `workers` at a time (the runs wait on process start-up,
+// not on each other), results in the order given; each output is checked for secrets afterwards,
+// on the calling thread.
+std::vector<RunResult> keyform_each(const std::vector<std::vector<std::string>>& arg_lists,
+                                    const std::map<std::string, std::string>& env, const std::string& cwd,
+                                    int workers = 4);
+
 // A key's assignments in a sandbox state: project id -> roles.
 nlohmann::json assignments(const nlohmann::json& state, const std::string& public_key);
 bool has_key(const nlohmann::json& state, const std::string& public_key);
