@@ -11,6 +11,12 @@
 
 namespace e2e {
 
+#ifndef KEYFORM_TEST_TIME_SCALE
+#define KEYFORM_TEST_TIME_SCALE 1
+#endif
+// Time bounds are stated for the optimised build; a sanitized build multiplies them by this.
+inline constexpr int kTimeScale = KEYFORM_TEST_TIME_SCALE;
+
 struct RunResult {
   int exit_code = -1;
   std::string out;
