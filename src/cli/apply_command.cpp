@@ -44,34 +44,24 @@ std::string in_flight_list(const std::vector<Action>& actions) {
   return text;
 }
 
-// Runs the plan under an InterruptWatcher: a first SIGINT/SIGTERM stops new actions and lets the
-// calls in flight finish; a second exits at once, naming the calls that may or may not have
-// taken effect.
-ApplyReport run_actions(const Plan& plan, AdminClient& admin, const ApplyOptions& options, bool color) {
-  std::ostream& out = human_stream(options);
-  ExecutionControl control;
-  InterruptWatcher watcher(
-      [&](const std::string& name) {
-        control.request_stop();
-        std::cerr << "\nStopping: " << name << " received. No new action will start; waiting for "
-                  << control.in_flight().size() << " call(s) in flight to finish (each bounded by --timeout). "
-                  << "Send it again to exit at once.\n" << std::flush;
-      },
-      [&](const std::string& name) {
-        std::cerr << "\nExiting at once on a second " << name
-                  << ". These calls were in flight and may or may not have taken effect:\n"
-                  << in_flight_list(control.in_flight())
-                  << "Run keyform plan to see where the org is now.\n" << std::flush;
-      });
-  ApplyReport report = execute_plan(
-      plan, [&](const Action& action) { return admin.execute(action); },
-      [&](const ActionResult& r) { out << render_result_line(r, color) << std::flush; }, options.parallelism,
-      &control);
-  if (const int signal_number = watcher.received()) {
-    report.interrupted = true;
-    report.interrupted_by = signal_name(signal_number);
-  }
-  return report;
+// What a first SIGINT/SIGTERM does once writes have started: stop starting actions, and say so.
+InterruptWatcher::Handler stop_on_first(ExecutionControl& control) {
+  return [&control](const std::string& name) {
+    control.request_stop();
+    std::cerr << "\nStopping: " << name << " received. No new action will start; waiting for "
+              << control.in_flight().size() << " call(s) in flight to finish (each bounded by --timeout). "
+              << "Send it again to exit at once.\n" << std::flush;
+  };
+}
+
+// A second signal exits at once: name the calls that may or may not have taken effect.
+InterruptWatcher::Handler report_on_second(ExecutionControl& control) {
+  return [&control](const std::string& name) {
+    std::cerr << "\nExiting at once on a second " << name
+              << ". These calls were in flight and may or may not have taken effect:\n"
+              << in_flight_list(control.in_flight()) << "Run keyform plan to see where the org is now.\n"
+              << std::flush;
+  };
 }
 
 // Differences keyform leaves alone on purpose (protected keys, its own key) were in the plan as
@@ -89,7 +79,18 @@ int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, b
             const std::function<std::vector<std::string>()>& verify) {
   std::ostream& out = human_stream(options);
   out << "\nApplying...\n" << std::flush;
-  ApplyReport report = run_actions(plan, admin, options, color);
+  // From the first write until the report is out (the verification and the JSON document
+  // included), a signal must not kill keyform before it has said what it did.
+  ExecutionControl control;
+  InterruptWatcher watcher(stop_on_first(control), report_on_second(control));
+  ApplyReport report = execute_plan(
+      plan, [&](const Action& action) { return admin.execute(action); },
+      [&](const ActionResult& r) { out << render_result_line(r, color) << std::flush; }, options.parallelism,
+      &control);
+  if (const int signal_number = watcher.received()) {
+    report.interrupted = true;
+    report.interrupted_by = signal_name(signal_number);
+  }
   out << render_apply_summary(report, color) << std::flush;
   auto& differences = report.differences;
   if (report.succeeded() && !report.interrupted && options.verify && plan.has_changes()) {
@@ -104,7 +105,7 @@ int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, b
     }
   }
   if (options.format == "json") std::cout << render_apply_json(plan, report) << std::flush;
-  if (report.interrupted) return exit_code_for_signal(report.interrupted_by == "SIGTERM" ? SIGTERM : SIGINT);
+  if (const int signal_number = watcher.received()) return exit_code_for_signal(signal_number);
   if (!report.succeeded()) {
     for (const auto& r : report.results) {
       if (r.outcome == Outcome::failed) {

@@ -299,11 +299,18 @@ TEST_CASE("a running keyform cannot dump core, and its /proc files are root's (n
     started = read_file(proc + "/cmdline").find("plan") != std::string::npos;
   }
   REQUIRE(started);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past main's first line
+  // The exec is done, but main's first line may not have run yet (a sanitizer's start-up is slow):
+  // wait, within bounds, for what harden_process() does. Without it, neither ever shows.
+  struct stat status {};
+  const auto deadline = std::chrono::steady_clock::now() + kTimeScale * std::chrono::seconds(2);
+  while (std::chrono::steady_clock::now() < deadline &&
+         (core_limits(keyform_run.pid) != "0 0" || stat((proc + "/status").c_str(), &status) != 0 ||
+          (as_root && status.st_uid != 0))) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   REQUIRE(keyform_run.running());
 
   CHECK(core_limits(keyform_run.pid) == "0 0");
-  struct stat status {};
   REQUIRE(stat((proc + "/status").c_str(), &status) == 0);
   const std::string uid_line = read_file(proc + "/status").substr(read_file(proc + "/status").find("Uid:"));
   CAPTURE(uid_line);

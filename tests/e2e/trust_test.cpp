@@ -139,6 +139,19 @@ TEST_CASE("Ctrl-C during apply: no new action starts, the call in flight finishe
   }
 }
 
+TEST_CASE("Ctrl-C while the apply verifies: the JSON report still comes out, with every write, exit 130") {
+  Example t({"--latency-ms", "1000"});
+  Background run({"apply", "--auto-approve", "--parallelism", "32", "--format", "json"}, t.env, t.dir.path());
+  REQUIRE(run.wait_for_output("Apply complete!", 30000));  // every write done; the verification read is under way
+  run.signal(SIGINT);
+  const RunResult r = run.finish();
+  INFO(r.all());
+  CHECK(r.exit_code == 130);
+  const json doc = json::parse(r.out);
+  CHECK(doc["done"].size() == 7);
+  CHECK(successful_writes(t.sandbox) == 7);
+}
+
 TEST_CASE("SIGTERM (a CI cancel) during apply: the same orderly stop, exit 143") {
   Example t({"--latency-ms", "300"});
   Background run({"apply", "--auto-approve", "--parallelism", "1"}, t.env, t.dir.path());
