@@ -89,17 +89,23 @@ class Planner {
   }
 
  private:
-  // The live key a declaration names, or null (with an error when the name is ambiguous).
+  // The live key a declaration names. Null, with the error said, when the name is ambiguous or
+  // names no key (no error for a key declared absent: it is already gone).
   const LiveKey* find_key(const DeclaredKey& declared) {
-    if (!declared.id.empty()) return index_.key_by_id(declared.id);
-    const auto matches = index_.keys_with_public_key(declared.public_key);
-    if (matches.size() <= 1) return matches.empty() ? nullptr : matches.front();
+    const auto matches = declared.id.empty() ? index_.keys_with_public_key(declared.public_key)
+                                             : std::vector<const LiveKey*>{index_.key_by_id(declared.id)};
+    if (matches.size() == 1 && matches.front()) return matches.front();
+    if (matches.size() <= 1) {
+      if (declared.state == KeyState::present) {
+        error(declared.pos, "key \"" + declared.label() + "\" does not exist in org " + config_.target.org_id);
+      }
+      return nullptr;
+    }
     std::string ids;
     for (const auto* k : matches) ids += (ids.empty() ? "" : ", ") + k->id;
     error(declared.pos, "public key \"" + declared.public_key + "\" matches " + std::to_string(matches.size()) +
                             " keys in org " + config_.target.org_id + " (" + ids +
                             "): the listing is ambiguous; name the key by id");
-    ambiguous_ = true;
     return nullptr;
   }
 
@@ -107,16 +113,8 @@ class Planner {
   std::set<std::string> plan_declared_keys() {
     std::map<std::string, const DeclaredKey*> seen;
     for (const auto& declared : config_.keys) {
-      ambiguous_ = false;
       const LiveKey* live = find_key(declared);
-      if (ambiguous_) continue;
-      if (!live) {
-        if (declared.state == KeyState::present) {
-          error(declared.pos, "key \"" + declared.label() + "\" does not exist in org " +
-                                  config_.target.org_id);
-        }
-        continue;
-      }
+      if (!live) continue;
       auto [it, inserted] = seen.emplace(live->id, &declared);
       if (!inserted) {
         error(declared.pos, "key \"" + declared.label() + "\" is the same key as \"" +
@@ -256,7 +254,6 @@ class Planner {
   std::string self_;
   Plan plan_;
   std::vector<PlanError> errors_;
-  bool ambiguous_ = false;  // the last find_key() reported an ambiguous public key
 };
 
 }  // namespace

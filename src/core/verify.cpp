@@ -1,5 +1,7 @@
 #include "core/verify.h"
 
+#include <map>
+
 namespace keyform {
 namespace {
 
@@ -9,16 +11,12 @@ std::string roles_text(const std::vector<std::string>& roles) {
   return text + "]";
 }
 
-const LiveKey* find_key(const LiveState& live, const std::string& id) {
-  for (const auto& key : live.keys) {
-    if (key.id == id) return &key;
-  }
-  return nullptr;
-}
+using KeysById = std::map<std::string, const LiveKey*>;
 
-// Why `action` does not hold in `live`, or empty when it does.
-std::string difference(const Action& action, const LiveState& live) {
-  const LiveKey* key = find_key(live, action.key.id);
+// Why `action` does not hold in the live org, or empty when it does.
+std::string difference(const Action& action, const KeysById& keys) {
+  auto found = keys.find(action.key.id);
+  const LiveKey* key = found == keys.end() ? nullptr : found->second;
   if (action.kind == ActionKind::delete_key) return key ? "the key still exists" : "";
   if (!key) return action.kind == ActionKind::unassign ? "" : "the key no longer exists";
   auto roles = key->project_roles.find(action.project->id);
@@ -35,9 +33,11 @@ std::string difference(const Action& action, const LiveState& live) {
 }  // namespace
 
 std::vector<std::string> unapplied_changes(const std::vector<Action>& done, const LiveState& live) {
+  KeysById keys;  // one lookup per action, not one scan of the org
+  for (const auto& key : live.keys) keys.emplace(key.id, &key);
   std::vector<std::string> out;
   for (const auto& action : done) {
-    if (std::string why = difference(action, live); !why.empty()) out.push_back(describe(action) + ": " + why);
+    if (std::string why = difference(action, keys); !why.empty()) out.push_back(describe(action) + ": " + why);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,9 +57,10 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
   return out;
 }
 
-// Forks and execs; the child's stdout and stderr go to the given files.
+// Forks and execs, as `uid` unless it is -1 (exit code 125: that uid could not be taken); the
+// child's stdout and stderr go to the given files.
 int spawn(const std::string& program, const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-          const std::string& cwd, const std::string& out_file, const std::string& err_file) {
+          const std::string& cwd, const std::string& out_file, const std::string& err_file, int uid = -1) {
   std::vector<std::string> argv{program};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> envp{"PATH=/usr/local/bin:/usr/bin:/bin"};
@@ -75,6 +77,7 @@ int spawn(const std::string& program, const std::vector<std::string>& args, cons
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
+    if (uid >= 0 && (setgroups(0, nullptr) != 0 || setgid(uid) != 0 || setuid(uid) != 0)) _exit(125);
     if (chdir(cwd.c_str()) != 0) _exit(126);
     execve(program.c_str(), argv_c.data(), envp_c.data());
     _exit(127);
@@ -99,10 +102,12 @@ RunResult run(const std::string& program, const std::vector<std::string>& args,
 }
 
 Background::Background(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                       const std::string& cwd)
+                       const std::string& cwd, int uid)
     : env_(env) {
-  pid_ = spawn(KEYFORM_BIN, args, env, cwd, io_.path() + "/out", io_.path() + "/err");
+  pid_ = spawn(KEYFORM_BIN, args, env, cwd, io_.path() + "/out", io_.path() + "/err", uid);
 }
+
+bool Background::running() const { return waitpid(pid_, nullptr, WNOHANG) == 0; }
 
 Background::~Background() {
   if (pid_ <= 0) return;

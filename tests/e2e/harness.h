@@ -43,13 +43,15 @@ RunResult run(const std::string& program, const std::vector<std::string>& args,
 // A keyform run in the background, for tests that signal it mid-flight.
 class Background {
  public:
+  // As `uid` unless it is -1; a run that could not take that uid exits with 125.
   Background(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-             const std::string& cwd);
+             const std::string& cwd, int uid = -1);
   ~Background();  // kills the process if the test did not wait for it
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
 
   int pid() const { return pid_; }
+  bool running() const;
   // Waits until stdout+stderr contain `text`; false after `timeout_ms`.
   bool wait_for_output(const std::string& text, int timeout_ms) const;
   std::string output_so_far() const;
