@@ -1,6 +1,9 @@
 #include "api/admin_client.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <cstdio>
 #include <exception>
 #include <random>
@@ -48,24 +51,6 @@ ClientHooks ClientHooks::real() {
       // One fputs per line: stdio locks each call, so concurrent lines never interleave.
       [](const std::string& line) { std::fputs((line + "\n").c_str(), stderr); },
   };
-}
-
-long effective_status(const HttpResponse& response) {
-  if (response.status != 200) return response.status;
-  return enveloped_status(response.body).value_or(200);
-}
-
-std::string describe_failure(const HttpResponse& response) {
-  ApiErrorBody error = parse_error_body(response.body);
-  std::string text = std::to_string(response.status);
-  // Both come from the server: escaped, so an error message cannot carry control characters.
-  if (!error.error_code.empty()) text += " " + escape_text(error.error_code);
-  if (!error.detail.empty()) text += ": " + escape_text(error.detail);
-  if (response.status == 401) {
-    text += " (check the credentials in MONGODB_ATLAS_PUBLIC_API_KEY/MONGODB_ATLAS_PRIVATE_API_KEY or "
-            "MONGODB_ATLAS_CLIENT_ID/MONGODB_ATLAS_CLIENT_SECRET)";
-  }
-  return text;
 }
 
 bool is_transient(long status) { return status == 0 || status == 429 || status == 502 || status == 503 || status == 504; }
@@ -231,7 +216,8 @@ LiveState AdminClient::read_org() {
     try {
       if (listing == 0) {
         live.keys = read_listing<LiveKey>(
-            "key", [&](int page) { return list_org_keys_request(family_, org_id_, page); }, parse_keys_page);
+            "key", [&](int page) { return list_org_keys_request(family_, org_id_, page); },
+            [&](std::string_view body) { return parse_keys_page(body, org_id_); });
       } else {
         live.projects = read_listing<LiveProject>(
             "project", [&](int page) { return list_org_projects_request(family_, org_id_, page); },
@@ -248,21 +234,81 @@ LiveState AdminClient::read_org() {
   return live;
 }
 
+void AdminClient::read_access_lists(LiveState& live, const std::vector<std::string>& key_ids) {
+  std::map<std::string, LiveKey*> keys;
+  for (auto& key : live.keys) keys.emplace(key.id, &key);
+  std::vector<LiveKey*> wanted;
+  for (const auto& id : key_ids) {
+    if (auto it = keys.find(id); it != keys.end()) wanted.push_back(it->second);
+  }
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  parallel_for(static_cast<int>(wanted.size()), pool_.max_connections(), [&](int i) {
+    try {
+      auto entries = read_listing<AccessEntry>(
+          "access-list entry",
+          [&](int page) { return list_access_list_request(family_, org_id_, wanted[i]->id, page); },
+          parse_access_list_page);
+      std::vector<std::string> list;
+      for (auto& entry : entries) list.push_back(std::move(entry.id));
+      std::sort(list.begin(), list.end());
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+      wanted[i]->access_list = std::move(list);
+      return true;
+    } catch (...) {
+      std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+      return false;
+    }
+  });
+  if (error) std::rethrow_exception(error);
+}
+
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// Whether the key as read now shows what `action` was to do.
+bool key_shows(const Action& action, const LiveKey& key) {
+  switch (action.kind) {
+    case ActionKind::update_key:
+      return (!action.after.desc || key.desc == *action.after.desc) &&
+             (!action.after.org_roles || key.org_roles == *action.after.org_roles);
+    case ActionKind::unassign: return !key.project_roles.count(action.project->id);
+    case ActionKind::assign:
+    case ActionKind::update_roles: {
+      auto it = key.project_roles.find(action.project->id);
+      return it != key.project_roles.end() && it->second == action.roles_after;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace
+
 bool AdminClient::action_in_effect(const Action& action, Deadline deadline) {
   if (time_left(deadline) <= milliseconds(0)) return false;  // no time to look: not known to be done
   try {
     const HttpResponse response = call(get_org_key_request(family_, org_id_, action.key.id), nullptr, deadline);
-    if (response.status == 404) {
-      return action.kind == ActionKind::delete_key || action.kind == ActionKind::unassign;
-    }
+    // A key that is gone has lost its projects and its access list with it.
+    if (response.status == 404) return action.kind == ActionKind::delete_key || action.removes();
     if (!is_success(response.status) || action.kind == ActionKind::delete_key) return false;
-    const LiveKey key = parse_key_response(response.body);
-    auto it = key.project_roles.find(action.project->id);
-    if (action.kind == ActionKind::unassign) return it == key.project_roles.end();
-    return it != key.project_roles.end() && it->second == action.roles_after;
+    if (info(action.kind).scope == Scope::access_entry) return entry_in_effect(action);
+    return key_shows(action, parse_key_response(response.body, org_id_));
   } catch (const std::exception&) {
     return false;  // cannot tell: treat as not done, so the write is retried
   }
+}
+
+// A listing read has its own per-call budget, like any read.
+bool AdminClient::entry_in_effect(const Action& action) {
+  LiveState one;
+  one.keys.push_back({action.key.id, action.key.public_key, action.key.desc, {}, {}, std::nullopt});
+  read_access_lists(one, {action.key.id});
+  const bool present = contains(one.keys.front().access_list.value_or(std::vector<std::string>{}), *action.entry);
+  return action.kind == ActionKind::add_access_entry ? present : !present;
 }
 
 std::string AdminClient::execute(const Action& action) {
@@ -276,13 +322,17 @@ std::string AdminClient::execute(const Action& action) {
     throw ApiError(describe_call(request) + ": " + e.what(), 0);  // one no retry can cure
   }
   if (is_success(response.status)) return "";
-  const bool removal = action.kind == ActionKind::unassign || action.kind == ActionKind::delete_key;
+  const bool removal = action.kind == ActionKind::unassign || action.kind == ActionKind::delete_key ||
+                       action.kind == ActionKind::remove_access_entry;
   if (removal && response.status == 404) {
     // Someone else removed it first: the org is where the plan wanted it.
     return "already gone: " + describe_failure(response);
   }
   if (action.kind == ActionKind::assign && response.status == 409 && action_in_effect(action, deadline)) {
     return "already assigned with these roles";
+  }
+  if (action.kind == ActionKind::add_access_entry && response.status == 409) {
+    return "already in the access list: " + describe_failure(response);
   }
   throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);
 }

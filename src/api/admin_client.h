@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "api/api_error.h"
 #include "api/auth.h"
 #include "api/connection_pool.h"
 #include "api/family.h"
@@ -17,18 +18,6 @@
 #include "core/plan.h"
 
 namespace keyform {
-
-struct ApiError : std::runtime_error {
-  ApiError(const std::string& message, long status) : std::runtime_error(message), status(status) {}
-  long status;  // 0 when the call never got an HTTP answer
-};
-
-// The status a response really carries: the HTTP status, or the one inside an envelope=true body.
-// Every family's success (200 with an empty body or {}, 204) is a 2xx here.
-long effective_status(const HttpResponse& response);
-
-// "404 API_KEY_NOT_FOUND: No API key with ID … exists." from a failed response.
-std::string describe_failure(const HttpResponse& response);
 
 struct RetryPolicy {
   int max_retries = 5;                                   // after the first attempt
@@ -64,6 +53,11 @@ class AdminClient {
   // and if it is inconsistent again, ApiError says what was wrong. Never a partial read.
   LiveState read_org();
 
+  // GET /orgs/{O}/apiKeys/{K}/accessList for each of `key_ids` (every page, checked like the
+  // listings above), concurrently; sets those keys' access_list in `live`. Ids not in `live` are
+  // skipped.
+  void read_access_lists(LiveState& live, const std::vector<std::string>& key_ids);
+
   // The single call for one action (retried when transient). Returns a note when the action
   // needed no change after all (e.g. "already gone"); throws ApiError when it failed.
   std::string execute(const Action& action);
@@ -80,6 +74,7 @@ class AdminClient {
   HttpResponse call(const ApiRequest& request, const std::function<bool(Deadline)>& already_done = nullptr,
                     std::optional<Deadline> deadline = std::nullopt);
   bool action_in_effect(const Action& action, Deadline deadline);
+  bool entry_in_effect(const Action& action);
   template <typename T, typename MakeRequest, typename ParsePage>
   std::vector<T> read_all_pages(std::string_view noun, MakeRequest make_request, ParsePage parse_page);
   template <typename T, typename MakeRequest, typename ParsePage>

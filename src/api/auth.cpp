@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/api_error.h"
+#include "api/http_client.h"
 #include "api/responses.h"
 
 namespace keyform {
@@ -56,13 +58,6 @@ bool BearerAuth::renew_after_unauthorized(const std::vector<std::string>& reject
   renewed_after_401_ = true;
   return true;
 }
-
-}  // namespace keyform
-
-#include "api/admin_client.h"
-#include "api/http_client.h"
-
-namespace keyform {
 
 AccessToken request_service_account_token(HttpClient& token_http, SteadyTime now, std::chrono::milliseconds timeout) {
   const HttpRequest request{"POST", "/api/oauth/token", "grant_type=client_credentials",

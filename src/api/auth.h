@@ -64,10 +64,6 @@ class BearerAuth : public Authenticator {
   int fetches_ = 0;
 };
 
-}  // namespace keyform
-
-namespace keyform {
-
 class HttpClient;
 
 // POST /api/oauth/token (client credentials; `token_http` sends them as HTTP basic), bounded

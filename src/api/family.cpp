@@ -55,13 +55,52 @@ ApiRequest get_org_key_request(const ApiFamily& family, const std::string& org_i
   return {"GET", std::string(family.base_path) + "/orgs/" + org_id + "/apiKeys/" + key_id, std::nullopt};
 }
 
+ApiRequest list_access_list_request(const ApiFamily& family, const std::string& org_id, const std::string& key_id,
+                                    int page) {
+  return {"GET", list_path(family, "/orgs/" + org_id + "/apiKeys/" + key_id + "/accessList", page), std::nullopt};
+}
+
+namespace {
+
+// A host entry is sent as ipAddress, a network as cidrBlock (the API takes one or the other).
+bool is_host_entry(const std::string& cidr) {
+  const auto slash = cidr.rfind('/');
+  const std::string prefix = cidr.substr(slash + 1);
+  return cidr.find(':') == std::string::npos ? prefix == "32" : prefix == "128";
+}
+
+std::string entry_address(const std::string& cidr) { return cidr.substr(0, cidr.rfind('/')); }
+
+// The entry as a path segment: the address alone, or the CIDR with its slash as %2F (a raw "/"
+// would name another path).
+std::string entry_segment(const std::string& cidr) {
+  if (is_host_entry(cidr)) return entry_address(cidr);
+  return entry_address(cidr) + "%2F" + cidr.substr(cidr.rfind('/') + 1);
+}
+
+std::string access_entry_body(const std::string& cidr) {
+  const nlohmann::json entry = is_host_entry(cidr) ? nlohmann::json{{"ipAddress", entry_address(cidr)}}
+                                                   : nlohmann::json{{"cidrBlock", cidr}};
+  return nlohmann::json::array({entry}).dump();
+}
+
+// PATCH /orgs/{O}/apiKeys/{K}: the fields that change; org roles as the complete list (whether
+// the API merges a partial list is not documented).
+std::string update_key_body(const Action& action) {
+  nlohmann::json body = nlohmann::json::object();
+  if (action.after.desc) body["desc"] = *action.after.desc;
+  if (action.after.org_roles) body["roles"] = *action.after.org_roles;
+  return body.dump();
+}
+
+}  // namespace
+
 ApiRequest action_request(const ApiFamily& family, const std::string& org_id, const Action& action) {
   const std::string base(family.base_path);
-  if (action.kind == ActionKind::delete_key) {
-    return {"DELETE", base + "/orgs/" + org_id + "/apiKeys/" + action.key.id, std::nullopt};
-  }
+  const std::string key = base + "/orgs/" + org_id + "/apiKeys/" + action.key.id;
   // Unassign is DELETE /groups/{G}/apiKeys/{K}; never /orgs/..., which deletes the key org-wide.
-  const std::string assignment = base + "/groups/" + action.project->id + "/apiKeys/" + action.key.id;
+  const std::string assignment =
+      action.project ? base + "/groups/" + action.project->id + "/apiKeys/" + action.key.id : std::string();
   switch (action.kind) {
     case ActionKind::assign:
       if (family.assign_is_post_of_array) {
@@ -69,8 +108,12 @@ ApiRequest action_request(const ApiFamily& family, const std::string& org_id, co
       }
       return {"PATCH", assignment, roles_object(action.roles_after)};
     case ActionKind::update_roles: return {"PATCH", assignment, roles_object(action.roles_after)};
+    case ActionKind::update_key: return {"PATCH", key, update_key_body(action)};
+    case ActionKind::add_access_entry: return {"POST", key + "/accessList", access_entry_body(*action.entry)};
     case ActionKind::unassign: return {"DELETE", assignment, std::nullopt};
-    case ActionKind::delete_key: break;
+    case ActionKind::remove_access_entry:
+      return {"DELETE", key + "/accessList/" + entry_segment(*action.entry), std::nullopt};
+    case ActionKind::delete_key: return {"DELETE", key, std::nullopt};
   }
   return {};
 }

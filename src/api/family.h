@@ -36,6 +36,10 @@ ApiRequest list_org_projects_request(const ApiFamily& family, const std::string&
 // GET /orgs/{O}/apiKeys/{K}: checks whether a write whose answer was lost took effect.
 ApiRequest get_org_key_request(const ApiFamily& family, const std::string& org_id, const std::string& key_id);
 
+// GET /orgs/{O}/apiKeys/{K}/accessList: one page of a key's IP access list.
+ApiRequest list_access_list_request(const ApiFamily& family, const std::string& org_id, const std::string& key_id,
+                                    int page);
+
 // The one call that carries out a plan action.
 ApiRequest action_request(const ApiFamily& family, const std::string& org_id, const Action& action);
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/cidr.h"
 #include "core/escape.h"
 
 namespace keyform {
@@ -58,7 +59,9 @@ void sort_unique(std::vector<std::string>& names) {
   names.erase(std::unique(names.begin(), names.end()), names.end());
 }
 
-LiveKey parse_key(const json& item) {
+// A key's org roles are its roles in this org named ORG_* (as the Terraform provider reads them);
+// an empty org_id accepts any org (a single-key read that does not name one).
+LiveKey parse_key(const json& item, std::string_view org_id) {
   LiveKey key;
   key.id = string_field(item, "id");
   key.public_key = string_field(item, "publicKey");
@@ -71,7 +74,8 @@ LiveKey parse_key(const json& item) {
     std::string group = string_field(role, "groupId", false);
     std::string name = string_field(role, "roleName");
     if (group.empty()) {
-      key.org_roles.push_back(std::move(name));  // ORG_OWNER and the like: what the key may do org-wide
+      const std::string org = string_field(role, "orgId", false);
+      if (name.rfind("ORG_", 0) == 0 && (org_id.empty() || org == org_id)) key.org_roles.push_back(std::move(name));
     } else {
       key.project_roles[group].push_back(std::move(name));
     }
@@ -85,14 +89,30 @@ LiveProject parse_project(const json& item) {
   return {string_field(item, "id"), string_field(item, "name")};
 }
 
+// An entry may carry cidrBlock, ipAddress or both; either names the same network.
+AccessEntry parse_access_entry(const json& item) {
+  std::string text = string_field(item, "cidrBlock", false);
+  if (text.empty()) text = string_field(item, "ipAddress", false);
+  if (text.empty()) throw ResponseError("an access-list entry has neither \"cidrBlock\" nor \"ipAddress\"");
+  std::optional<std::string> canonical = canonical_entry(text);
+  if (!canonical) throw ResponseError("access-list entry \"" + escape_text(text) + "\" is not an IP address or CIDR block");
+  return {*canonical};
+}
+
 }  // namespace
 
-Page<LiveKey> parse_keys_page(std::string_view body) { return parse_page<LiveKey>(body, parse_key); }
+Page<LiveKey> parse_keys_page(std::string_view body, std::string_view org_id) {
+  return parse_page<LiveKey>(body, [&](const json& item) { return parse_key(item, org_id); });
+}
 
-LiveKey parse_key_response(std::string_view body) {
+LiveKey parse_key_response(std::string_view body, std::string_view org_id) {
   const json doc = parse_json(body);
   if (!doc.is_object()) throw ResponseError("key response is not a JSON object");
-  return parse_key(doc);
+  return parse_key(doc, org_id);
+}
+
+Page<AccessEntry> parse_access_list_page(std::string_view body) {
+  return parse_page<AccessEntry>(body, parse_access_entry);
 }
 
 Page<LiveProject> parse_projects_page(std::string_view body) {

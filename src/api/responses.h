@@ -22,11 +22,20 @@ struct Page {
   std::optional<long> total_count;
 };
 
-// A page of GET /orgs/{O}/apiKeys: each key with its project roles (roles carrying a groupId).
-Page<LiveKey> parse_keys_page(std::string_view body);
+// A page of GET /orgs/{O}/apiKeys: each key with its project roles (roles carrying a groupId) and
+// its org roles (ORG_* roles of `org_id`; of any org when empty).
+Page<LiveKey> parse_keys_page(std::string_view body, std::string_view org_id = {});
 
 // One key: GET /orgs/{O}/apiKeys/{K}.
-LiveKey parse_key_response(std::string_view body);
+LiveKey parse_key_response(std::string_view body, std::string_view org_id = {});
+
+// One entry of a key's IP access list, as a canonical CIDR ("203.0.113.7/32"); `id` because the
+// listing checks (api/listing.h) find repeats by it.
+struct AccessEntry {
+  std::string id;
+};
+// A page of GET /orgs/{O}/apiKeys/{K}/accessList.
+Page<AccessEntry> parse_access_list_page(std::string_view body);
 
 // A page of GET /orgs/{O}/groups.
 Page<LiveProject> parse_projects_page(std::string_view body);

@@ -1,29 +1,45 @@
 #include "apply/executor.h"
 
-#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 
 #include "util/parallel.h"
 
 namespace keyform {
-
-bool ApplyReport::succeeded() const { return count(Outcome::done) == static_cast<int>(results.size()); }
-
-int ApplyReport::count(Outcome outcome) const {
-  return static_cast<int>(std::count_if(results.begin(), results.end(),
-                                        [&](const ActionResult& r) { return r.outcome == outcome; }));
-}
-
 namespace {
 
 // Indices of the plan's actions, one list per phase, in plan order.
 std::vector<std::vector<int>> by_phase(const Plan& plan) {
   std::vector<std::vector<int>> phases(phase_count);
-  for (int i = 0; i < static_cast<int>(plan.actions.size()); ++i) phases[phase_of(plan.actions[i].kind)].push_back(i);
+  for (int i = 0; i < static_cast<int>(plan.actions.size()); ++i) {
+    phases[static_cast<int>(phase_of(plan.actions[i]))].push_back(i);
+  }
   return phases;
 }
+
+// Key ids produced by earlier phases, by the description that names the key in the plan. Written
+// only between phases, read only inside one: no lock needed.
+class ProducedKeys {
+ public:
+  void record(const Action& action, const ActionOutput& output) {
+    if (output.key_id) ids_[action.key.desc] = *output.key_id;
+  }
+  // Fills in the id of a key the plan names only by description; throws when no earlier action
+  // produced it (its creation failed or never ran, so this action cannot run either).
+  void resolve(Action& action) const {
+    if (!action.key.id.empty() || info(action.kind).creates_key) return;
+    auto it = ids_.find(action.key.desc);
+    if (it == ids_.end()) {
+      throw std::runtime_error("the key \"" + action.key.desc + "\" has no id: no earlier action created it");
+    }
+    action.key.id = it->second;
+  }
+
+ private:
+  std::map<std::string, std::string> ids_;
+};
 
 }  // namespace
 
@@ -52,6 +68,8 @@ ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const Progre
   std::atomic<bool> failed{false};
   const auto must_stop = [&] { return failed || (control && control->stop_requested()); };
   std::mutex progress_mutex;
+  ProducedKeys produced;
+  std::vector<ActionOutput> outputs(plan.actions.size());
   for (const auto& phase : by_phase(plan)) {
     if (must_stop()) break;
     parallel_for(static_cast<int>(phase.size()), parallelism, [&](int i) {
@@ -59,7 +77,9 @@ ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const Progre
       ActionResult& result = report.results[phase[i]];
       if (control) control->started(result.action, phase[i]);
       try {
-        result.note = run(result.action);
+        produced.resolve(result.action);
+        outputs[phase[i]] = run(result.action);
+        result.note = outputs[phase[i]].note;
         result.outcome = Outcome::done;
       } catch (const std::exception& e) {
         result.outcome = Outcome::failed;
@@ -73,6 +93,7 @@ ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const Progre
       }
       return !must_stop();
     });
+    for (int index : phase) produced.record(report.results[index].action, outputs[index]);
   }
   return report;
 }

@@ -1,46 +1,34 @@
 // Carries out a plan: phases strictly in order (every action of a phase finishes before the next
 // phase starts), actions inside a phase concurrently, and after the first failure no new action
 // starts. Each action's outcome is recorded exactly once, so the report says what was done.
+//
+// Values flow forward between phases: an action may produce a key id (a created key's), and every
+// later action that names that key without an id (by its description, the way the plan names a key
+// it is about to create) gets the id filled in before it runs.
 #pragma once
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "core/apply_report.h"
 #include "core/plan.h"
 
 namespace keyform {
 
-enum class Outcome { done, failed, not_started };
-
-struct ActionResult {
-  Action action;
-  Outcome outcome = Outcome::not_started;
-  std::string error;  // for failed actions
-  std::string note;   // for done ones that needed no change after all ("already gone")
+// What running one action gave back.
+struct ActionOutput {
+  std::string note;                   // usually empty; "already gone" and the like
+  std::optional<std::string> key_id;  // the id of a key this action created, for later actions
 };
 
-struct ApplyReport {
-  std::vector<ActionResult> results;  // one per plan action, in plan order
-  // Set when a SIGINT/SIGTERM stopped the apply: no action started after it; `interrupted_by`
-  // names the signal ("SIGINT", "SIGTERM").
-  bool interrupted = false;
-  std::string interrupted_by;
-  // What the read after the apply found still differing from what was wanted; nothing when that
-  // verification did not run (--no-verify, a failed or interrupted apply, nothing to do).
-  std::optional<std::vector<std::string>> differences;
-
-  bool succeeded() const;
-  int count(Outcome outcome) const;
-};
-
-// Runs one action and returns a note (usually empty); throws std::exception on failure.
-// Called from several threads at once when parallelism > 1.
-using ActionRunner = std::function<std::string(const Action&)>;
+// Runs one action; throws std::exception on failure. Called from several threads at once when
+// parallelism > 1.
+using ActionRunner = std::function<ActionOutput(const Action&)>;
 // Called as each action finishes (done or failed), one call at a time.
 using ProgressSink = std::function<void(const ActionResult&)>;
 

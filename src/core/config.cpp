@@ -401,7 +401,7 @@ class ConfigParser {
     key.pos = pos_of(entry);
     check_fields(entry, "field", " in [[keys]]", kKeyFields);
     parse_key_identity(entry, key);
-    if (const auto* desc = string_field(entry, "desc", "a description")) key.desc = desc->get();
+    if (const auto* desc = string_field(entry, "desc", "a description")) key.desc = desc->get();  // (lead: temporary)
     bool state_known = parse_key_state(entry, key);
     parse_key_projects(entry, state_known, key);
     return key;

@@ -46,10 +46,13 @@ struct DeclaredProject {
 struct DeclaredKey {
   std::string id;          // 24 hex digits, or empty when public_key is used
   std::string public_key;  // or empty when id is used
-  std::string desc;
+  std::optional<std::string> desc;   // managed when present (1–250 Unicode characters, counted as code points; valid UTF-8)
   KeyState state = KeyState::present;
   std::vector<DeclaredProject> projects;  // in file order; empty for an absent key
+  std::optional<std::vector<std::string>> org_roles;    // managed when present: sorted, unique, each ORG_[A-Z_]+, at least one
+  std::optional<std::vector<std::string>> access_list;  // managed when present: canonical IpNetwork::to_string() values, sorted, unique; may be empty ([] = no entries)
   SourcePos pos;                          // of the [[keys]] entry
+  SourcePos desc_pos, org_roles_pos, access_list_pos;   // for messages
 
   // How the user named the key, for messages: the public key or the id.
   const std::string& label() const { return public_key.empty() ? id : public_key; }

@@ -40,6 +40,22 @@ bool is_sha256_hex(std::string_view text) {
          std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+namespace {
+
+// " <label> <count> <field>…", sorted and unique, so the fingerprint does not depend on how the
+// caller built the list.
+void append_sorted(std::string& line, const char* label, std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  line += label + std::to_string(values.size());
+  for (const auto& value : values) {
+    line += ' ';
+    field(line, value);
+  }
+}
+
+}  // namespace
+
 std::string canonical_live_state(const LiveState& live) {
   std::vector<const LiveProject*> projects;
   for (const auto& p : live.projects) projects.push_back(&p);
@@ -54,25 +70,22 @@ std::string canonical_live_state(const LiveState& live) {
     field(line, k.id);
     line += ' ';
     field(line, k.public_key);
-    // project_roles is a map: already ordered by project id. Roles are sorted here too, so the
-    // fingerprint does not depend on how the caller built the list.
+    line += " desc ";
+    field(line, k.desc);
+    append_sorted(line, " org-roles ", k.org_roles);
+    // project_roles is a map: already ordered by project id.
     for (const auto& [project_id, roles] : k.project_roles) {
-      std::vector<std::string> sorted = roles;
-      std::sort(sorted.begin(), sorted.end());
-      sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
       line += " project ";
       field(line, project_id);
-      line += " roles " + std::to_string(sorted.size());
-      for (const auto& role : sorted) {
-        line += ' ';
-        field(line, role);
-      }
+      append_sorted(line, " roles ", roles);
     }
+    // An access list not read is not the same as an empty one.
+    if (k.access_list) append_sorted(line, " access-list ", *k.access_list);
     keys.push_back(std::move(line));
   }
   std::sort(keys.begin(), keys.end());
 
-  std::string out = "keyform-live-state 1\norg ";
+  std::string out = "keyform-live-state 2\norg ";
   field(out, live.org_id);
   out += '\n';
   for (const auto* p : projects) {

@@ -10,12 +10,17 @@ bool is_object_id(std::string_view text) {
          });
 }
 
-bool is_project_role(std::string_view text) {
-  constexpr std::string_view prefix = "GROUP_";
+namespace {
+bool is_role_with_prefix(std::string_view text, std::string_view prefix) {
   if (text.size() <= prefix.size() || text.substr(0, prefix.size()) != prefix) return false;
   return std::all_of(text.begin() + prefix.size(), text.end(),
                      [](char c) { return (c >= 'A' && c <= 'Z') || c == '_'; });
 }
+}  // namespace
+
+bool is_project_role(std::string_view text) { return is_role_with_prefix(text, "GROUP_"); }
+
+bool is_org_role(std::string_view text) { return is_role_with_prefix(text, "ORG_"); }
 
 }  // namespace keyform
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,10 @@ struct LiveKey {
   std::string public_key;
   std::string desc;
   std::map<std::string, std::vector<std::string>> project_roles;  // project id -> sorted, unique roles
-  std::vector<std::string> org_roles;  // sorted, unique (roles without a groupId)
+  std::vector<std::string> org_roles{};  // sorted, unique: roles of this org named ORG_*
+  // The key's IP access list as canonical CIDRs ("203.0.113.7/32"), sorted, unique; unset when it
+  // was not read (the key listing does not carry it: one paged GET per key).
+  std::optional<std::vector<std::string>> access_list{};
 };
 
 struct LiveState {

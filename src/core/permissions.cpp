@@ -37,12 +37,16 @@ std::vector<std::string> permission_warnings(const Plan& plan, const LiveState& 
   if (!self || has(self->org_roles, "ORG_OWNER")) return {};
   const std::string who = "the key keyform runs as (" + self->public_key + ")";
 
-  std::vector<const Action*> deletes;
+  std::vector<const Action*> deletes, key_changes;  // org-level calls: ORG_OWNER only
   std::map<std::string, std::vector<const Action*>> blocked_by_project;  // project id -> actions
   std::map<std::string, std::string> project_names;
   for (const auto& action : plan.actions) {
     if (action.kind == ActionKind::delete_key) {
       deletes.push_back(&action);
+      continue;
+    }
+    if (info(action.kind).scope != Scope::project) {
+      key_changes.push_back(&action);
       continue;
     }
     const ProjectInfo& project = *action.project;
@@ -56,6 +60,11 @@ std::vector<std::string> permission_warnings(const Plan& plan, const LiveState& 
   if (!deletes.empty()) {
     warnings.push_back(who + " is not ORG_OWNER, which deleting a key needs: the API will refuse " +
                        count_actions(deletes.size()) + " with 403: " + list_actions(deletes));
+  }
+  if (!key_changes.empty()) {
+    warnings.push_back(who + " is not ORG_OWNER, which changing a key's description, org roles or access list "
+                       "needs: the API will refuse " + count_actions(key_changes.size()) + " with 403: " +
+                       list_actions(key_changes));
   }
   for (const auto& [project_id, actions] : blocked_by_project) {
     const std::string& name = project_names[project_id];

@@ -1,63 +1,115 @@
 #include "core/plan.h"
 
-namespace keyform {
+#include <algorithm>
+#include <array>
+#include <numeric>
 
-std::string_view to_string(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::assign: return "assign";
-    case ActionKind::update_roles: return "update_roles";
-    case ActionKind::unassign: return "unassign";
-    case ActionKind::delete_key: return "delete_key";
+namespace keyform {
+namespace {
+
+struct ReasonName {
+  ReasonCode code;
+  std::string_view name;
+};
+
+constexpr std::array kReasonNames{
+    ReasonName{ReasonCode::declared, "declared"},
+    ReasonName{ReasonCode::roles_differ, "roles_differ"},
+    ReasonName{ReasonCode::not_declared_for_key, "not_declared_for_key"},
+    ReasonName{ReasonCode::declared_absent, "declared_absent"},
+    ReasonName{ReasonCode::undeclared_key_unassign, "undeclared_key_unassign"},
+    ReasonName{ReasonCode::undeclared_key_delete, "undeclared_key_delete"},
+    ReasonName{ReasonCode::attributes_differ, "attributes_differ"},
+    ReasonName{ReasonCode::access_entry_declared, "access_entry_declared"},
+    ReasonName{ReasonCode::access_entry_not_declared, "access_entry_not_declared"},
+};
+
+std::string key_label(const KeyInfo& key) {
+  if (!key.public_key.empty()) return key.public_key;
+  if (!key.id.empty()) return key.id;
+  return "\"" + key.desc + "\"";  // a key still to be created is known by its description
+}
+
+std::string project_label(const std::optional<ProjectInfo>& p) {
+  if (!p) return "";
+  return p->name.empty() ? p->id : p->name;
+}
+
+int removed_count(const std::optional<std::vector<std::string>>& before,
+                  const std::optional<std::vector<std::string>>& after) {
+  if (!before || !after) return 0;
+  return static_cast<int>(std::count_if(before->begin(), before->end(), [&](const std::string& role) {
+    return std::find(after->begin(), after->end(), role) == after->end();
+  }));
+}
+
+}  // namespace
+
+std::string_view to_string(ReasonCode code) {
+  for (const auto& entry : kReasonNames) {
+    if (entry.code == code) return entry.name;
   }
   return "unknown";
 }
 
-std::optional<ActionKind> action_kind_from_string(std::string_view text) {
-  for (auto kind : {ActionKind::assign, ActionKind::update_roles, ActionKind::unassign,
-                    ActionKind::delete_key}) {
-    if (to_string(kind) == text) return kind;
+std::optional<ReasonCode> reason_code_from_string(std::string_view text) {
+  for (const auto& entry : kReasonNames) {
+    if (entry.name == text) return entry.code;
   }
   return std::nullopt;
 }
 
-int phase_of(ActionKind kind) {
+int Action::removals() const {
   switch (kind) {
-    case ActionKind::assign:
-    case ActionKind::update_roles: return 0;
-    case ActionKind::unassign: return 1;
-    case ActionKind::delete_key: return 2;
+    case ActionKind::unassign:
+    case ActionKind::remove_access_entry:
+    case ActionKind::delete_key: return 1;
+    case ActionKind::update_key: return removed_count(before.org_roles, after.org_roles);
+    default: return 0;
+  }
+}
+
+Phase phase_of(const Action& action) {
+  const ActionKindInfo& kind = info(action.kind);
+  return action.removes() ? kind.removing_phase : kind.phase;
+}
+
+int PlanSummary::count(ActionKind kind) const {
+  for (std::size_t i = 0; i < kActionKinds.size(); ++i) {
+    if (kActionKinds[i].kind == kind) return counts[i];
   }
   return 0;
 }
 
-PlanSummary Plan::summary() const {
+int PlanSummary::total() const { return std::accumulate(counts.begin(), counts.end(), 0); }
+
+PlanSummary summarise(const std::vector<Action>& actions) {
   PlanSummary s;
   for (const auto& a : actions) {
-    switch (a.kind) {
-      case ActionKind::assign: ++s.assign; break;
-      case ActionKind::update_roles: ++s.update_roles; break;
-      case ActionKind::unassign: ++s.unassign; break;
-      case ActionKind::delete_key: ++s.delete_key; break;
+    for (std::size_t i = 0; i < kActionKinds.size(); ++i) {
+      if (kActionKinds[i].kind == a.kind) ++s.counts[i];
     }
   }
   return s;
 }
 
-namespace {
-std::string key_label(const KeyInfo& key) { return key.public_key.empty() ? key.id : key.public_key; }
-std::string project_label(const std::optional<ProjectInfo>& p) {
-  if (!p) return "";
-  return p->name.empty() ? p->id : p->name;
+int Plan::destroy_count() const {
+  int total = 0;
+  for (const auto& a : actions) total += a.removals();
+  return total;
 }
-}  // namespace
 
 std::string describe(const Action& action) {
   const auto key = key_label(action.key);
   const auto project = project_label(action.project);
+  const std::string entry = action.entry.value_or("");
   switch (action.kind) {
     case ActionKind::assign: return "assign " + key + " to " + project;
     case ActionKind::update_roles: return "update roles of " + key + " in " + project;
+    case ActionKind::update_key: return "update key " + key;
+    case ActionKind::add_access_entry: return "add " + entry + " to the access list of " + key;
     case ActionKind::unassign: return "unassign " + key + " from " + project;
+    case ActionKind::remove_access_entry: return "remove " + entry + " from the access list of " + key;
     case ActionKind::delete_key: return "delete key " + key;
   }
   return key;

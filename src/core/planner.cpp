@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/guards.h"
 #include "core/ids.h"
 
 namespace keyform {
@@ -61,6 +62,22 @@ class LiveIndex {
   std::map<std::string, const LiveKey*> keys_by_id_;
   std::map<std::string, std::vector<const LiveKey*>> keys_by_public_key_;
 };
+
+// The sentence beside each reason code (JSON "reason"; an update_key's names what differs).
+std::string reason_text(ReasonCode code) {
+  switch (code) {
+    case ReasonCode::declared: return "declared in config";
+    case ReasonCode::roles_differ: return "roles differ";
+    case ReasonCode::not_declared_for_key: return "not declared for this key";
+    case ReasonCode::declared_absent: return "declared with state = \"absent\"";
+    case ReasonCode::undeclared_key_unassign: return "undeclared key; policy unassign";
+    case ReasonCode::undeclared_key_delete: return "undeclared key; policy delete";
+    case ReasonCode::attributes_differ: return "attributes differ";
+    case ReasonCode::access_entry_declared: return "declared in access_list";
+    case ReasonCode::access_entry_not_declared: return "not in the declared access_list";
+  }
+  return "";
+}
 
 KeyInfo key_info(const LiveKey& key) { return {key.id, key.public_key, key.desc}; }
 
@@ -123,7 +140,7 @@ class Planner {
         continue;
       }
       if (declared.state == KeyState::absent) {
-        add(delete_action(*live, "declared with state = \"absent\""));
+        add(delete_action(*live, ReasonCode::declared_absent), *live);
       } else {
         plan_present_key(declared, *live);
       }
@@ -134,6 +151,12 @@ class Planner {
   }
 
   void plan_present_key(const DeclaredKey& declared, const LiveKey& live) {
+    plan_projects(declared, live);
+    plan_attributes(declared, live);
+    plan_access_list(declared, live);
+  }
+
+  void plan_projects(const DeclaredKey& declared, const LiveKey& live) {
     std::map<std::string, std::vector<std::string>> desired;
     for (const auto& project : declared.projects) {
       std::optional<std::string> id = resolve_project(project);
@@ -146,16 +169,77 @@ class Planner {
     for (const auto& [project_id, roles] : desired) {
       auto it = live.project_roles.find(project_id);
       if (it == live.project_roles.end()) {
-        add(project_action(ActionKind::assign, live, project_id, {}, roles, "declared in config"));
+        add(project_action(ActionKind::assign, live, project_id, {}, roles, ReasonCode::declared), live);
       } else if (it->second != roles) {
-        add(project_action(ActionKind::update_roles, live, project_id, it->second, roles,
-                           "roles differ"));
+        add(project_action(ActionKind::update_roles, live, project_id, it->second, roles, ReasonCode::roles_differ),
+            live);
       }
     }
     for (const auto& [project_id, roles] : live.project_roles) {
       if (!desired.count(project_id)) {
-        add(project_action(ActionKind::unassign, live, project_id, roles, {},
-                           "not declared for this key"));
+        add(project_action(ActionKind::unassign, live, project_id, roles, {}, ReasonCode::not_declared_for_key), live);
+      }
+    }
+  }
+
+  // desc and org roles: one update_key with the fields that differ (each managed only when declared).
+  void plan_attributes(const DeclaredKey& declared, const LiveKey& live) {
+    Action update = key_action(ActionKind::update_key, live, ReasonCode::attributes_differ);
+    if (declared.desc && *declared.desc != live.desc) {
+      update.before.desc = live.desc;
+      update.after.desc = *declared.desc;
+    }
+    if (declared.org_roles && *declared.org_roles != live.org_roles) {
+      update.before.org_roles = live.org_roles;
+      update.after.org_roles = *declared.org_roles;
+    }
+    if (update.after.empty()) return;
+    update.reason = attributes_reason(update.after);
+    if (update.removes() && is_self(live)) {
+      split_self_update(std::move(update), live);
+    } else {
+      add(std::move(update), live);
+    }
+  }
+
+  // keyform's own key may gain org roles and a new description, never lose a role: the gains
+  // are planned, the removal is skipped and shown.
+  void split_self_update(Action update, const LiveKey& live) {
+    Action gains = update;
+    std::set<std::string> roles(live.org_roles.begin(), live.org_roles.end());
+    roles.insert(update.after.org_roles->begin(), update.after.org_roles->end());
+    gains.after.org_roles = std::vector<std::string>(roles.begin(), roles.end());
+    if (*gains.after.org_roles == live.org_roles) gains.before.org_roles = gains.after.org_roles = std::nullopt;
+    if (!gains.after.empty()) {
+      gains.reason = attributes_reason(gains.after);
+      add(std::move(gains), live);
+    }
+    update.before.desc = update.after.desc = std::nullopt;
+    update.reason = attributes_reason(update.after);
+    add(std::move(update), live);  // removes an org role: the guard skips it
+  }
+
+  static std::string attributes_reason(const KeyAttributes& after) {
+    if (after.desc && after.org_roles) return "description and org roles differ";
+    return after.desc ? "description differs" : "org roles differ";
+  }
+
+  void plan_access_list(const DeclaredKey& declared, const LiveKey& live) {
+    if (!declared.access_list) return;
+    if (!live.access_list) {
+      error(declared.access_list_pos, "the access list of key \"" + declared.label() + "\" was not read");
+      return;
+    }
+    const auto& want = *declared.access_list;
+    const auto& have = *live.access_list;
+    for (const auto& entry : want) {
+      if (std::find(have.begin(), have.end(), entry) == have.end()) {
+        add(entry_action(ActionKind::add_access_entry, live, entry, ReasonCode::access_entry_declared), live);
+      }
+    }
+    for (const auto& entry : have) {
+      if (std::find(want.begin(), want.end(), entry) == want.end()) {
+        add(entry_action(ActionKind::remove_access_entry, live, entry, ReasonCode::access_entry_not_declared), live);
       }
     }
   }
@@ -163,12 +247,11 @@ class Planner {
   void plan_undeclared_key(const LiveKey& key) {
     if (config_.policy.undeclared_keys == UndeclaredPolicy::remove) {
       // The service cascades a key delete to every project: no unassigns for this key.
-      add(delete_action(key, "undeclared key; policy delete"));
+      add(delete_action(key, ReasonCode::undeclared_key_delete), key);
       return;
     }
     for (const auto& [project_id, roles] : key.project_roles) {
-      add(project_action(ActionKind::unassign, key, project_id, roles, {},
-                         "undeclared key; policy unassign"));
+      add(project_action(ActionKind::unassign, key, project_id, roles, {}, ReasonCode::undeclared_key_unassign), key);
     }
   }
 
@@ -192,16 +275,33 @@ class Planner {
     return std::nullopt;
   }
 
+  Action key_action(ActionKind kind, const LiveKey& key, ReasonCode code) const {
+    Action action;
+    action.kind = kind;
+    action.key = key_info(key);
+    action.reason_code = code;
+    action.reason = reason_text(code);
+    return action;
+  }
+
   Action project_action(ActionKind kind, const LiveKey& key, const std::string& project_id,
-                        std::vector<std::string> before, std::vector<std::string> after,
-                        std::string reason) const {
-    return {kind, key_info(key), project_info(index_, project_id), std::move(before),
-            std::move(after), std::move(reason), {}};
+                        std::vector<std::string> before, std::vector<std::string> after, ReasonCode code) const {
+    Action action = key_action(kind, key, code);
+    action.project = project_info(index_, project_id);
+    action.roles_before = std::move(before);
+    action.roles_after = std::move(after);
+    return action;
+  }
+
+  Action entry_action(ActionKind kind, const LiveKey& key, const std::string& entry, ReasonCode code) const {
+    Action action = key_action(kind, key, code);
+    action.entry = entry;
+    return action;
   }
 
   // The service cascades a delete to every project, so the action lists what the key loses.
-  Action delete_action(const LiveKey& key, std::string reason) const {
-    Action action{ActionKind::delete_key, key_info(key), std::nullopt, {}, {}, std::move(reason), {}};
+  Action delete_action(const LiveKey& key, ReasonCode code) const {
+    Action action = key_action(ActionKind::delete_key, key, code);
     for (const auto& [project_id, roles] : key.project_roles) {
       action.assignments_before.push_back({project_info(index_, project_id), roles});
     }
@@ -212,20 +312,10 @@ class Planner {
     return action;
   }
 
-  // Protected keys are never touched; keyform's own key may gain access but never lose it.
-  std::optional<std::string> skip_reason(const Action& action) const {
-    const auto& protected_keys = config_.policy.protected_keys;
-    for (const auto& p : protected_keys) {
-      if (p == action.key.public_key || p == action.key.id) return "protected key (policy.protected_keys)";
-    }
-    if (!self_.empty() && action.key.public_key == self_ && action.kind != ActionKind::assign) {
-      return "keyform authenticates with this key";
-    }
-    return std::nullopt;
-  }
+  bool is_self(const LiveKey& key) const { return !self_.empty() && key.public_key == self_; }
 
-  void add(Action action) {
-    if (auto reason = skip_reason(action)) {
+  void add(Action action, const LiveKey& live) {
+    if (auto reason = guard_reason(action, config_.policy, self_, &live)) {
       plan_.skipped.push_back({std::move(action), *reason});
     } else {
       plan_.actions.push_back(std::move(action));
@@ -235,8 +325,8 @@ class Planner {
   void order_actions() {
     auto order = [](const Action& a) {
       const std::string& key = a.key.public_key.empty() ? a.key.id : a.key.public_key;
-      const std::string project = a.project ? a.project->name + '\n' + a.project->id : "";
-      return std::tuple(phase_of(a.kind), key, project);
+      const std::string target = a.project ? a.project->name + '\n' + a.project->id : a.entry.value_or("");
+      return std::tuple(phase_of(a), key, static_cast<int>(info(a.kind).scope), target);
     };
     std::stable_sort(plan_.actions.begin(), plan_.actions.end(),
                      [&](const Action& a, const Action& b) { return order(a) < order(b); });
@@ -262,12 +352,23 @@ PlanResult make_plan(const Config& config, const LiveState& live, std::string_vi
   return Planner(config, live, self_public_key).run();
 }
 
+std::vector<std::string> access_lists_to_read(const Config& config, const LiveState& live) {
+  std::set<std::string> ids;
+  for (const auto& declared : config.keys) {
+    if (!declared.access_list || declared.state == KeyState::absent) continue;
+    for (const auto& key : live.keys) {
+      if (declared.id.empty() ? key.public_key == declared.public_key : key.id == declared.id) ids.insert(key.id);
+    }
+  }
+  return {ids.begin(), ids.end()};
+}
+
 std::optional<std::string> check_max_destroy(const Plan& plan, const Policy& policy) {
   if (!policy.max_destroy) return std::nullopt;
-  const int destroy = plan.summary().destroy_count();
+  const int destroy = plan.destroy_count();
   if (destroy <= *policy.max_destroy) return std::nullopt;
   return "the plan removes access " + std::to_string(destroy) +
-         " times (unassign + delete), more than policy.max_destroy = " +
+         " times (unassigns, deletes, removed org roles and access-list entries), more than policy.max_destroy = " +
          std::to_string(*policy.max_destroy) + "; refusing to apply it";
 }
 

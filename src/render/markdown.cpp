@@ -42,20 +42,37 @@ std::string delete_row(const Action& a) {
   return fmt::format("| {} | {} | {} | {} |\n", key_cell(a.key), projects, lost, escape_markdown(a.reason));
 }
 
+// desc "old" → "new"<br>org roles A → B: only the fields the update changes.
+std::string attribute_cell(const Action& a) {
+  std::string out;
+  if (a.after.desc) {
+    out += "desc " + escape_markdown("\"" + a.before.desc.value_or("") + "\"") + " → " +
+           escape_markdown("\"" + *a.after.desc + "\"");
+  }
+  if (a.after.org_roles) {
+    out += (out.empty() ? "" : "<br>") + std::string("org roles ") +
+           roles(a.before.org_roles.value_or(std::vector<std::string>{})) + " → " + roles(*a.after.org_roles);
+  }
+  return out;
+}
+
 std::string row(const Action& a) {
-  if (a.kind == ActionKind::delete_key) return delete_row(a);
+  switch (info(a.kind).scope) {
+    case Scope::access_entry:
+      return fmt::format("| {} | {} | {} |\n", key_cell(a.key), md_code(a.entry.value_or("")), escape_markdown(a.reason));
+    case Scope::key:
+      if (a.kind == ActionKind::delete_key) return delete_row(a);
+      return fmt::format("| {} | {} | {} |\n", key_cell(a.key), attribute_cell(a), escape_markdown(a.reason));
+    case Scope::project: break;
+  }
   return fmt::format("| {} | {} | {} → {} | {} |\n", key_cell(a.key), project_cell(a), roles(a.roles_before),
                      roles(a.roles_after), escape_markdown(a.reason));
 }
 
-std::string heading(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::assign: return "Assign";
-    case ActionKind::update_roles: return "Update roles";
-    case ActionKind::unassign: return "Unassign";
-    case ActionKind::delete_key: return "Delete key";
-  }
-  return "";
+std::string table_header(ActionKind kind) {
+  if (info(kind).scope == Scope::access_entry) return "| Key | Entry | Reason |\n|---|---|---|\n";
+  if (kind == ActionKind::update_key) return "| Key | Change | Reason |\n|---|---|---|\n";
+  return "| Key | Project | Roles | Reason |\n|---|---|---|---|\n";
 }
 
 std::string table(ActionKind kind, const std::vector<Action>& actions) {
@@ -67,8 +84,13 @@ std::string table(ActionKind kind, const std::vector<Action>& actions) {
     rows += row(a);
   }
   if (count == 0) return "";
-  return fmt::format("### {} ({})\n\n| Key | Project | Roles | Reason |\n|---|---|---|---|\n{}\n", heading(kind), count,
-                     rows);
+  return fmt::format("### {} ({})\n\n{}{}\n", info(kind).heading, count, table_header(kind), rows);
+}
+
+std::string skipped_target(const Action& a) {
+  if (a.entry) return md_code(*a.entry);
+  if (a.kind == ActionKind::update_key) return attribute_cell(a);
+  return project_cell(a);
 }
 
 std::string warnings_section(const Plan& plan) {
@@ -96,14 +118,11 @@ std::string render_plan_markdown(const Plan& plan) {
     out += no_changes(plan);
     if (!plan.warnings.empty()) out += "\n" + warnings_section(plan);
   } else {
-    out += fmt::format("**Plan: {} to assign, {} to update, {} to unassign, {} to delete.**\n\n", s.assign,
-                       s.update_roles, s.unassign, s.delete_key);
+    out += "**Plan: " + summary_counts(s, true) + ".**\n\n";
     // Warnings above the tables, so a long plan's fold cannot hide them.
     if (!plan.warnings.empty()) out += warnings_section(plan);
     std::string tables;
-    for (auto kind : {ActionKind::assign, ActionKind::update_roles, ActionKind::unassign, ActionKind::delete_key}) {
-      tables += table(kind, plan.actions);
-    }
+    for (const auto& kind : kActionKinds) tables += table(kind.kind, plan.actions);
     // Long plans fold away so the PR conversation stays readable.
     out += s.total() > 20 ? "<details><summary>Show all " + std::to_string(s.total()) + " actions</summary>\n\n" +
                                 tables + "</details>\n"
@@ -112,8 +131,8 @@ std::string render_plan_markdown(const Plan& plan) {
   if (!plan.skipped.empty()) {
     out += "\n### Skipped (never changed by keyform)\n\n";
     for (const auto& sk : plan.skipped) {
-      out += fmt::format("- {}: {} {} ({})\n", key_cell(sk.action.key), heading(sk.action.kind),
-                         project_cell(sk.action), escape_markdown(sk.skip_reason));
+      out += fmt::format("- {}: {} {} ({})\n", key_cell(sk.action.key), info(sk.action.kind).heading,
+                         skipped_target(sk.action), escape_markdown(sk.skip_reason));
     }
   }
   return out;

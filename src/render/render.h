@@ -5,21 +5,23 @@
 
 #include <nlohmann/json.hpp>
 
-#include "apply/executor.h"
+#include "core/apply_report.h"
 #include "core/plan.h"
+#include "core/plan_json.h"
 
 namespace keyform {
-
-constexpr int kPlanFormatVersion = 1;
 
 // Human output (text, markdown, apply lines) escapes every string from the API or the config
 // (core/escape.h); JSON keeps them exact.
 
+// "1 to assign, 0 to update, 0 to unassign, 0 to delete" (planned) or "1 assigned, …" (done): the
+// four original kinds always (lines users already grep), every other kind when it occurs.
+std::string summary_counts(const PlanSummary& summary, bool planned);
+
 // Terraform-style text for a terminal or a log. ANSI colours only when `color` is set.
 std::string render_plan_text(const Plan& plan, bool color);
 
-// The machine-readable plan document (schemas/plan.schema.json).
-nlohmann::json plan_to_json(const Plan& plan);
+// The machine-readable plan document (schemas/plan.schema.json; plan_to_json in core/plan_json.h).
 std::string render_plan_json(const Plan& plan);
 
 // For a pull-request comment: a summary line and a table per action kind. Never coloured.

@@ -42,25 +42,42 @@ std::string key_heading(const KeyInfo& key) {
 }
 
 std::string symbol(ActionKind kind, const Palette& p) {
-  switch (kind) {
-    case ActionKind::assign: return p.green("+");
-    case ActionKind::update_roles: return p.yellow("~");
-    case ActionKind::unassign: return p.red("-");
-    case ActionKind::delete_key: return p.red("x");
+  const ActionKindInfo& k = info(kind);
+  switch (k.tone) {
+    case Tone::add: return p.green(k.symbol);
+    case Tone::change: return p.yellow(k.symbol);
+    case Tone::remove: return p.red(k.symbol);
   }
   return "?";
 }
 
+// "desc \"old\" -> \"new\", org roles [A] -> [B]": only the fields the update changes.
+std::string attribute_changes(const Action& a) {
+  std::vector<std::string> parts;
+  if (a.after.desc) {
+    parts.push_back(fmt::format("desc \"{}\" -> \"{}\"", escape_text(a.before.desc.value_or("")), escape_text(*a.after.desc)));
+  }
+  if (a.after.org_roles) {
+    parts.push_back(fmt::format("org roles {} -> {}", roles(a.before.org_roles.value_or(std::vector<std::string>{})),
+                                roles(*a.after.org_roles)));
+  }
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
 // The body of one action line, without its symbol.
 std::string action_text(const Action& a) {
+  const std::string entry = escape_text(a.entry.value_or(""));
   switch (a.kind) {
     case ActionKind::assign:
       return fmt::format("assign to {} with roles {}", project_text(a), roles(a.roles_after));
     case ActionKind::update_roles:
       return fmt::format("update roles in {}: {} -> {}", project_text(a), roles(a.roles_before),
                          roles(a.roles_after));
+    case ActionKind::update_key: return "update key: " + attribute_changes(a);
+    case ActionKind::add_access_entry: return fmt::format("add {} to the access list", entry);
     case ActionKind::unassign:
       return fmt::format("unassign from {} (had {})", project_text(a), roles(a.roles_before));
+    case ActionKind::remove_access_entry: return fmt::format("remove {} from the access list", entry);
     case ActionKind::delete_key: return "delete key from the organization";
   }
   return "";
@@ -77,10 +94,7 @@ std::string blast_radius(const Action& a) {
   return out;
 }
 
-std::string summary_line(const PlanSummary& s) {
-  return fmt::format("Plan: {} to assign, {} to update, {} to unassign, {} to delete.", s.assign,
-                     s.update_roles, s.unassign, s.delete_key);
-}
+std::string summary_line(const PlanSummary& s) { return "Plan: " + summary_counts(s, true) + "."; }
 
 std::string actions_section(const Plan& plan, const Palette& p) {
   std::string out = fmt::format("keyform will perform the following actions in org {} ({}):\n",
@@ -126,6 +140,16 @@ std::string no_changes_line(const Plan& plan, const Palette& p) {
 
 }  // namespace
 
+std::string summary_counts(const PlanSummary& s, bool planned) {
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < kActionKinds.size(); ++i) {
+    const ActionKindInfo& k = kActionKinds[i];
+    if (!k.always_summarised && s.counts[i] == 0) continue;
+    parts.push_back(fmt::format("{} {}", s.counts[i], planned ? k.planned : k.done));
+  }
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
 std::string render_plan_text(const Plan& plan, bool color) {
   const Palette p{color};
   std::string out;
@@ -150,20 +174,8 @@ std::string render_result_line(const ActionResult& result, bool color) {
 namespace {
 
 std::string done_counts(const ApplyReport& report) {
-  PlanSummary done;
-  int noted = 0;
-  for (const auto& r : report.results) {
-    if (r.outcome != Outcome::done) continue;
-    noted += r.note.empty() ? 0 : 1;
-    switch (r.action.kind) {
-      case ActionKind::assign: ++done.assign; break;
-      case ActionKind::update_roles: ++done.update_roles; break;
-      case ActionKind::unassign: ++done.unassign; break;
-      case ActionKind::delete_key: ++done.delete_key; break;
-    }
-  }
-  std::string out = fmt::format("{} assigned, {} updated, {} unassigned, {} deleted.", done.assign,
-                                done.update_roles, done.unassign, done.delete_key);
+  std::string out = summary_counts(report.done_summary(), false) + ".";
+  const int noted = report.noted();
   // A 404 on a removal or a 409 on an assign: counted as done, but the reader should know that
   // someone else made that change.
   if (noted > 0) {

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "plan_builders.h"
+
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +13,7 @@
 #endif
 
 using namespace keyform;
+using keyform::testing::make_action;
 
 namespace {
 HttpResponse response(long status, std::string body) { return {status, std::move(body), std::nullopt}; }
@@ -160,8 +163,8 @@ struct Harness {
 const std::string kKeysPage1 =
     R"({"results":[{"id":"65f0c0ffee0000000000000a","publicKey":"abcdefgh","roles":[]}],"totalCount":1})";
 Action unassign_action() {
-  return {ActionKind::unassign, {"65f0c0ffee0000000000000a", "abcdefgh", ""}, ProjectInfo{"6523b7e0c1b52d0f1a2b3c4d", "p"},
-          {"GROUP_OWNER"}, {}, "", {}};
+  return make_action(ActionKind::unassign, {"65f0c0ffee0000000000000a", "abcdefgh", ""}, ProjectInfo{"6523b7e0c1b52d0f1a2b3c4d", "p"},
+          {"GROUP_OWNER"}, {}, "", {});
 }
 
 }  // namespace

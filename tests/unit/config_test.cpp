@@ -142,7 +142,7 @@ TEST_CASE("a full valid config parses to the exact structure") {
   CHECK(by_id.id == "65230000c1b52d0f1a2b3c4d");
   CHECK(by_id.public_key.empty());
   CHECK(by_id.label() == "65230000c1b52d0f1a2b3c4d");
-  CHECK(by_id.desc.empty());
+  CHECK_FALSE(by_id.desc.has_value());
   CHECK(by_id.state == KeyState::present);
   CHECK(by_id.projects.empty());  // projects = {}: unassigned everywhere
   CHECK(by_id.pos.line == 20);

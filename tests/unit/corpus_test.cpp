@@ -13,7 +13,7 @@
 #include "api/responses.h"
 #include "core/config.h"
 #include "core/fingerprint.h"
-#include "render/plan_file.h"
+#include "core/plan_file.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

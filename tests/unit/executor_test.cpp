@@ -32,7 +32,7 @@ Plan three_phase_plan() {
 TEST_CASE("every action runs once, in plan order, and is reported") {
   std::vector<std::string> ran, reported;
   const ApplyReport report = execute_plan(
-      three_phase_plan(), [&](const Action& a) { ran.push_back(a.key.id); return std::string(); },
+      three_phase_plan(), [&](const Action& a) { ran.push_back(a.key.id); return ActionOutput{}; },
       [&](const ActionResult& r) { reported.push_back(r.action.key.id); });
   CHECK(ran == std::vector<std::string>{"k1", "k2", "k3", "k4"});
   CHECK(reported == ran);
@@ -47,7 +47,7 @@ TEST_CASE("after a failure no new action starts, and the report says so") {
       [&](const Action& a) {
         ran.push_back(a.key.id);
         if (a.key.id == "k2") throw std::runtime_error("PATCH x: 500 UNEXPECTED_ERROR");
-        return std::string();
+        return ActionOutput{};
       },
       nullptr);
   CHECK(ran == std::vector<std::string>{"k1", "k2"});
@@ -62,7 +62,7 @@ TEST_CASE("after a failure no new action starts, and the report says so") {
 
 TEST_CASE("an empty plan succeeds without running anything") {
   int calls = 0;
-  const ApplyReport report = execute_plan(Plan{}, [&](const Action&) { ++calls; return std::string(); }, nullptr);
+  const ApplyReport report = execute_plan(Plan{}, [&](const Action&) { ++calls; return ActionOutput{}; }, nullptr);
   CHECK(report.succeeded());
   CHECK(calls == 0);
 }
@@ -93,11 +93,11 @@ TEST_CASE("concurrent apply: phases never overlap, every outcome reported once")
           while (now > seen && !peak.compare_exchange_weak(seen, now)) {}
           {
             std::lock_guard lock(m);
-            started_phases.push_back(phase_of(a.kind));
+            started_phases.push_back(static_cast<int>(phase_of(a)));
           }
           std::this_thread::sleep_for(std::chrono::milliseconds(1));
           --running;
-          return std::string();
+          return ActionOutput{};
         },
         [&](const ActionResult& r) { ++reported[r.action.key.id]; }, parallelism);
     CHECK(report.succeeded());
@@ -118,7 +118,7 @@ TEST_CASE("concurrent apply: a failure stops new work, in-flight work finishes, 
         ++ran;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
         if (a.key.id == "assign3") throw std::runtime_error("boom");
-        return std::string();
+        return ActionOutput{};
       },
       nullptr, 8);
   CHECK(report.count(Outcome::failed) == 1);
@@ -126,14 +126,14 @@ TEST_CASE("concurrent apply: a failure stops new work, in-flight work finishes, 
   CHECK(report.count(Outcome::not_started) == 150 - ran.load());
   CHECK(ran.load() < 50);
   for (const auto& r : report.results) {
-    if (phase_of(r.action.kind) > 0) CHECK(r.outcome == Outcome::not_started);
+    if (phase_of(r.action) != Phase::grant) CHECK(r.outcome == Outcome::not_started);
   }
 }
 
 TEST_CASE("notes from the runner are kept") {
   Plan plan;
   plan.actions = {act(ActionKind::unassign, "k1")};
-  const ApplyReport report = execute_plan(plan, [](const Action&) { return std::string("already gone"); }, nullptr);
+  const ApplyReport report = execute_plan(plan, [](const Action&) { return ActionOutput{"already gone", std::nullopt}; }, nullptr);
   CHECK(report.results[0].note == "already gone");
   CHECK(report.succeeded());
 }
@@ -148,7 +148,7 @@ TEST_CASE("a stop request (a first Ctrl-C) starts no new action; the one in flig
         CHECK(control.in_flight().size() == 1);
         CHECK(control.in_flight()[0].key.id == a.key.id);
         if (a.key.id == "k2") control.request_stop();  // the signal arrives while k2 is in flight
-        return std::string();
+        return ActionOutput{};
       },
       nullptr, 1, &control);
   CHECK(ran == std::vector<std::string>{"k1", "k2"});
@@ -167,11 +167,50 @@ TEST_CASE("concurrent apply: a stop request lets every call in flight finish, an
       [&](const Action&) {
         if (++started == 4) control.request_stop();
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        return std::string();
+        return ActionOutput{};
       },
       nullptr, 4, &control);
   CHECK(report.count(Outcome::done) == started.load());
   CHECK(started.load() <= 7);  // at most the 4 workers' current calls, plus those that raced the flag
   CHECK(report.count(Outcome::not_started) == 40 - started.load());
   CHECK(report.count(Outcome::failed) == 0);
+}
+
+TEST_CASE("a key id one phase produces reaches the later phases' actions that name the key by description") {
+  Plan plan;
+  // Any action may hand over a key id (a create_key will); here a phase-one action does.
+  Action create = act(ActionKind::update_key, "k0");
+  create.key.desc = "CI deployer";
+  create.project.reset();
+  Action grant = act(ActionKind::unassign, "");
+  grant.key = {"", "", "CI deployer"};
+  Action other = act(ActionKind::unassign, "k9");
+  plan.actions = {create, grant, other};
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  const ApplyReport report = execute_plan(
+      plan,
+      [&](const Action& a) {
+        std::lock_guard lock(mutex);
+        seen.push_back(a.key.id);
+        return a.kind == ActionKind::update_key ? ActionOutput{"", "65f0c0ffee00000000000001"} : ActionOutput{};
+      },
+      nullptr, 4);
+  REQUIRE(report.succeeded());
+  CHECK(seen.front() == "k0");
+  CHECK(std::count(seen.begin(), seen.end(), "65f0c0ffee00000000000001") == 1);
+  CHECK(report.results[1].action.key.id == "65f0c0ffee00000000000001");  // the report shows the id used
+  CHECK(report.results[2].action.key.id == "k9");
+}
+
+TEST_CASE("an action whose key was never produced fails instead of running without an id") {
+  Plan plan;
+  Action orphan = act(ActionKind::unassign, "");
+  orphan.key = {"", "", "never created"};
+  plan.actions = {orphan};
+  int calls = 0;
+  const ApplyReport report = execute_plan(plan, [&](const Action&) { ++calls; return ActionOutput{}; }, nullptr);
+  CHECK(calls == 0);
+  REQUIRE(report.results[0].outcome == Outcome::failed);
+  CHECK(report.results[0].error.find("\"never created\" has no id") != std::string::npos);
 }

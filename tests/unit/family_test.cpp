@@ -4,7 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "plan_builders.h"
+
 using namespace keyform;
+using keyform::testing::make_action;
+using keyform::testing::make_entry_action;
+using keyform::testing::make_update_key;
 
 namespace {
 const std::string kOrg = "5a0a1e7e0f2912c554080adc";
@@ -12,7 +17,8 @@ const std::string kGroup = "6523b7e0c1b52d0f1a2b3c4d";
 const std::string kKey = "65f0c0ffee0000000000000a";
 
 Action action(ActionKind kind) {
-  Action a{kind, {kKey, "abcdefgh", ""}, ProjectInfo{kGroup, "payments-prod"}, {"GROUP_READ_ONLY"}, {"GROUP_OWNER"}, ""};
+  Action a = make_action(kind, {kKey, "abcdefgh", ""}, ProjectInfo{kGroup, "payments-prod"}, {"GROUP_READ_ONLY"},
+                         {"GROUP_OWNER"}, "");
   if (kind == ActionKind::delete_key) a.project.reset();
   return a;
 }
@@ -84,5 +90,53 @@ TEST_CASE("v1.0 families assign with PATCH of an object, and unassign under /gro
     CHECK(nlohmann::json::parse(*assign.body) == nlohmann::json::parse(R"({"roles":["GROUP_OWNER"]})"));
     // The trap in the docs: unassign must never be DELETE /orgs/..., which deletes the key.
     CHECK(action_request(family, kOrg, action(ActionKind::unassign)).path == assignment);
+  }
+}
+
+TEST_CASE("key updates and access-list entries: the documented paths and bodies, the same on every family") {
+  for (auto name : family_names()) {
+    const ApiFamily& family = *find_family(name);
+    CAPTURE(name);
+    const std::string key = std::string(family.base_path) + "/orgs/" + kOrg + "/apiKeys/" + kKey;
+    const KeyInfo info{kKey, "abcdefgh", ""};
+
+    const ApiRequest rename = action_request(family, kOrg, make_update_key(info, {"old", std::nullopt}, {"new", std::nullopt}));
+    CHECK(rename.method == "PATCH");
+    CHECK(rename.path == key);
+    CHECK(nlohmann::json::parse(*rename.body) == nlohmann::json{{"desc", "new"}});  // only what changes
+
+    const ApiRequest roles = action_request(
+        family, kOrg,
+        make_update_key(info, {std::nullopt, std::vector<std::string>{"ORG_MEMBER"}},
+                        {std::nullopt, std::vector<std::string>{"ORG_MEMBER", "ORG_OWNER"}}));
+    // The complete list: whether the API merges a partial one is not documented.
+    CHECK(nlohmann::json::parse(*roles.body) == nlohmann::json{{"roles", {"ORG_MEMBER", "ORG_OWNER"}}});
+
+    const ApiRequest host = action_request(family, kOrg, make_entry_action(ActionKind::add_access_entry, info, "203.0.113.7/32"));
+    CHECK(host.method == "POST");
+    CHECK(host.path == key + "/accessList");
+    CHECK(nlohmann::json::parse(*host.body) == nlohmann::json::parse(R"([{"ipAddress": "203.0.113.7"}])"));
+    const ApiRequest net = action_request(family, kOrg, make_entry_action(ActionKind::add_access_entry, info, "198.51.100.0/24"));
+    CHECK(nlohmann::json::parse(*net.body) == nlohmann::json::parse(R"([{"cidrBlock": "198.51.100.0/24"}])"));
+    const std::string v6 = "2001:0db8:0000:0000:0000:0000:0000:0000/32";
+    const ApiRequest net6 = action_request(family, kOrg, make_entry_action(ActionKind::add_access_entry, info, v6));
+    CHECK(nlohmann::json::parse(*net6.body)[0]["cidrBlock"] == v6);
+    const std::string host6 = "2001:0db8:0000:0000:0000:0000:0000:0001/128";
+    const ApiRequest one6 = action_request(family, kOrg, make_entry_action(ActionKind::add_access_entry, info, host6));
+    CHECK(nlohmann::json::parse(*one6.body)[0]["ipAddress"] == "2001:0db8:0000:0000:0000:0000:0000:0001");
+
+    // The CIDR's slash is %2F in the path: a raw "/" would name another resource.
+    const ApiRequest remove_net =
+        action_request(family, kOrg, make_entry_action(ActionKind::remove_access_entry, info, "198.51.100.0/24"));
+    CHECK(remove_net.method == "DELETE");
+    CHECK(remove_net.path == key + "/accessList/198.51.100.0%2F24");
+    CHECK_FALSE(remove_net.body.has_value());
+    const ApiRequest remove_host =
+        action_request(family, kOrg, make_entry_action(ActionKind::remove_access_entry, info, "203.0.113.7/32"));
+    CHECK(remove_host.path == key + "/accessList/203.0.113.7");
+
+    const ApiRequest list = list_access_list_request(family, kOrg, kKey, 2);
+    CHECK(list.method == "GET");
+    CHECK(list.path == key + "/accessList?pageNum=2&itemsPerPage=" + std::to_string(family.page_size));
   }
 }

@@ -97,17 +97,37 @@ TEST_CASE("a name cannot forge another line of the canonical form") {
   CHECK(live_fingerprint(one) != live_fingerprint(two));
 }
 
-TEST_CASE("descs are not part of the fingerprint") {
-  LiveState live = org();
-  live.keys[0].desc = "renamed in the UI";
-  CHECK(live_fingerprint(live) == live_fingerprint(org()));
+TEST_CASE("every attribute a plan depends on is part of the fingerprint: desc, org roles, access lists") {
+  const std::string base = live_fingerprint(org());
+  LiveState renamed = org();
+  renamed.keys[0].desc = "renamed in the UI";
+  CHECK(live_fingerprint(renamed) != base);
+  LiveState promoted = org();
+  promoted.keys[0].org_roles.push_back("ORG_OWNER");
+  CHECK(live_fingerprint(promoted) != base);
+  // An access list read as empty differs from one not read, and from one with an entry.
+  LiveState empty_list = org();
+  empty_list.keys[0].access_list = std::vector<std::string>{};
+  LiveState one_entry = org();
+  one_entry.keys[0].access_list = std::vector<std::string>{"203.0.113.7/32"};
+  CHECK(live_fingerprint(empty_list) != base);
+  CHECK(live_fingerprint(one_entry) != live_fingerprint(empty_list));
+  // Order of entries as the API lists them does not matter.
+  LiveState two = org(), swapped = org();
+  two.keys[0].access_list = std::vector<std::string>{"198.51.100.0/24", "203.0.113.7/32"};
+  swapped.keys[0].access_list = std::vector<std::string>{"203.0.113.7/32", "198.51.100.0/24"};
+  CHECK(live_fingerprint(two) == live_fingerprint(swapped));
 }
 
 TEST_CASE("the canonical form is length-prefixed and sorted") {
-  const std::string text = canonical_live_state(org());
-  CHECK(text.starts_with("keyform-live-state 1\norg 24:" + kOrg + "\n"));
+  LiveState live = org();
+  live.keys[0].access_list = std::vector<std::string>{"203.0.113.7/32"};
+  const std::string text = canonical_live_state(live);
+  CHECK(text.starts_with("keyform-live-state 2\norg 24:" + kOrg + "\n"));
   CHECK(text.find("project 24:6523b7e0c1b52d0f1a2b3c01 13:payments-prod\n") != std::string::npos);
-  CHECK(text.find("key 24:65f0c0ffee0000000000000a 8:cikey001 project 24:6523b7e0c1b52d0f1a2b3c01 roles 2 "
-                  "11:GROUP_OWNER 15:GROUP_READ_ONLY\n") != std::string::npos);
-  CHECK(text.find("CI") == std::string::npos);  // no desc
+  CAPTURE(text);
+  CHECK(text.find("key 24:65f0c0ffee0000000000000a 8:cikey001 desc " + std::to_string(live.keys[0].desc.size()) + ":" +
+                  live.keys[0].desc + " org-roles ") != std::string::npos);
+  CHECK(text.find(" project 24:6523b7e0c1b52d0f1a2b3c01 roles 2 11:GROUP_OWNER 15:GROUP_READ_ONLY access-list 1 "
+                  "14:203.0.113.7/32\n") != std::string::npos);
 }

@@ -1,11 +1,14 @@
-#include "render/plan_file.h"
+#include "core/plan_file.h"
 
 #include <doctest/doctest.h>
+
+#include "plan_builders.h"
 
 #include "core/fingerprint.h"
 #include "render/render.h"
 
 using namespace keyform;
+using keyform::testing::make_action;
 using nlohmann::json;
 
 namespace {
@@ -21,13 +24,13 @@ Plan sample_plan() {
   const ProjectInfo prod{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"};
   const ProjectInfo stage{"6523b7e0c1b52d0f1a2b3c02", "staging"};
   plan.actions = {
-      {ActionKind::assign, ci, stage, {}, {"GROUP_OWNER"}, "declared in config"},
-      {ActionKind::update_roles, ci, prod, {"GROUP_READ_ONLY"}, {"GROUP_CLUSTER_MANAGER", "GROUP_OWNER"}, "roles differ"},
-      {ActionKind::unassign, old, stage, {"GROUP_READ_ONLY"}, {}, "undeclared key; policy unassign"},
-      {ActionKind::delete_key, old, std::nullopt, {}, {}, "declared with state = \"absent\"",
-       {{stage, {"GROUP_READ_ONLY"}}}},
+      make_action(ActionKind::assign, ci, stage, {}, {"GROUP_OWNER"}, "declared in config"),
+      make_action(ActionKind::update_roles, ci, prod, {"GROUP_READ_ONLY"}, {"GROUP_CLUSTER_MANAGER", "GROUP_OWNER"}, "roles differ"),
+      make_action(ActionKind::unassign, old, stage, {"GROUP_READ_ONLY"}, {}, "undeclared key; policy unassign"),
+      make_action(ActionKind::delete_key, old, std::nullopt, {}, {}, "declared with state = \"absent\"",
+       {{stage, {"GROUP_READ_ONLY"}}}),
   };
-  plan.skipped = {{{ActionKind::unassign, {"65f0c0ffee0000000000000d", "admin001", ""}, prod, {"GROUP_OWNER"}, {}, "x"},
+  plan.skipped = {{make_action(ActionKind::unassign, {"65f0c0ffee0000000000000d", "admin001", ""}, prod, {"GROUP_OWNER"}, {}, "x"),
                    "keyform authenticates with this key"}};
   plan.warnings = {"keyform runs as admin001, which may not delete keys"};
   return plan;
@@ -86,7 +89,8 @@ TEST_CASE("a plan file is the json document plus fingerprint, config hash and ch
   CHECK(doc["format_version"] == kPlanFormatVersion);
   CHECK(doc["fingerprint"] == kFingerprint);
   CHECK(doc["config_sha256"] == kConfigHash);
-  CHECK(doc.size() == expected.size() + 3);
+  CHECK(doc["access_lists_read"] == json::array());
+  CHECK(doc.size() == expected.size() + 4);
   json without = doc;
   without.erase("checksum");
   CHECK(doc["checksum"] == sha256_hex(without.dump()));
@@ -194,7 +198,7 @@ TEST_CASE("the structure is checked even when the checksum matches") {
       {"action kind a number", [](json& d) { d["actions"][0]["action"] = 3; }, "actions[0].action is a number"},
       {"role that is not a role", [](json& d) { d["actions"][0]["roles_after"][0] = "READ_ONLY"; }, "not a project role"},
       {"role a number", [](json& d) { d["actions"][0]["roles_after"][0] = 1; }, "roles_after[0] is a number"},
-      {"roles a string", [](json& d) { d["actions"][0]["roles_after"] = "GROUP_OWNER"; }, "expected an array of roles"},
+      {"roles a string", [](json& d) { d["actions"][0]["roles_after"] = "GROUP_OWNER"; }, "roles_after is a string, expected an array"},
       {"repeated role", [](json& d) { d["actions"][1]["roles_after"] = {"GROUP_OWNER", "GROUP_OWNER"}; }, "repeats"},
       {"key id not an id", [](json& d) { d["actions"][1]["key"]["id"] = "65F0C0FFEE0000000000000A"; }, "key.id is not an id"},
       {"key missing", [](json& d) { d["actions"][1].erase("key"); }, "actions[1] has no \"key\""},
@@ -208,7 +212,7 @@ TEST_CASE("the structure is checked even when the checksum matches") {
       {"assign with roles before", [](json& d) { d["actions"][0]["roles_before"] = {"GROUP_OWNER"}; }, "assign that does not"},
       {"unassign with roles after", [](json& d) { d["actions"][2]["roles_after"] = {"GROUP_OWNER"}; }, "unassign that does not"},
       {"update changing nothing", [](json& d) { d["actions"][1]["roles_after"] = {"GROUP_READ_ONLY"}; }, "changes nothing"},
-      {"delete with roles", [](json& d) { d["actions"][3]["roles_before"] = {"GROUP_OWNER"}; }, "delete_key with roles"},
+      {"delete with roles", [](json& d) { d["actions"][3]["roles_before"] = {"GROUP_OWNER"}; }, "delete_key with project roles"},
       {"out of order", [](json& d) { std::swap(d["actions"][0], d["actions"][3]); }, "out of execution order"},
       {"duplicate action", [](json& d) { d["actions"][1] = d["actions"][0]; d["summary"]["assign"] = 2; d["summary"]["update_roles"] = 0; }, "second action for the same key and project"},
       {"empty reason", [](json& d) { d["actions"][0]["reason"] = ""; }, "reason is empty"},
@@ -260,14 +264,14 @@ TEST_CASE("another format version is reported as such") {
 
 TEST_CASE("a saved plan may only assign the key keyform runs as") {
   Plan plan = sample_plan();
-  CHECK_FALSE(check_self_key(plan, "admin001").has_value());  // only skipped actions touch it
-  CHECK_FALSE(check_self_key(plan, "").has_value());          // a service account has no key
-  const auto refusal = check_self_key(plan, "cikey001");
+  CHECK_FALSE(check_self_key(plan, "admin001", LiveState{}).has_value());  // only skipped actions touch it
+  CHECK_FALSE(check_self_key(plan, "", LiveState{}).has_value());          // a service account has no key
+  const auto refusal = check_self_key(plan, "cikey001", LiveState{});
   REQUIRE(refusal.has_value());
   CHECK(refusal->find("update roles of cikey001 in payments-prod") != std::string::npos);
   plan.actions.erase(plan.actions.begin() + 1);  // only the assign of cikey001 is left
-  CHECK_FALSE(check_self_key(plan, "cikey001").has_value());
-  CHECK(check_self_key(plan, "oldkey01").has_value());
+  CHECK_FALSE(check_self_key(plan, "cikey001", LiveState{}).has_value());
+  CHECK(check_self_key(plan, "oldkey01", LiveState{}).has_value());
 }
 
 TEST_CASE("a stale plan says what it expected") {

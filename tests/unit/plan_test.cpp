@@ -2,24 +2,83 @@
 
 #include <doctest/doctest.h>
 
-using namespace keyform;
+#include <set>
 
-TEST_CASE("action kinds round-trip through their names") {
-  for (auto kind : {ActionKind::assign, ActionKind::update_roles, ActionKind::unassign, ActionKind::delete_key}) {
-    CHECK(action_kind_from_string(to_string(kind)) == kind);
+#include "plan_builders.h"
+
+using namespace keyform;
+using keyform::testing::make_action;
+using keyform::testing::make_entry_action;
+using keyform::testing::make_update_key;
+
+namespace {
+const KeyInfo kKey{"65f0c0ffee0000000000000a", "abcdefgh", "ci"};
+const ProjectInfo kProject{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"};
+}  // namespace
+
+TEST_CASE("the action-kind table: every kind once, names unique, round-trip through their names") {
+  std::set<std::string_view> names;
+  std::set<ActionKind> kinds;
+  for (const auto& entry : kActionKinds) {
+    CHECK(names.insert(entry.name).second);
+    CHECK(kinds.insert(entry.kind).second);
+    CHECK(&info(entry.kind) == &entry);
+    CHECK(action_kind_from_string(entry.name) == entry.kind);
+    CHECK_FALSE(entry.symbol.empty());
+    CHECK_FALSE(entry.heading.empty());
+    CHECK(entry.phase <= entry.removing_phase);
   }
+  CHECK(kinds.size() == static_cast<std::size_t>(ActionKind::delete_key) + 1);  // no enumerator without an entry
   CHECK_FALSE(action_kind_from_string("destroy").has_value());
 }
 
-TEST_CASE("phases: grants before unassigns before deletes") {
-  CHECK(phase_of(ActionKind::assign) == phase_of(ActionKind::update_roles));
-  CHECK(phase_of(ActionKind::update_roles) < phase_of(ActionKind::unassign));
-  CHECK(phase_of(ActionKind::unassign) < phase_of(ActionKind::delete_key));
-  CHECK(phase_of(ActionKind::delete_key) == phase_count - 1);
+TEST_CASE("reason codes round-trip through their names") {
+  for (int i = 0; i <= static_cast<int>(ReasonCode::access_entry_not_declared); ++i) {
+    const auto code = static_cast<ReasonCode>(i);
+    CHECK(reason_code_from_string(to_string(code)) == code);
+  }
+  CHECK_FALSE(reason_code_from_string("because").has_value());
+}
+
+TEST_CASE("phases: grants before removals before deletes; an update_key that drops an org role is a removal") {
+  const Action assign = make_action(ActionKind::assign, kKey, kProject, {}, {"GROUP_OWNER"}, "r");
+  const Action update = make_action(ActionKind::update_roles, kKey, kProject, {"GROUP_OWNER"}, {"GROUP_READ_ONLY"}, "r");
+  const Action unassign = make_action(ActionKind::unassign, kKey, kProject, {"GROUP_OWNER"}, {}, "r");
+  const Action remove = make_entry_action(ActionKind::remove_access_entry, kKey, "203.0.113.7/32");
+  const Action add = make_entry_action(ActionKind::add_access_entry, kKey, "203.0.113.7/32");
+  const Action del = make_action(ActionKind::delete_key, kKey, std::nullopt, {}, {}, "r");
+  const Action rename = make_update_key(kKey, {"old", std::nullopt}, {"new", std::nullopt});
+  const Action gain = make_update_key(kKey, {std::nullopt, std::vector<std::string>{"ORG_MEMBER"}},
+                                      {std::nullopt, std::vector<std::string>{"ORG_MEMBER", "ORG_OWNER"}});
+  const Action loss = make_update_key(kKey, {std::nullopt, std::vector<std::string>{"ORG_MEMBER", "ORG_OWNER"}},
+                                      {std::nullopt, std::vector<std::string>{"ORG_MEMBER"}});
+  for (const Action* grant : {&assign, &update, &add, &rename, &gain}) CHECK(phase_of(*grant) == Phase::grant);
+  for (const Action* removal : {&unassign, &remove, &loss}) CHECK(phase_of(*removal) == Phase::remove);
+  CHECK(phase_of(del) == Phase::destroy);
+  CHECK(static_cast<int>(Phase::destroy) == phase_count - 1);
+}
+
+TEST_CASE("removals: what policy.max_destroy counts") {
+  Plan plan;
+  plan.actions = {
+      make_action(ActionKind::assign, kKey, kProject, {}, {"GROUP_OWNER"}, "r"),
+      make_action(ActionKind::update_roles, kKey, kProject, {"GROUP_OWNER"}, {"GROUP_READ_ONLY"}, "r"),
+      make_action(ActionKind::unassign, kKey, kProject, {"GROUP_OWNER"}, {}, "r"),
+      make_entry_action(ActionKind::remove_access_entry, kKey, "203.0.113.7/32"),
+      make_entry_action(ActionKind::add_access_entry, kKey, "198.51.100.0/24"),
+      make_update_key(kKey, {"a", std::vector<std::string>{"ORG_BILLING_ADMIN", "ORG_MEMBER", "ORG_OWNER"}},
+                      {"b", std::vector<std::string>{"ORG_READ_ONLY"}}),
+      make_action(ActionKind::delete_key, kKey, std::nullopt, {}, {}, "r"),
+  };
+  // 1 unassign + 1 entry + 3 org roles dropped + 1 delete
+  CHECK(plan.destroy_count() == 6);
+  const PlanSummary s = plan.summary();
+  CHECK(s.total() == 7);
+  for (const auto& kind : kActionKinds) CHECK(s.count(kind.kind) == 1);
 }
 
 TEST_CASE("describe names an action for logs and errors") {
-  Action a{ActionKind::unassign, {"65f0c0ffee0000000000000a", "abcdefgh", ""}, ProjectInfo{"x", "payments-prod"}, {}, {}, ""};
+  Action a = make_action(ActionKind::unassign, kKey, ProjectInfo{"x", "payments-prod"}, {}, {}, "");
   CHECK(describe(a) == "unassign abcdefgh from payments-prod");
   a.kind = ActionKind::delete_key;
   a.project.reset();
@@ -27,4 +86,9 @@ TEST_CASE("describe names an action for logs and errors") {
   a.kind = ActionKind::assign;
   a.project = ProjectInfo{"6523b7e0c1b52d0f1a2b3c01", ""};
   CHECK(describe(a) == "assign abcdefgh to 6523b7e0c1b52d0f1a2b3c01");
+  CHECK(describe(make_entry_action(ActionKind::add_access_entry, kKey, "203.0.113.7/32")) ==
+        "add 203.0.113.7/32 to the access list of abcdefgh");
+  CHECK(describe(make_entry_action(ActionKind::remove_access_entry, kKey, "198.51.100.0/24")) ==
+        "remove 198.51.100.0/24 from the access list of abcdefgh");
+  CHECK(describe(make_update_key(kKey, {"a", std::nullopt}, {"b", std::nullopt})) == "update key abcdefgh");
 }

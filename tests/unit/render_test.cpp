@@ -2,9 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include "plan_builders.h"
+
 #include "hostile_strings.h"
 
 using namespace keyform;
+using keyform::testing::make_action;
 using namespace keyform::testing;
 
 namespace {
@@ -16,12 +19,12 @@ Plan sample_plan() {
   const ProjectInfo prod{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"};
   const ProjectInfo stage{"6523b7e0c1b52d0f1a2b3c02", "staging"};
   plan.actions = {
-      {ActionKind::assign, ci, stage, {}, {"GROUP_OWNER"}, "declared in config"},
-      {ActionKind::update_roles, ci, prod, {"GROUP_READ_ONLY"}, {"GROUP_OWNER"}, "roles differ"},
-      {ActionKind::unassign, old, stage, {"GROUP_READ_ONLY"}, {}, "undeclared key; policy unassign"},
-      {ActionKind::delete_key, old, std::nullopt, {}, {}, "declared with state = \"absent\""},
+      make_action(ActionKind::assign, ci, stage, {}, {"GROUP_OWNER"}, "declared in config"),
+      make_action(ActionKind::update_roles, ci, prod, {"GROUP_READ_ONLY"}, {"GROUP_OWNER"}, "roles differ"),
+      make_action(ActionKind::unassign, old, stage, {"GROUP_READ_ONLY"}, {}, "undeclared key; policy unassign"),
+      make_action(ActionKind::delete_key, old, std::nullopt, {}, {}, "declared with state = \"absent\""),
   };
-  plan.skipped = {{{ActionKind::delete_key, {"65f0c0ffee0000000000000d", "admin001", ""}, std::nullopt, {}, {}, "x"},
+  plan.skipped = {{make_action(ActionKind::delete_key, {"65f0c0ffee0000000000000d", "admin001", ""}, std::nullopt, {}, {}, "x"),
                    "keyform authenticates with this key"}};
   return plan;
 }
@@ -70,7 +73,8 @@ TEST_CASE("json plan document") {
   CHECK(doc["actions"][3]["action"] == "delete_key");
   CHECK_FALSE(doc["actions"][3].contains("project"));
   CHECK(doc["skipped"][0]["skip_reason"] == "keyform authenticates with this key");
-  CHECK(doc["summary"] == nlohmann::json{{"assign", 1}, {"update_roles", 1}, {"unassign", 1}, {"delete_key", 1}});
+  CHECK(doc["summary"] == nlohmann::json{{"assign", 1}, {"update_roles", 1}, {"unassign", 1}, {"delete_key", 1},
+                                         {"update_key", 0}, {"add_access_entry", 0}, {"remove_access_entry", 0}});
 }
 
 TEST_CASE("markdown plan: a summary and a table per kind, no escapes") {
@@ -306,12 +310,12 @@ Plan plan_of(const std::string& s) {
   const KeyInfo other{"65f0c0ffee0000000000000c", "pk" + s, s};
   const ProjectInfo project{"6523b7e0c1b52d0f1a2b3c01", s};
   plan.actions = {
-      {ActionKind::assign, key, project, {}, {"GROUP_" + s}, s},
-      {ActionKind::update_roles, other, project, {"GROUP_OWNER"}, {s}, s},
-      {ActionKind::unassign, key, ProjectInfo{"6523b7e0c1b52d0f1a2b3c02", s}, {s}, {}, s},
-      {ActionKind::delete_key, other, std::nullopt, {}, {}, s, {{project, {s, "GROUP_OWNER"}}}},
+      make_action(ActionKind::assign, key, project, {}, {"GROUP_" + s}, s),
+      make_action(ActionKind::update_roles, other, project, {"GROUP_OWNER"}, {s}, s),
+      make_action(ActionKind::unassign, key, ProjectInfo{"6523b7e0c1b52d0f1a2b3c02", s}, {s}, {}, s),
+      make_action(ActionKind::delete_key, other, std::nullopt, {}, {}, s, {{project, {s, "GROUP_OWNER"}}}),
   };
-  plan.skipped = {{{ActionKind::unassign, key, project, {s}, {}, s}, s}};
+  plan.skipped = {{make_action(ActionKind::unassign, key, project, {s}, {}, s), s}};
   plan.warnings = {s, "about " + s};
   return plan;
 }

@@ -5,6 +5,7 @@
 //   the --format json document      format_version, target, actions (delete_key ones with
 //                                   assignments_before), skipped, warnings, summary
 //   + fingerprint                   live_fingerprint() of the org the plan was computed from
+//   + access_lists_read             ids of the keys whose access lists that read included
 //   + config_sha256                 SHA-256 of the config file's bytes (recorded for audit)
 //   + checksum                      SHA-256 of the canonical dump of the document without
 //                                   "checksum": keys sorted, no whitespace, UTF-8 unescaped
@@ -28,6 +29,9 @@ struct SavedPlan {
   Plan plan;
   std::string fingerprint;
   std::string config_sha256;
+  // The keys whose IP access lists the plan read (those whose entry declares access_list), sorted:
+  // apply reads the same ones to recompute the fingerprint.
+  std::vector<std::string> access_lists_read{};
 };
 
 // The canonical bytes the checksum covers: `doc` (without "checksum") dumped with sorted keys and
@@ -55,10 +59,10 @@ struct PlanFileResult {
 // anything quoted from the file escaped.
 PlanFileResult read_plan_file(std::string_view text);
 
-// A saved action that would take access from the key keyform now authenticates with (anything
-// but an assign): the message naming it, or nothing. Empty `self_public_key` (a service account)
+// A saved action that would take access from the key keyform now authenticates with
+// (takes_from_key in core/guards.h, judged against `live` as read now): the message naming it, or nothing. Empty `self_public_key` (a service account)
 // never matches.
-std::optional<std::string> check_self_key(const Plan& plan, std::string_view self_public_key);
+std::optional<std::string> check_self_key(const Plan& plan, std::string_view self_public_key, const LiveState& live);
 
 // For a stale plan: where the live org no longer is what the saved actions expect (a key gone, a
 // project renamed, roles other than roles_before, a deleted key's access other than its

@@ -1,0 +1,25 @@
+// How a failed Admin API call is reported: the error type every API-layer function throws, and
+// the wording of a failed response ("404 API_KEY_NOT_FOUND: No API key with ID … exists.").
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "api/http_client.h"
+
+namespace keyform {
+
+struct ApiError : std::runtime_error {
+  ApiError(const std::string& message, long status) : std::runtime_error(message), status(status) {}
+  long status;  // 0 when the call never got an HTTP answer
+};
+
+// The status a response really carries: the HTTP status, or the one inside an envelope=true body.
+// Every family's success (200 with an empty body or {}, 204) is a 2xx here.
+long effective_status(const HttpResponse& response);
+
+// "<status> <errorCode>: <detail>" from a failed response, both escaped (they come from the
+// server); a 401 adds which credential variables to check.
+std::string describe_failure(const HttpResponse& response);
+
+}  // namespace keyform

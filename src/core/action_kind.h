@@ -1,0 +1,76 @@
+// The one table of action kinds. Everything that lists kinds — the planner's phases, the summary,
+// every renderer, the plan file, the JSON schema test and the executor — reads it from here, so a
+// new kind is one entry below plus its API call (api/family.cpp).
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+namespace keyform {
+
+enum class ActionKind {
+  assign,
+  update_roles,
+  update_key,
+  add_access_entry,
+  unassign,
+  remove_access_entry,
+  delete_key,
+};
+
+// Phases run strictly in order: access is granted before any is taken away, and a key is deleted
+// last. Actions inside one phase are independent of each other.
+enum class Phase { grant = 0, remove = 1, destroy = 2 };
+constexpr int phase_count = 3;
+
+// What an action addresses besides its key; the plan file and the executor check the shape by it.
+enum class Scope {
+  key,           // the key itself (update_key, delete_key)
+  project,       // the key in one project (assign, update_roles, unassign)
+  access_entry,  // one entry of the key's IP access list
+};
+
+// How a reviewer sees a kind: the symbol's colour.
+enum class Tone { add, change, remove };
+
+struct ActionKindInfo {
+  ActionKind kind;
+  std::string_view name;     // JSON "action", plan-file and summary field name
+  Phase phase;               // when the action takes nothing away
+  Phase removing_phase;      // when it does (an update_key that drops an org role)
+  Scope scope;
+  Tone tone;
+  std::string_view symbol;   // text plan: "+", "~", "-", "x"
+  std::string_view heading;  // markdown table heading
+  std::string_view planned;  // text summary: "{n} to assign"
+  std::string_view done;     // apply summary: "{n} assigned"
+  bool always_summarised;    // shown in the summary line even at 0 (the lines users already grep)
+  // Makes the key it names (which has no id until then): the executor hands the id it answers
+  // with to the later actions that name the same key.
+  bool creates_key = false;
+};
+
+inline constexpr std::array<ActionKindInfo, 7> kActionKinds{{
+    {ActionKind::assign, "assign", Phase::grant, Phase::grant, Scope::project, Tone::add, "+", "Assign",
+     "to assign", "assigned", true},
+    {ActionKind::update_roles, "update_roles", Phase::grant, Phase::grant, Scope::project, Tone::change, "~",
+     "Update roles", "to update", "updated", true},
+    {ActionKind::update_key, "update_key", Phase::grant, Phase::remove, Scope::key, Tone::change, "~",
+     "Update key", "to update key", "keys updated", false},
+    {ActionKind::add_access_entry, "add_access_entry", Phase::grant, Phase::grant, Scope::access_entry, Tone::add,
+     "+", "Add access-list entry", "to add to access lists", "access-list entries added", false},
+    {ActionKind::unassign, "unassign", Phase::remove, Phase::remove, Scope::project, Tone::remove, "-", "Unassign",
+     "to unassign", "unassigned", true},
+    {ActionKind::remove_access_entry, "remove_access_entry", Phase::remove, Phase::remove, Scope::access_entry,
+     Tone::remove, "-", "Remove access-list entry", "to remove from access lists",
+     "access-list entries removed", false},
+    {ActionKind::delete_key, "delete_key", Phase::destroy, Phase::destroy, Scope::key, Tone::remove, "x",
+     "Delete key", "to delete", "deleted", true},
+}};
+
+const ActionKindInfo& info(ActionKind kind);
+std::string_view to_string(ActionKind kind);
+std::optional<ActionKind> action_kind_from_string(std::string_view text);
+
+}  // namespace keyform

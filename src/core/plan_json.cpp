@@ -1,0 +1,232 @@
+#include "core/plan_json.h"
+
+#include <set>
+
+#include "core/escape.h"
+#include "core/ids.h"
+#include "core/json_fields.h"
+
+namespace keyform {
+
+using nlohmann::json;
+using namespace json_fields;
+
+namespace {
+
+json project_json(const ProjectInfo& project) { return {{"id", project.id}, {"name", project.name}}; }
+
+// Only the fields the action changes.
+json attributes_json(const KeyAttributes& attributes) {
+  json out = json::object();
+  if (attributes.desc) out["desc"] = *attributes.desc;
+  if (attributes.org_roles) out["org_roles"] = *attributes.org_roles;
+  return out;
+}
+
+}  // namespace
+
+json key_to_json(const KeyInfo& key) { return {{"id", key.id}, {"public_key", key.public_key}, {"desc", key.desc}}; }
+
+json action_to_json(const Action& a) {
+  json out = {{"action", std::string(to_string(a.kind))}, {"key", key_to_json(a.key)}};
+  if (a.project) out["project"] = project_json(*a.project);
+  if (a.entry) out["entry"] = *a.entry;
+  out["roles_before"] = a.roles_before;
+  out["roles_after"] = a.roles_after;
+  if (a.kind == ActionKind::update_key) {
+    out["before"] = attributes_json(a.before);
+    out["after"] = attributes_json(a.after);
+  }
+  out["reason_code"] = std::string(to_string(a.reason_code));
+  out["reason"] = a.reason;
+  // A deletion carries its blast radius, so a pipeline can gate on what the key loses.
+  if (a.kind == ActionKind::delete_key) {
+    json lost = json::array();
+    for (const auto& p : a.assignments_before) lost.push_back({{"project", project_json(p.project)}, {"roles", p.roles}});
+    out["assignments_before"] = std::move(lost);
+  }
+  return out;
+}
+
+json summary_to_json(const PlanSummary& summary) {
+  json out = json::object();
+  for (std::size_t i = 0; i < kActionKinds.size(); ++i) out[std::string(kActionKinds[i].name)] = summary.counts[i];
+  return out;
+}
+
+json plan_to_json(const Plan& plan) {
+  json actions = json::array();
+  for (const auto& a : plan.actions) actions.push_back(action_to_json(a));
+  json skipped = json::array();
+  for (const auto& s : plan.skipped) {
+    json entry = action_to_json(s.action);
+    entry["skip_reason"] = s.skip_reason;
+    skipped.push_back(std::move(entry));
+  }
+  return {
+      {"format_version", kPlanFormatVersion},
+      {"target", {{"api", plan.target.api}, {"org_id", plan.target.org_id}, {"base_url", plan.target.base_url}}},
+      {"actions", std::move(actions)},
+      {"skipped", std::move(skipped)},
+      {"warnings", plan.warnings},
+      {"summary", summary_to_json(plan.summary())},
+  };
+}
+
+namespace {
+
+// "an unassign", "a delete_key": the kind as a message names it (escaped: it may be anything).
+std::string with_article(std::string_view kind) {
+  const bool vowel = !kind.empty() && std::string_view("aeiou").find(kind[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + escape_text(kind);
+}
+
+ProjectInfo project_at(const json& parent, const std::string& path) {
+  const json& project = object_at(parent, path, "project");
+  only_fields(project, path + ".project", {"id", "name"});
+  return {id_at(project, path + ".project", "id"), string_at(project, path + ".project", "name")};
+}
+
+std::vector<std::string> project_roles_at(const json& parent, const std::string& path, const char* name) {
+  return roles_at(parent, path, name, is_project_role, "a project role (GROUP_ and capitals)");
+}
+
+// A delete_key's assignments_before: every project the key loses, each once, each with roles.
+std::vector<ProjectRoles> assignments_at(const json& entry, const std::string& path) {
+  if (!entry.contains("assignments_before")) {
+    bad(path, "is a delete_key without assignments_before (written by an older keyform? run plan again)");
+  }
+  const json& list = array_at(entry, path, "assignments_before");
+  const std::string where = path + ".assignments_before";
+  std::vector<ProjectRoles> out;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    if (!list[i].is_object()) bad(at, std::string("is ") + type_name(list[i]) + ", expected an object");
+    only_fields(list[i], at, {"project", "roles"});
+    ProjectRoles lost{project_at(list[i], at), project_roles_at(list[i], at, "roles")};
+    if (lost.roles.empty()) bad(at + ".roles", "is empty (a key with no roles in a project does not reach it)");
+    if (!seen.insert(lost.project.id).second) bad(at, "repeats project " + lost.project.id);
+    out.push_back(std::move(lost));
+  }
+  return out;
+}
+
+KeyAttributes attributes_at(const json& entry, const std::string& path, const char* name, bool after) {
+  const json& object = object_at(entry, path, name);
+  const std::string where = path + "." + name;
+  only_fields(object, where, {"desc", "org_roles"});
+  KeyAttributes out;
+  // A live key may have no description; the one it is given is never empty.
+  if (object.contains("desc")) out.desc = after ? nonempty_string_at(object, where, "desc") : string_at(object, where, "desc");
+  if (object.contains("org_roles")) {
+    out.org_roles = roles_at(object, where, "org_roles", is_org_role, "an org role (ORG_ and capitals)");
+    if (out.org_roles->empty()) bad(where + ".org_roles", "is empty (a key keeps at least one org role)");
+  }
+  return out;
+}
+
+// The project roles a project-scoped kind goes between.
+void check_project_roles(const Action& a, const std::string& path) {
+  const bool before = !a.roles_before.empty(), after = !a.roles_after.empty();
+  switch (a.kind) {
+    case ActionKind::assign:
+      if (before || !after) bad(path, "is an assign that does not go from no roles to some roles");
+      break;
+    case ActionKind::update_roles:
+      if (!before || !after) bad(path, "is an update_roles without roles before and after");
+      if (std::set(a.roles_before.begin(), a.roles_before.end()) == std::set(a.roles_after.begin(), a.roles_after.end())) {
+        bad(path, "is an update_roles that changes nothing");
+      }
+      break;
+    case ActionKind::unassign:
+      if (!before || after) bad(path, "is an unassign that does not go from some roles to none");
+      break;
+    default: break;
+  }
+}
+
+// What the kind addresses besides the key: a project, an access-list entry, or nothing.
+void read_scope(Action& a, const json& entry, const std::string& path) {
+  const ActionKindInfo& kind = info(a.kind);
+  const bool wants_project = kind.scope == Scope::project, wants_entry = kind.scope == Scope::access_entry;
+  if (entry.contains("project") != wants_project) {
+    bad(path, "is " + with_article(kind.name) + (wants_project ? " without a project" : " with a project"));
+  }
+  if (entry.contains("entry") != wants_entry) {
+    bad(path, "is " + with_article(kind.name) + (wants_entry ? " without an entry" : " with an access-list entry"));
+  }
+  if (wants_project) a.project = project_at(entry, path);
+  if (wants_entry) a.entry = nonempty_string_at(entry, path, "entry");
+}
+
+// update_key: before and after name the same fields, and every one of them changes.
+void read_attributes(Action& a, const json& entry, const std::string& path) {
+  const bool wants = a.kind == ActionKind::update_key;
+  if (!wants) {
+    if (entry.contains("before") || entry.contains("after")) {
+      bad(path, "is " + with_article(to_string(a.kind)) + " with before/after (only an update_key has them)");
+    }
+    return;
+  }
+  a.before = attributes_at(entry, path, "before", false);
+  a.after = attributes_at(entry, path, "after", true);
+  if (a.after.empty()) bad(path, "is an update_key that changes nothing");
+  if (a.before.desc.has_value() != a.after.desc.has_value() ||
+      a.before.org_roles.has_value() != a.after.org_roles.has_value()) {
+    bad(path, "is an update_key whose before and after name different fields");
+  }
+  if (a.before.desc && *a.before.desc == *a.after.desc) bad(path, "is an update_key that does not change desc");
+  if (a.before.org_roles && *a.before.org_roles == *a.after.org_roles) {
+    bad(path, "is an update_key that does not change org_roles");
+  }
+}
+
+}  // namespace
+
+Action action_from_json(const json& entry, const std::string& path, bool skipped) {
+  if (!entry.is_object()) bad(path, std::string("is ") + type_name(entry) + ", expected an object");
+  if (skipped) {
+    only_fields(entry, path, {"action", "key", "project", "entry", "roles_before", "roles_after", "before", "after",
+                              "reason_code", "reason", "assignments_before", "skip_reason"});
+  } else {
+    only_fields(entry, path, {"action", "key", "project", "entry", "roles_before", "roles_after", "before", "after",
+                              "reason_code", "reason", "assignments_before"});
+  }
+  Action a;
+  const std::string kind = string_at(entry, path, "action");
+  auto parsed_kind = action_kind_from_string(kind);
+  if (!parsed_kind) bad(path + ".action", "is an unknown action \"" + escape_text(kind) + "\"");
+  a.kind = *parsed_kind;
+
+  const json& key = object_at(entry, path, "key");
+  only_fields(key, path + ".key", {"id", "public_key", "desc"});
+  a.key = {id_at(key, path + ".key", "id"), string_at(key, path + ".key", "public_key"),
+           string_at(key, path + ".key", "desc")};
+  read_scope(a, entry, path);
+  a.roles_before = project_roles_at(entry, path, "roles_before");
+  a.roles_after = project_roles_at(entry, path, "roles_after");
+  if (info(a.kind).scope == Scope::project) {
+    check_project_roles(a, path);
+  } else if (!a.roles_before.empty() || !a.roles_after.empty()) {
+    bad(path, "is " + with_article(kind) + " with project roles");
+  }
+  read_attributes(a, entry, path);
+
+  if (!entry.contains("reason_code")) bad(path, "has no \"reason_code\" (written by an older keyform? run plan again)");
+  const std::string code = string_at(entry, path, "reason_code");
+  auto parsed_code = reason_code_from_string(code);
+  if (!parsed_code) bad(path + ".reason_code", "is an unknown reason code \"" + escape_text(code) + "\"");
+  a.reason_code = *parsed_code;
+  a.reason = nonempty_string_at(entry, path, "reason");
+
+  // The blast radius a reviewer approved travels with the deletion, and only with a deletion.
+  if (a.kind == ActionKind::delete_key) {
+    a.assignments_before = assignments_at(entry, path);
+  } else if (entry.contains("assignments_before")) {
+    bad(path, "is " + with_article(kind) + " with assignments_before (only a delete_key has them)");
+  }
+  return a;
+}
+
+}  // namespace keyform
