@@ -148,3 +148,15 @@ TEST_CASE("one target order for every command: the flag, then the config's [targ
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("Apply complete!") != std::string::npos);
 }
+
+TEST_CASE("validate resolves the target as plan would, and notes what would stop plan here") {
+  TempDir dir;
+  dir.write("om.toml", "[target]\napi = \"ops-manager\"\norg_id = \"" + kOrg + "\"\n");
+  RunResult r = keyform({"validate", "-c", "om.toml"}, {}, dir.path());
+  CHECK(r.exit_code == 0);  // the file is valid; only this environment lacks a host
+  CHECK(r.err.find("Note: plan and apply here would stop: api \"ops-manager\" (om.toml [target] api) has no default "
+                   "host: set base_url in om.toml [target], or set MONGODB_ATLAS_BASE_URL") != std::string::npos);
+  r = keyform({"validate", "-c", "om.toml"}, {{"MONGODB_ATLAS_BASE_URL", "https://om.example.com"}}, dir.path());
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("Note:") == std::string::npos);
+}
