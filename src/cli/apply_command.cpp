@@ -4,6 +4,7 @@
 
 #include "apply/executor.h"
 #include "cli/commands.h"
+#include "cli/file_reader.h"
 #include "cli/gitops.h"
 #include "cli/interrupt.h"
 #include "cli/session.h"
@@ -18,8 +19,6 @@
 
 namespace keyform {
 namespace {
-
-constexpr std::size_t kMaxPlanFileBytes = 64 * 1024 * 1024;
 
 // Human output goes to stdout, unless stdout carries the JSON result: then to stderr, so stdout
 // holds exactly one JSON document.
@@ -132,7 +131,7 @@ std::string short_hash(const std::string& hash) { return hash.substr(0, 12); }
 // the key keyform runs as), then the two listings, then the fingerprint, then the saved actions.
 int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
   const std::string& path = options.plan_file;
-  const std::string text = read_whole_file(path, kMaxPlanFileBytes, "apply: plan file");
+  const std::string text = read_input_file(path, "apply: plan file");
   PlanFileResult parsed = read_plan_file(text);
   if (parsed.problem == PlanFileProblem::unsupported_version) {
     throw CommandError("apply: plan file " + path + " cannot be applied by this keyform: " + parsed.detail +
@@ -153,7 +152,7 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
   const EnvLookup env = process_env();
   const std::optional<Config> config = optional_config(common, /*wanted=*/true);
   std::ostream& out = human_stream(options);
-  if (auto conflict = plan_target_conflict(plan.target, env, config ? &*config : nullptr)) {
+  if (auto conflict = plan_target_conflict(plan.target, {std::nullopt, config ? &*config : nullptr, env})) {
     throw CommandError("apply: refusing plan file " + path + ": " + *conflict + ". Nothing was changed.");
   }
   require_confirmation_possible(plan, options);
@@ -182,7 +181,7 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
             << short_hash(saved.fingerprint) << "…).\n"
             << "Made from a config with sha256 " << saved.config_sha256;
   if (config) {
-    const std::string here = sha256_hex(read_whole_file(config->path, 4 * 1024 * 1024, "config"));
+    const std::string here = sha256_hex(read_input_file(config->path, "config"));
     out << (here == saved.config_sha256 ? " (the same as " + config->path + " here)"
                                               : " (" + config->path + " here differs: sha256 " + here + ")");
   }

@@ -36,22 +36,22 @@ struct ApplyOptions {
   bool verify = true;     // --no-verify: skip reading the org again after the apply
 };
 
-// Where export and show look: flags, then MONGODB_ATLAS_ORG_ID / MONGODB_ATLAS_BASE_URL, then the
-// config's [target].
-struct TargetOptions {
+// --org, --api, --base-url (export and show); empty when not given. How they combine with the
+// config and the environment: cli/target.h.
+struct TargetFlags {
   std::string org;
   std::string api;
   std::string base_url;
 };
 
 struct ExportCommandOptions {
-  TargetOptions target;
+  TargetFlags target;
   bool by_name = false;
   std::string out;  // --out FILE: written atomically once the org was read (else stdout)
 };
 
 struct ShowCommandOptions {
-  TargetOptions target;
+  TargetFlags target;
   std::string format = "text";  // text | json | markdown
 };
 

@@ -14,8 +14,6 @@
 namespace keyform {
 namespace {
 
-TargetFlags flags_of(const TargetOptions& o) { return {o.org, o.api, o.base_url}; }
-
 // The promise of export is that `plan` on its output reports no changes; check it here, offline,
 // against the very listing the file was written from, before anyone commits it.
 std::optional<std::string> round_trip_problem(const std::string& text, const LiveState& live, const std::string& self) {
@@ -52,11 +50,10 @@ void refuse_stdout_as_config(const CommonOptions& common, bool wanted) {
 int run_export(const CommonOptions& common, const ExportCommandOptions& options) {
   return run_guarded([&] {
     const EnvLookup env = process_env();
-    const TargetFlags flags = flags_of(options.target);
-    const bool wanted = target_needs_config(flags, env);
+    const bool wanted = target_needs_config(options.target);
     if (options.out.empty()) refuse_stdout_as_config(common, wanted);
     const std::optional<Config> config = config_for_target(common, wanted);
-    const ResolvedTarget target = resolve_target(flags, env, config ? &*config : nullptr);
+    const ResolvedTarget target = resolve_target({options.target, config ? &*config : nullptr, env});
     const Credentials credentials = credentials_for(*target.family, common);
     ApiConnection api = connect(*target.family, target.base_url, credentials, target.org_id, common);
     const LiveState live = read_live_org(*api.admin, target.org_id, "export");

@@ -2,16 +2,12 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
-#include <iterator>
-
 #include <nlohmann/json.hpp>
+
+#include "cli/file_reader.h"
 
 namespace keyform {
 namespace {
-
-// A plan of a 10 000-key org is a few MiB; apply reads at most 64 MiB. Anything larger is not one.
-constexpr off_t kMaxPlanBytes = 64 * 1024 * 1024;
 
 bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
 
@@ -36,10 +32,13 @@ std::optional<std::string> plan_out_problem(const std::string& out, const std::s
                         "as plan.json");
   }
   if (!S_ISREG(target.st_mode)) return refusal(out, "it exists and is not a regular file");
-  std::ifstream file(out, std::ios::binary);
-  if (!file) return refusal(out, "it exists and cannot be read to check that it is a keyform plan file");
-  if (target.st_size > kMaxPlanBytes) return refusal(out, "it exists and is too large to be a keyform plan file");
-  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  std::string text;
+  try {
+    // The reader's limit is apply's: a file it refuses is not a plan anyone could apply.
+    text = read_input_file(out, "plan file");
+  } catch (const FileReadError& e) {
+    return refusal(out, std::string("it exists and cannot be checked to be a keyform plan file (") + e.what() + ")");
+  }
   if (!is_keyform_plan(text)) {
     return refusal(out, "it exists and is not a keyform plan file (a JSON object with format_version and "
                         "fingerprint); remove it first if it may be replaced");

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "core/planner.h"
 
@@ -40,17 +39,6 @@ std::optional<Config> config_for_target(const CommonOptions& common, bool wanted
               << message.substr(0, message.find('\n')) << "\n";
     return std::nullopt;
   }
-}
-
-std::string read_whole_file(const std::string& path, std::size_t max_bytes, const std::string& what) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw CommandError(what + " " + path + ": cannot read it: " + std::strerror(errno));
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (text.str().size() > max_bytes) {
-    throw CommandError(what + " " + path + " is larger than " + std::to_string(max_bytes / (1024 * 1024)) + " MiB");
-  }
-  return text.str();
 }
 
 void write_file_atomically(const std::string& path, const std::string& content) {

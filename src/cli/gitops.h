@@ -25,9 +25,6 @@ std::optional<Config> optional_config(const CommonOptions& common, bool wanted);
 // keyform.toml` leaves it while export runs) and, with a note on stderr, when it does not parse.
 std::optional<Config> config_for_target(const CommonOptions& common, bool wanted);
 
-// The whole file, or CommandError "WHAT PATH: cannot read …" / "… is larger than …".
-std::string read_whole_file(const std::string& path, std::size_t max_bytes, const std::string& what);
-
 // Writes through a temporary file in the same directory and renames it into place, so a reader
 // never sees half a file and a failed run leaves an earlier file untouched.
 void write_file_atomically(const std::string& path, const std::string& content);

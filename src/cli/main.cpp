@@ -44,10 +44,17 @@ std::string environment(const char* extra) {
   return section("ENVIRONMENT", std::string(kCredentials) + extra + kNoColor);
 }
 
+// One order for every command (cli/target.h); the README says the same.
+const std::string kTargetResolution =
+    "  Each of the org, API family and host comes from the first of: its flag (--org, --api,\n"
+    "  --base-url: export and show); the [target] of the config file (-c, default ./keyform.toml;\n"
+    "  export and show read it only when present and a flag leaves a field open); the environment\n"
+    "  (MONGODB_ATLAS_ORG_ID, MONGODB_ATLAS_BASE_URL); else api is atlas-v2 on its public host.\n";
+
 const std::string kTopFooter =
-    environment("  MONGODB_ATLAS_BASE_URL   API host when [target] base_url is not set.\n"
-                "  MONGODB_ATLAS_ORG_ID     export/show: the org when --org is not given; apply PLANFILE:\n"
-                "                           refuses a plan for another org.\n") +
+    section("TARGET", kTargetResolution) +
+    environment("  MONGODB_ATLAS_ORG_ID     the org when no flag or config names one.\n"
+                "  MONGODB_ATLAS_BASE_URL   the API host when no flag or config names one.\n") +
     kExitStatus +
     section("EXAMPLES",
             "  keyform plan                                     # what would change\n"
@@ -81,12 +88,13 @@ const std::string kApplyFooter =
             "  done, what failed and what was not started.\n\n"
             "  With PLANFILE (written by plan --out): needs no configuration. The target (api, org, base\n"
             "  URL) and the actions come from the file. Before any request it refuses a file that was\n"
-            "  edited or truncated (checksum and structure), one for another org or API family than the\n"
-            "  config (-c, or ./keyform.toml when present) or MONGODB_ATLAS_ORG_ID names, one for another\n"
-            "  API host than this environment's, and one that would take access from the key keyform\n"
-            "  authenticates with. It then reads the org with the same two listings and refuses a stale\n"
-            "  plan (the org changed since the plan was made: re-run plan). Otherwise it executes exactly\n"
-            "  the saved actions and shows the recorded config SHA-256.\n\n"
+            "  edited or truncated (checksum and structure), one for another org, API family or host\n"
+            "  than plan would use here (the config, -c or ./keyform.toml when present, before\n"
+            "  MONGODB_ATLAS_ORG_ID and MONGODB_ATLAS_BASE_URL; else the family's public host), and one\n"
+            "  that would take access from the key keyform authenticates with. It then reads the org\n"
+            "  with the same two listings and refuses a stale plan (the org changed since the plan was\n"
+            "  made: re-run plan). Otherwise it executes exactly the saved actions and shows the\n"
+            "  recorded config SHA-256.\n\n"
             "  Afterwards it reads the org again (the same two listings) and says whether it matches\n"
             "  the configuration; a difference (another writer, a lagging API) is exit 1. --no-verify\n"
             "  skips that read.\n\n"
@@ -97,22 +105,16 @@ const std::string kApplyFooter =
             "  ends the run: nothing was changed.\n") +
     environment("  MONGODB_ATLAS_BASE_URL   API host when [target] base_url is not set; with PLANFILE it must\n"
                 "                           agree with the plan's.\n"
-                "  MONGODB_ATLAS_ORG_ID     with PLANFILE: refuse a plan for another org.\n") +
+                "  MONGODB_ATLAS_ORG_ID     with PLANFILE and no config: refuse a plan for another org.\n") +
     kExitStatus +
     section("EXAMPLES",
             "  keyform apply                             # plan, confirm, and change the org\n"
             "  keyform apply --auto-approve              # in CI (required when stdin is not a terminal)\n"
             "  keyform apply plan.json --auto-approve    # exactly the plan that was reviewed\n");
 
-const std::string kTargetResolution =
-    "  The org, API family and host come from --org, --api and --base-url; else from\n"
-    "  MONGODB_ATLAS_ORG_ID and MONGODB_ATLAS_BASE_URL; else from the [target] of the config file\n"
-    "  (-c, default ./keyform.toml, read only when present and needed); else api is atlas-v2 and\n"
-    "  the host the family's public one.\n";
-
 const std::string kTargetEnvironment =
-    "  MONGODB_ATLAS_ORG_ID     the org when --org is not given.\n"
-    "  MONGODB_ATLAS_BASE_URL   the API host when --base-url is not given.\n";
+    "  MONGODB_ATLAS_ORG_ID     the org when neither --org nor the config's [target] names one.\n"
+    "  MONGODB_ATLAS_BASE_URL   the API host when neither --base-url nor the config's [target] names one.\n";
 
 const std::string kExportFooter =
     section("DESCRIPTION",
@@ -180,7 +182,7 @@ void add_network(CLI::App& command, keyform::NetworkOptions& net) {
                                                 "(also KEYFORM_LOG=debug)");
 }
 
-void add_target(CLI::App& command, keyform::TargetOptions& target) {
+void add_target(CLI::App& command, keyform::TargetFlags& target) {
   command.add_option("--org", target.org, "Organization id (24 hex digits)")->option_text("ID");
   command.add_option("--api", target.api, "API family")
       ->check(CLI::IsMember({"atlas-v2", "atlas-v1", "cloud-manager", "ops-manager"}))

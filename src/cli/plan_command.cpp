@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/file_guard.h"
+#include "cli/file_reader.h"
 #include "cli/gitops.h"
 #include "cli/session.h"
 #include "cli/terminal.h"
@@ -12,8 +13,6 @@
 
 namespace keyform {
 namespace {
-
-constexpr std::size_t kMaxConfigBytes = 4 * 1024 * 1024;
 
 std::string render(const Plan& plan, const std::string& format, bool color) {
   if (format == "json") return render_plan_json(plan);
@@ -32,7 +31,7 @@ int run_plan(const CommonOptions& common, const PlanOptions& options) {
     // The bytes the recorded config hash is of; read again after planning to be sure the file
     // did not change underneath (the plan must be of exactly the file it names).
     std::string config_bytes;
-    if (!options.out.empty()) config_bytes = read_whole_file(common.config_path, kMaxConfigBytes, "config");
+    if (!options.out.empty()) config_bytes = read_input_file(common.config_path, "config");
     ApiConnection api = connect(s, common);
     const LivePlan result = compute_plan(s, *api.admin, "plan");
     const Plan& plan = result.plan;
@@ -42,7 +41,7 @@ int run_plan(const CommonOptions& common, const PlanOptions& options) {
       throw CommandError("plan: " + *refusal + (options.out.empty() ? "" : "; no plan file was written"));
     }
     if (!options.out.empty()) {
-      if (read_whole_file(common.config_path, kMaxConfigBytes, "config") != config_bytes) {
+      if (read_input_file(common.config_path, "config") != config_bytes) {
         throw CommandError("plan: " + common.config_path + " changed while planning; no plan file was written");
       }
       write_file_atomically(options.out,

@@ -5,44 +5,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "cli/file_reader.h"
 #include "core/escape.h"
 #include "core/permissions.h"
 #include "core/planner.h"
-#include "core/url.h"
 
 namespace keyform {
 namespace {
-
-constexpr std::size_t kMaxConfigBytes = 4 * 1024 * 1024;
-
-std::string read_config_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw CommandError(path + ": cannot read the configuration file (use -c FILE to choose another)");
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (text.str().size() > kMaxConfigBytes) throw CommandError(path + ": file is larger than 4 MiB");
-  return text.str();
-}
-
-// Config first, then MONGODB_ATLAS_BASE_URL, then the family's public host.
-std::string resolve_base_url(const Config& config, const ApiFamily& family, const EnvLookup& env) {
-  std::string url = config.target.base_url;
-  if (url.empty()) url = env("MONGODB_ATLAS_BASE_URL").value_or(std::string(family.default_base_url));
-  if (url.empty()) {
-    throw CommandError(config.path + ": [target] api = \"" + std::string(family.name) +
-                       "\" has no default host: set base_url in [target] (or MONGODB_ATLAS_BASE_URL)");
-  }
-  switch (check_base_url(url)) {
-    case BaseUrlCheck::ok: break;
-    case BaseUrlCheck::malformed: throw CommandError("MONGODB_ATLAS_BASE_URL is not a URL like https://host[:port]");
-    case BaseUrlCheck::insecure:
-      throw CommandError("MONGODB_ATLAS_BASE_URL must use https (plain http is accepted only for loopback hosts)");
-  }
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
 
 std::string format_plan_errors(const Config& config, const std::vector<PlanError>& errors) {
   std::string message;
@@ -55,7 +25,15 @@ std::string format_plan_errors(const Config& config, const std::vector<PlanError
 }  // namespace
 
 Config load_config(const std::string& path) {
-  ConfigParseResult parsed = parse_config(read_config_file(path), path);
+  std::string text;
+  try {
+    text = read_input_file(path, "config");
+  } catch (const FileReadError& e) {
+    // Most often a run in the wrong directory, where ./keyform.toml is not.
+    const bool unreadable = e.kind == FileReadError::Kind::unreadable;
+    throw CommandError(std::string(e.what()) + (unreadable ? " (use -c FILE to choose another)" : ""));
+  }
+  ConfigParseResult parsed = parse_config(text, path);
   if (parsed.errors.empty()) return std::move(*parsed.config);
   std::string message;
   for (const auto& error : parsed.errors) message += (message.empty() ? "" : "\n") + format_error(error);
@@ -65,11 +43,8 @@ Config load_config(const std::string& path) {
 Session open_session(const CommonOptions& common) {
   Session s;
   s.config = load_config(common.config_path);
-  s.family = find_family(s.config.target.api);
-  if (!s.family) throw CommandError("unsupported api \"" + s.config.target.api + "\"");
-  const EnvLookup env = process_env();
-  s.base_url = resolve_base_url(s.config, *s.family, env);
-  s.credentials = credentials_for(*s.family, common);
+  s.target = resolve_target({std::nullopt, &s.config, process_env()});
+  s.credentials = credentials_for(*s.target.family, common);
   return s;
 }
 
@@ -153,7 +128,7 @@ ApiConnection connect(const ApiFamily& family, const std::string& base_url, cons
 }
 
 ApiConnection connect(const Session& session, const CommonOptions& common, int connections) {
-  return connect(*session.family, session.base_url, session.credentials, session.config.target.org_id, common,
+  return connect(*session.target.family, session.target.base_url, session.credentials, session.target.org_id, common,
                  connections);
 }
 
@@ -167,10 +142,10 @@ LiveState read_live_org(AdminClient& api, const std::string& org_id, const std::
 
 LivePlan compute_plan(const Session& s, AdminClient& api, const std::string& verb) {
   LivePlan out;
-  out.live = read_live_org(api, s.config.target.org_id, verb);
+  out.live = read_live_org(api, s.target.org_id, verb);
   PlanResult result = make_plan(s.config, out.live, s.credentials.self_public_key());
   if (!result.errors.empty()) throw CommandError(format_plan_errors(s.config, result.errors), true);
-  result.plan->target.base_url = s.base_url;
+  result.plan->target.base_url = s.target.base_url;
   out.plan = std::move(*result.plan);
   for (const auto& warning : s.config.warnings) out.plan.warnings.push_back(format_error(warning));
   for (auto& warning : permission_warnings(out.plan, out.live, s.credentials.self_public_key())) {

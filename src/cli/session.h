@@ -13,6 +13,7 @@
 #include "api/family.h"
 #include "api/http_client.h"
 #include "cli/commands.h"
+#include "cli/target.h"
 #include "core/config.h"
 #include "core/plan.h"
 
@@ -26,16 +27,16 @@ struct CommandError : std::runtime_error {
   bool positioned;
 };
 
+// Reads (cli/file_reader.h) and validates a config file.
 Config load_config(const std::string& path);
 
 struct Session {
   Config config;
-  const ApiFamily* family = nullptr;
-  std::string base_url;
+  ResolvedTarget target;  // from the config's [target], then the environment (cli/target.h)
   Credentials credentials;
 };
 
-// Loads and validates the config, the base URL and the credentials; makes no request.
+// Loads and validates the config, the target and the credentials; makes no request.
 Session open_session(const CommonOptions& common);
 
 // The credentials (--credentials-file, else the environment), checked against what `family` accepts.

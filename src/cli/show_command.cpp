@@ -12,9 +12,8 @@ namespace keyform {
 int run_show(const CommonOptions& common, const ShowCommandOptions& options) {
   return run_guarded([&] {
     const EnvLookup env = process_env();
-    const TargetFlags flags{options.target.org, options.target.api, options.target.base_url};
-    const std::optional<Config> config = config_for_target(common, target_needs_config(flags, env));
-    const ResolvedTarget target = resolve_target(flags, env, config ? &*config : nullptr);
+    const std::optional<Config> config = config_for_target(common, target_needs_config(options.target));
+    const ResolvedTarget target = resolve_target({options.target, config ? &*config : nullptr, env});
     ApiConnection api = connect_to(target, common);
     const LiveState live = read_live_org(*api.admin, target.org_id, "show");
     if (options.format == "json") {

@@ -1,5 +1,7 @@
 #include "cli/target.h"
 
+#include <initializer_list>
+
 #include "core/ids.h"
 #include "core/url.h"
 
@@ -17,96 +19,126 @@ std::string names_of_families() {
   return out;
 }
 
-std::string checked_base_url(const std::string& url, const std::string& source) {
-  switch (check_base_url(url)) {
-    case BaseUrlCheck::ok: return trim_slashes(url);
-    case BaseUrlCheck::malformed:
-      throw TargetError(source + " \"" + url + "\" is not a URL like https://host[:port]");
-    case BaseUrlCheck::insecure:
-      throw TargetError(source + " must use https (plain http is accepted only for loopback hosts), found \"" + url +
-                        "\"");
+// The candidates of one field in precedence order; an empty value is "not set there".
+Sourced first_set(std::initializer_list<Sourced> candidates) {
+  for (const Sourced& candidate : candidates) {
+    if (candidate.set() && !candidate.value.empty()) return candidate;
   }
-  return url;
+  return {};
+}
+
+Sourced from_flag(const TargetSources& s, std::string TargetFlags::*field, const char* name) {
+  if (!s.flags) return {};
+  return {(*s.flags).*field, name, Origin::flag};
+}
+
+Sourced from_config(const TargetSources& s, std::string Target::*field, const char* name) {
+  if (!s.config) return {};
+  return {s.config->target.*field, s.config->path + " [target] " + name, Origin::config};
+}
+
+Sourced from_env(const TargetSources& s, const char* name) {
+  const std::optional<std::string> value = s.env ? s.env(name) : std::nullopt;
+  if (!value) return {};
+  return {*value, name, Origin::environment};
+}
+
+std::string checked_base_url(const Sourced& url) {
+  switch (check_base_url(url.value)) {
+    case BaseUrlCheck::ok: return trim_slashes(url.value);
+    case BaseUrlCheck::malformed:
+      throw TargetError(url.source + " \"" + url.value + "\" is not a URL like https://host[:port]");
+    case BaseUrlCheck::insecure:
+      throw TargetError(url.source + " must use https (plain http is accepted only for loopback hosts), found \"" +
+                        url.value + "\"");
+  }
+  return url.value;
+}
+
+// What this command could set instead, in precedence order: "pass --org ID, set …, or …".
+std::string ways(const std::string& flag, const std::string& config, const std::string& env) {
+  std::string out;
+  for (const std::string* way : {&flag, &config}) {
+    if (!way->empty()) out += *way + ", ";
+  }
+  return out + (out.empty() ? "" : "or ") + env;
+}
+
+std::string no_org(const TargetSources& s) {
+  return "no organization: " + ways(s.flags ? "pass --org ID" : "",
+                                    s.config ? "set org_id in " + s.config->path + " [target]"
+                                             : "run where a keyform.toml names one (-c FILE)",
+                                    "set MONGODB_ATLAS_ORG_ID");
+}
+
+std::string no_host(const TargetSources& s, const Sourced& api) {
+  return "api \"" + api.value + "\" (" + api.source + ") has no default host: " +
+         ways(s.flags ? "pass --base-url URL" : "",
+              s.config ? "set base_url in " + s.config->path + " [target]" : "", "set MONGODB_ATLAS_BASE_URL");
 }
 
 }  // namespace
 
-bool target_needs_config(const TargetFlags& flags, const EnvLookup& env) {
-  const bool org = !flags.org.empty() || env("MONGODB_ATLAS_ORG_ID");
-  const bool base_url = !flags.base_url.empty() || env("MONGODB_ATLAS_BASE_URL");
-  return !org || flags.api.empty() || !base_url;
+TargetChoice choose_target(const TargetSources& s) {
+  TargetChoice c;
+  c.org = first_set({from_flag(s, &TargetFlags::org, "--org"), from_config(s, &Target::org_id, "org_id"),
+                     from_env(s, "MONGODB_ATLAS_ORG_ID")});
+  c.api = first_set({from_flag(s, &TargetFlags::api, "--api"), from_config(s, &Target::api, "api")});
+  c.base_url = first_set({from_flag(s, &TargetFlags::base_url, "--base-url"),
+                          from_config(s, &Target::base_url, "base_url"), from_env(s, "MONGODB_ATLAS_BASE_URL")});
+  return c;
 }
 
-ResolvedTarget resolve_target(const TargetFlags& flags, const EnvLookup& env, const Config* config) {
+ResolvedTarget resolve_target(const TargetSources& s) {
+  TargetChoice c = choose_target(s);
+  if (!c.api.set()) c.api = {"atlas-v2", "the default", Origin::fallback};
   ResolvedTarget t;
-  const std::string config_source = config ? config->path + " [target]" : std::string();
+  t.family = find_family(c.api.value);
+  if (!t.family) {
+    throw TargetError(c.api.source + " \"" + c.api.value + "\" is not an API family (one of: " + names_of_families() +
+                      ")");
+  }
+  t.api_source = c.api.source;
 
-  std::string api = flags.api;
-  std::string api_source = "--api";
-  if (api.empty() && config) {
-    api = config->target.api;
-    api_source = config_source + " api";
+  if (!c.org.set()) throw TargetError(no_org(s));
+  if (!is_object_id(c.org.value)) {
+    throw TargetError(c.org.source + " \"" + c.org.value + "\" is not an org id (expected 24 lowercase hex digits)");
   }
-  if (api.empty()) api = "atlas-v2";
-  t.family = find_family(api);
-  if (!t.family) throw TargetError(api_source + " \"" + api + "\" is not an API family (one of: " + names_of_families() + ")");
+  t.org_id = c.org.value;
+  t.org_source = c.org.source;
 
-  if (!flags.org.empty()) {
-    t.org_id = flags.org;
-    t.org_source = "--org";
-  } else if (auto env_org = env("MONGODB_ATLAS_ORG_ID")) {
-    t.org_id = *env_org;
-    t.org_source = "MONGODB_ATLAS_ORG_ID";
-  } else if (config) {
-    t.org_id = config->target.org_id;
-    t.org_source = config_source + " org_id";
-  } else {
-    throw TargetError("no organization: pass --org ID, set MONGODB_ATLAS_ORG_ID, or run where a keyform.toml names one "
-                      "(-c FILE)");
+  if (!c.base_url.set()) {
+    if (t.family->default_base_url.empty()) throw TargetError(no_host(s, c.api));
+    c.base_url = {std::string(t.family->default_base_url), "the default", Origin::fallback};
   }
-  if (!is_object_id(t.org_id)) {
-    throw TargetError(t.org_source + " \"" + t.org_id + "\" is not an org id (expected 24 lowercase hex digits)");
-  }
-
-  if (!flags.base_url.empty()) {
-    t.base_url = checked_base_url(flags.base_url, "--base-url");
-  } else if (auto env_url = env("MONGODB_ATLAS_BASE_URL")) {
-    t.base_url = checked_base_url(*env_url, "MONGODB_ATLAS_BASE_URL");
-  } else if (config && !config->target.base_url.empty()) {
-    t.base_url = checked_base_url(config->target.base_url, config_source + " base_url");
-  } else if (!t.family->default_base_url.empty()) {
-    t.base_url = std::string(t.family->default_base_url);
-  } else {
-    throw TargetError("api \"" + api + "\" has no default host: pass --base-url URL (or set MONGODB_ATLAS_BASE_URL)");
-  }
+  t.base_url = checked_base_url(c.base_url);
+  t.base_url_source = c.base_url.source;
   return t;
 }
 
-std::string environment_base_url(const ApiFamily& family, const EnvLookup& env, const Config* config) {
-  if (config && !config->target.base_url.empty()) return trim_slashes(config->target.base_url);
-  if (auto url = env("MONGODB_ATLAS_BASE_URL")) return trim_slashes(*url);
-  return std::string(family.default_base_url);
+bool target_needs_config(const TargetFlags& flags) {
+  return flags.org.empty() || flags.api.empty() || flags.base_url.empty();
 }
 
-std::optional<std::string> plan_target_conflict(const PlanTarget& target, const EnvLookup& env, const Config* config) {
+std::optional<std::string> plan_target_conflict(const PlanTarget& target, const TargetSources& here) {
+  const TargetChoice c = choose_target(here);
   const std::string plan_side = "the plan is for org " + target.org_id + " (" + target.api + ")";
-  if (config) {
-    if (config->target.org_id != target.org_id || config->target.api != target.api) {
-      return plan_side + ", but " + config->path + " targets org " + config->target.org_id + " (" +
-             config->target.api + ")";
-    }
+  const bool org_differs = c.org.set() && c.org.value != target.org_id;
+  const bool api_differs = c.api.set() && c.api.value != target.api;
+  if ((org_differs && c.org.origin == Origin::config) || (api_differs && c.api.origin == Origin::config)) {
+    return plan_side + ", but " + here.config->path + " targets org " + here.config->target.org_id + " (" +
+           here.config->target.api + ")";
   }
-  if (auto env_org = env("MONGODB_ATLAS_ORG_ID"); env_org && *env_org != target.org_id) {
-    return plan_side + ", but MONGODB_ATLAS_ORG_ID is " + *env_org;
-  }
+  if (org_differs) return plan_side + ", but " + c.org.source + " is " + c.org.value;
+  if (api_differs) return plan_side + ", but " + c.api.source + " is " + c.api.value;
+
   const ApiFamily* family = find_family(target.api);
   if (!family) return plan_side + ", an API family this keyform does not know";
-  const std::string here = environment_base_url(*family, env, config);
-  if (!here.empty() && here != trim_slashes(target.base_url)) {
-    const std::string source = config && !config->target.base_url.empty() ? config->path + " [target] base_url"
-                               : env("MONGODB_ATLAS_BASE_URL")          ? "MONGODB_ATLAS_BASE_URL"
-                                                                         : "the default host";
-    return "the plan was made against " + target.base_url + ", but here the API host is " + here + " (" + source + ")";
+  const std::string here_url = c.base_url.set() ? trim_slashes(c.base_url.value) : std::string(family->default_base_url);
+  if (!here_url.empty() && here_url != trim_slashes(target.base_url)) {
+    const std::string source = c.base_url.set() ? c.base_url.source : "the default host";
+    return "the plan was made against " + target.base_url + ", but here the API host is " + here_url + " (" + source +
+           ")";
   }
   return std::nullopt;
 }

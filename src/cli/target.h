@@ -1,6 +1,11 @@
-// Which org, API family and host a command talks to when it has no config of its own
-// (`export`, `show`), and whether a saved plan may be applied in this environment. Pure apart
-// from the environment lookup it is given; makes no request.
+// Which org, API family and host a command talks to, and whether a saved plan may be applied
+// here. One order for every command and every field, like the Terraform provider's block before
+// its environment variables:
+//   1. the flag (--org, --api, --base-url), where the command has them (export, show);
+//   2. the config file's [target] (org_id, api, base_url), where the command reads one;
+//   3. the environment: MONGODB_ATLAS_ORG_ID, MONGODB_ATLAS_BASE_URL (no variable names a family);
+//   4. the defaults: api "atlas-v2", the family's public host; there is no default org.
+// Pure apart from the environment lookup it is given; makes no request.
 #pragma once
 
 #include <optional>
@@ -9,6 +14,7 @@
 
 #include "api/credentials.h"
 #include "api/family.h"
+#include "cli/commands.h"
 #include "core/config.h"
 #include "core/plan.h"
 
@@ -18,36 +24,53 @@ struct TargetError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct TargetFlags {
-  std::string org;       // --org
-  std::string api;       // --api
-  std::string base_url;  // --base-url
+// What one command may take its target from.
+struct TargetSources {
+  std::optional<TargetFlags> flags;  // nothing: the command has no target flags (plan, apply, validate)
+  const Config* config = nullptr;    // nothing: the command read no config
+  EnvLookup env;
 };
+
+enum class Origin { none, flag, config, environment, fallback };
+
+// One field's value and where it came from; `source` names it for messages: "--org",
+// "keyform.toml [target] org_id", "MONGODB_ATLAS_ORG_ID" or "the default".
+struct Sourced {
+  std::string value;
+  std::string source;
+  Origin origin = Origin::none;
+  bool set() const { return origin != Origin::none; }
+};
+
+// The first source that sets each field; no defaults, no checks.
+struct TargetChoice {
+  Sourced org;
+  Sourced api;
+  Sourced base_url;
+};
+TargetChoice choose_target(const TargetSources& sources);
 
 struct ResolvedTarget {
   const ApiFamily* family = nullptr;
   std::string org_id;
   std::string base_url;  // no trailing slash
-  std::string org_source;  // "--org", "MONGODB_ATLAS_ORG_ID" or the config path, for messages
+  std::string org_source;
+  std::string api_source;
+  std::string base_url_source;
 
   PlanTarget plan_target() const { return {std::string(family->name), org_id, base_url}; }
 };
 
-// True when flags and environment leave a field for the config file's [target] to decide.
-bool target_needs_config(const TargetFlags& flags, const EnvLookup& env);
+// choose_target, then the defaults, then every value checked. Throws TargetError naming the
+// source of a bad value, or what the command could set when there is no org or no host.
+ResolvedTarget resolve_target(const TargetSources& sources);
 
-// Field by field: the flag, then MONGODB_ATLAS_ORG_ID / MONGODB_ATLAS_BASE_URL, then the config's
-// [target] (when `config` is given), then the defaults (api "atlas-v2", the family's public host).
-// Throws TargetError when there is no org, or a value is unusable.
-ResolvedTarget resolve_target(const TargetFlags& flags, const EnvLookup& env, const Config* config);
+// True when a flag is missing, so the config's [target] may decide a field.
+bool target_needs_config(const TargetFlags& flags);
 
-// The base URL `plan` would use here: [target] base_url, else MONGODB_ATLAS_BASE_URL, else the
-// family's public host; empty when none (Ops Manager without a host).
-std::string environment_base_url(const ApiFamily& family, const EnvLookup& env, const Config* config);
-
-// Why a saved plan made for `target` must not be applied here, or nothing: a config (when given)
-// or MONGODB_ATLAS_ORG_ID naming another org or API family, or a base URL other than the one this
-// environment resolves. The message names both sides.
-std::optional<std::string> plan_target_conflict(const PlanTarget& target, const EnvLookup& env, const Config* config);
+// Why a saved plan made for `target` must not be applied here, or nothing: this environment
+// (resolved as above) names another org or API family, or another host than the plan's (the
+// family's public host when nothing here names one). The message names both sides and the source.
+std::optional<std::string> plan_target_conflict(const PlanTarget& target, const TargetSources& here);
 
 }  // namespace keyform

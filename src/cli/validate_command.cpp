@@ -1,8 +1,9 @@
 #include <iostream>
 
-#include "api/family.h"
+#include "api/credentials.h"
 #include "cli/commands.h"
 #include "cli/session.h"
+#include "cli/target.h"
 #include "core/escape.h"
 
 namespace keyform {
@@ -19,11 +20,11 @@ int run_validate(const CommonOptions& common) {
     std::cout << config.path << ": valid: org " << config.target.org_id << " (" << config.target.api << "), "
               << config.keys.size() << " keys (" << absent << " absent), " << assignments
               << " project assignments, undeclared_keys = " << to_string(config.policy.undeclared_keys) << ".\n";
-    const ApiFamily* family = find_family(config.target.api);
-    if (family && family->default_base_url.empty() && config.target.base_url.empty()) {
-      std::cerr << "Note: api = \"" << config.target.api
-                << "\" has no default host: plan and apply will need MONGODB_ATLAS_BASE_URL (or base_url in "
-                   "[target]).\n";
+    // The target as plan resolves it here: what would stop plan is said now, but the file is valid.
+    try {
+      resolve_target({std::nullopt, &config, process_env()});
+    } catch (const TargetError& e) {
+      std::cerr << "Note: plan and apply here would stop: " << escape_lines(e.what()) << "\n";
     }
     for (const auto& warning : config.warnings) std::cerr << "Warning: " << escape_lines(format_error(warning)) << "\n";
     std::cout << "Projects and keys are checked against the org by keyform plan.\n" << std::flush;

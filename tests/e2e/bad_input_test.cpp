@@ -113,7 +113,7 @@ TEST_CASE("bad input: an oversized config, a directory and an empty path are ref
   TempDir dir;
   const auto env = keyform_env(sandbox, kAdmin, kAdminSecret);
   std::string big = valid_config();
-  while (big.size() <= 5 * 1024 * 1024) big += "# " + std::string(1000, 'x') + "\n";
+  while (big.size() <= 64 * 1024 * 1024) big += "# " + std::string(1000, 'x') + "\n";  // the one file limit
   const std::string big_file = dir.write("big.toml", big);
   for (const std::string& config : {big_file, dir.path(), std::string("")}) {
     for (auto args : kCommands) {

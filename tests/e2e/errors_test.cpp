@@ -1,5 +1,7 @@
 // Bad input, bad credentials and the safety rails: a clear message, exit 1, nothing changed.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "fixtures.h"
 #include "harness.h"
@@ -58,6 +60,29 @@ TEST_CASE("a missing config file is a clear error") {
   const RunResult r = keyform({"plan", "-c", "nope.toml"}, keyform_env(t.sandbox, kAdmin, kAdminSecret), t.dir.path());
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("nope.toml") != std::string::npos);
+}
+
+TEST_CASE("a config or plan file over the one 64 MiB limit is refused before any request") {
+  Env t;
+  // Sparse: 64 MiB + 1 byte on paper, nothing written to disk.
+  for (const std::string name : {"huge.toml", "huge.json"}) {
+    const std::string path = t.dir.path() + "/" + name;
+    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    REQUIRE(fd >= 0);
+    REQUIRE(ftruncate(fd, 64 * 1024 * 1024 + 1) == 0);
+    close(fd);
+  }
+  const auto env = keyform_env(t.sandbox, kAdmin, kAdminSecret);
+  for (const auto& args : {std::vector<std::string>{"plan", "-c", "huge.toml"},
+                           std::vector<std::string>{"validate", "-c", "huge.toml"}}) {
+    const RunResult r = keyform(args, env, t.dir.path());
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == "Error: config huge.toml is larger than 64 MiB\n");
+  }
+  const RunResult r = keyform({"apply", "huge.json", "--auto-approve"}, env, t.dir.path());
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "Error: apply: plan file huge.json is larger than 64 MiB\n");
+  CHECK(t.sandbox.requests().empty());
 }
 
 TEST_CASE("keys or projects missing from the org stop the run before any write") {

@@ -470,7 +470,7 @@ TEST_CASE("export round trip: 300 keys x 40 projects, by id and by name, plans n
   }
 }
 
-TEST_CASE("export and show find their target: flags, then environment, then keyform.toml") {
+TEST_CASE("export and show find their target: flags, then keyform.toml, then environment") {
   Pipeline t;
   // From ./keyform.toml ([target] org_id), the host from the environment.
   RunResult r = t.in_repo({"export"});

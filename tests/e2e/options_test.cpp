@@ -103,3 +103,60 @@ TEST_CASE("--max-retries 0 gives up on the first transient failure") {
   CHECK(r.err.find("gave up after 1 attempts") != std::string::npos);
 }
 
+
+TEST_CASE("one target order for every command: the flag, then the config's [target], then the environment") {
+  Sandbox sandbox(example_org());
+  TempDir dir;
+  const std::string other_org = "5a0a1e7e0f2912c554080add";  // not in the sandbox: reading it is a 404
+  const std::string dead_host = "http://127.0.0.1:9";       // nothing listens there
+  std::string config = read_file(source_path("examples/keyform.toml"));
+  const std::string commented = "# base_url = \"https://cloud.mongodb.com\"";
+  REQUIRE(config.find(commented) != std::string::npos);
+  config.replace(config.find(commented), commented.size(), "base_url = \"" + sandbox.base_url() + "\"");
+  dir.write("keyform.toml", config);
+  auto env = keyform_env(sandbox, kAdmin, kAdminSecret);
+  env["MONGODB_ATLAS_ORG_ID"] = other_org;
+  env["MONGODB_ATLAS_BASE_URL"] = dead_host;
+
+  // The config's org and host outrank both variables, for every command that reads it (export and
+  // show used to put the environment first; apply PLANFILE used to refuse the variable's other org).
+  for (const std::vector<std::string> args : {std::vector<std::string>{"plan", "--out", "plan.json"},
+                                              std::vector<std::string>{"show"}, std::vector<std::string>{"export"},
+                                              std::vector<std::string>{"validate"}}) {
+    CAPTURE(args[0]);
+    const RunResult r = keyform(args, env, dir.path());
+    INFO(r.all());
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("Note:") == std::string::npos);
+  }
+  CHECK(keyform({"show", "--format", "json"}, env, dir.path()).out.find(other_org) == std::string::npos);
+
+  // A flag outranks the config: the org and the host named on the command line are the ones used.
+  sandbox.clear_requests();
+  RunResult r = keyform({"show", "--org", other_org}, env, dir.path());
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("show: reading org " + other_org + ": GET ") != std::string::npos);
+  CHECK(r.err.find("404") != std::string::npos);
+  sandbox.clear_requests();
+  r = keyform({"export", "--base-url", dead_host, "--max-retries", "0"}, env, dir.path());
+  CHECK(r.exit_code == 1);
+  CHECK(sandbox.requests().empty());
+
+  // The saved plan is applied: this environment resolves the plan's own org and host.
+  r = keyform({"apply", "plan.json", "--auto-approve"}, env, dir.path());
+  INFO(r.all());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("Apply complete!") != std::string::npos);
+}
+
+TEST_CASE("validate resolves the target as plan would, and notes what would stop plan here") {
+  TempDir dir;
+  dir.write("om.toml", "[target]\napi = \"ops-manager\"\norg_id = \"" + kOrg + "\"\n");
+  RunResult r = keyform({"validate", "-c", "om.toml"}, {}, dir.path());
+  CHECK(r.exit_code == 0);  // the file is valid; only this environment lacks a host
+  CHECK(r.err.find("Note: plan and apply here would stop: api \"ops-manager\" (om.toml [target] api) has no default "
+                   "host: set base_url in om.toml [target], or set MONGODB_ATLAS_BASE_URL") != std::string::npos);
+  r = keyform({"validate", "-c", "om.toml"}, {{"MONGODB_ATLAS_BASE_URL", "https://om.example.com"}}, dir.path());
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("Note:") == std::string::npos);
+}

@@ -83,6 +83,19 @@ TEST_CASE("plan --out refuses an existing file that is not a keyform plan") {
   CHECK(problem(dir.path, config).find("it exists and is not a regular file") != std::string::npos);
 }
 
+TEST_CASE("plan --out refuses an existing file larger than any file keyform reads") {
+  Scratch dir;
+  const std::string config = dir.write("keyform.toml", "[target]\n");
+  const std::string huge = dir.path + "/huge.json";
+  const int fd = open(huge.c_str(), O_WRONLY | O_CREAT, 0600);
+  REQUIRE(fd >= 0);
+  REQUIRE(ftruncate(fd, 64 * 1024 * 1024 + 1) == 0);  // sparse: nothing is written
+  close(fd);
+  CHECK(problem(huge, config) == "plan: refusing to write the plan to " + huge +
+                                     ": it exists and cannot be checked to be a keyform plan file (plan file " + huge +
+                                     " is larger than 64 MiB); nothing was written and no request made");
+}
+
 TEST_CASE("fd_is_file: is a descriptor open on the file a path names") {
   Scratch dir;
   const std::string config = dir.write("keyform.toml", "[target]\n");
