@@ -14,7 +14,7 @@
 #include "core/fingerprint.h"
 #include "core/verify.h"
 #include "core/planner.h"
-#include "render/plan_file.h"
+#include "core/plan_file.h"
 #include "render/render.h"
 
 namespace keyform {
@@ -83,7 +83,7 @@ int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, b
   ExecutionControl control;
   InterruptWatcher watcher(stop_on_first(control), report_on_second(control));
   ApplyReport report = execute_plan(
-      plan, [&](const Action& action) { return admin.execute(action); },
+      plan, [&](const Action& action) { return ActionOutput{admin.execute(action), std::nullopt}; },
       [&](const ActionResult& r) { out << render_result_line(r, color) << std::flush; }, options.parallelism,
       &control);
   if (const int signal_number = watcher.received()) {
@@ -157,13 +157,14 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
   }
   require_confirmation_possible(plan, options);
   const Credentials credentials = credentials_for(*family, common);
-  if (auto refusal = check_self_key(plan, credentials.self_public_key())) {
-    throw CommandError("apply: refusing plan file " + path + ": " + *refusal + ". Nothing was changed.");
-  }
-
   ApiConnection api =
       connect(*family, plan.target.base_url, credentials, plan.target.org_id, common, options.parallelism);
-  const LiveState live = read_live_org(*api.admin, plan.target.org_id, "apply");
+  LiveState live = read_live_org(*api.admin, plan.target.org_id, "apply");
+  read_access_lists(*api.admin, live, saved.access_lists_read, "apply");
+  // Judged against the org as it is now: whether a first access-list entry would lock the key out.
+  if (auto refusal = check_self_key(plan, credentials.self_public_key(), live)) {
+    throw CommandError("apply: refusing plan file " + path + ": " + *refusal + ". Nothing was changed.");
+  }
   const std::string now = live_fingerprint(live);
   if (now != saved.fingerprint) {
     std::string message = "apply: plan file " + path + " is stale: the org changed since this plan was made: re-run plan";
@@ -191,7 +192,9 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
   return execute(plan, admin, options, color, [&] {
     return verify_twice([&] {
       std::vector<Action> done = plan.actions;
-      return unapplied_changes(done, read_live_org(admin, plan.target.org_id, "apply: verifying"));
+      LiveState after = read_live_org(admin, plan.target.org_id, "apply: verifying");
+      read_access_lists(admin, after, saved.access_lists_read, "apply: verifying");
+      return unapplied_changes(done, after);
     });
   });
 }

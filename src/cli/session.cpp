@@ -140,9 +140,21 @@ LiveState read_live_org(AdminClient& api, const std::string& org_id, const std::
   }
 }
 
+void read_access_lists(AdminClient& api, LiveState& live, const std::vector<std::string>& key_ids,
+                       const std::string& verb) {
+  try {
+    api.read_access_lists(live, key_ids);
+  } catch (const ApiError& e) {
+    throw CommandError(verb + ": reading org " + live.org_id + ": " + e.what());
+  }
+}
+
 LivePlan compute_plan(const Session& s, AdminClient& api, const std::string& verb) {
   LivePlan out;
   out.live = read_live_org(api, s.target.org_id, verb);
+  // The key listing does not carry access lists: read those the file manages, and only those.
+  out.access_lists_read = access_lists_to_read(s.config, out.live);
+  read_access_lists(api, out.live, out.access_lists_read, verb);
   PlanResult result = make_plan(s.config, out.live, s.credentials.self_public_key());
   if (!result.errors.empty()) throw CommandError(format_plan_errors(s.config, result.errors), true);
   result.plan->target.base_url = s.target.base_url;

@@ -65,8 +65,13 @@ ApiConnection connect(const Session& session, const CommonOptions& common, int c
 // The two listings, nothing else; errors read "VERB: reading org O: GET …: 503 …".
 LiveState read_live_org(AdminClient& api, const std::string& org_id, const std::string& verb);
 
+// GET …/apiKeys/{K}/accessList for each of `key_ids` (in `live`); errors read like read_live_org's.
+void read_access_lists(AdminClient& api, LiveState& live, const std::vector<std::string>& key_ids,
+                       const std::string& verb);
+
 struct LivePlan {
   LiveState live;  // the org exactly as read for this plan (a saved plan's fingerprint needs it)
+  std::vector<std::string> access_lists_read;  // ids of the keys whose access lists `live` holds
   Plan plan;
 };
 
