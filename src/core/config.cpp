@@ -148,7 +148,11 @@ std::optional<std::vector<char32_t>> code_points(std::string_view text) {
   std::vector<char32_t> out;
   for (std::size_t i = 0; i < text.size();) {
     const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t n = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    const std::size_t n = lead < 0x80            ? 1
+                          : (lead >> 5) == 0x6   ? 2
+                          : (lead >> 4) == 0xE   ? 3
+                          : (lead >> 3) == 0x1E  ? 4
+                                                 : 0;  // a stray continuation or invalid byte
     if (n == 0 || i + n > text.size()) return std::nullopt;
     char32_t c = n == 1 ? lead : lead & (0x7F >> n);
     for (std::size_t k = 1; k < n; ++k) {

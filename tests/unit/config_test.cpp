@@ -852,3 +852,17 @@ TEST_CASE("org_roles and access_list on an absent key are errors, like projects"
   CHECK(parse_ok(key_snippet("public_key = \"zmmrboas\"\nstate = \"absent\"\ndesc = \"old CI\"\n")).keys[0].desc ==
         "old CI");
 }
+
+TEST_CASE("desc_problem: what export checks before writing a live description") {
+  CHECK_FALSE(desc_problem("CI deployer").has_value());
+  CHECK_FALSE(desc_problem("\xf0\x9f\x94\x91 key").has_value());  // 4-byte UTF-8
+  CHECK(desc_problem("") == "desc must not be empty (expected 1 to 250 characters; remove desc to leave the "
+                            "key's description as it is)");
+  CHECK(desc_problem("a\nb") == "desc contains the control character U+000A at character 2 (expected one line of "
+                                "printable text)");
+  // toml++ refuses these in a file; the API could still send them.
+  for (const char* bad : {"\xff", "\xc0\x80", "\xed\xa0\x80", "abc\xe2\x98", "\xf4\x90\x80\x80"}) {
+    CAPTURE(bad);
+    CHECK(desc_problem(bad) == "desc is not valid UTF-8");
+  }
+}
