@@ -49,7 +49,7 @@ cxx=(clang++ -std=c++20 -O1 -g -fno-omit-frame-pointer -Isrc
 link=(-fsanitize=fuzzer,address,undefined)
 
 declare -A sources=(
-  [config]="fuzz/fuzz_config.cpp src/core/config.cpp src/core/ids.cpp src/core/url.cpp src/core/roles.cpp"
+  [config]="fuzz/fuzz_config.cpp src/core/config.cpp src/core/cidr.cpp src/core/escape.cpp src/core/ids.cpp src/core/url.cpp src/core/roles.cpp"
   [responses]="fuzz/fuzz_responses.cpp src/api/responses.cpp src/core/escape.cpp"
   [plan_file]="fuzz/fuzz_plan_file.cpp src/render/plan_file.cpp src/render/json.cpp src/apply/executor.cpp src/core/plan.cpp
                src/core/fingerprint.cpp src/core/ids.cpp src/core/url.cpp src/core/escape.cpp"

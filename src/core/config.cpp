@@ -13,6 +13,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "core/cidr.h"
 #include "core/ids.h"
 #include "core/roles.h"
 #include "core/text.h"
@@ -26,7 +27,8 @@ using Names = std::span<const std::string_view>;
 constexpr std::string_view kTopLevelFields[] = {"target", "policy", "keys"};
 constexpr std::string_view kTargetFields[] = {"api", "org_id", "base_url"};
 constexpr std::string_view kPolicyFields[] = {"undeclared_keys", "protected_keys", "max_destroy"};
-constexpr std::string_view kKeyFields[] = {"id", "public_key", "desc", "state", "projects"};
+constexpr std::string_view kKeyFields[] = {"id",       "public_key", "desc",       "state",
+                                            "projects", "org_roles",  "access_list"};
 constexpr std::string_view kApis[] = {"atlas-v2", "atlas-v1", "cloud-manager", "ops-manager"};
 constexpr std::string_view kUndeclaredPolicies[] = {"ignore", "unassign", "delete"};
 constexpr std::string_view kKeyStates[] = {"present", "absent"};
@@ -38,6 +40,9 @@ constexpr int kMaxDotsPerLine = 256;
 
 // Values are echoed in messages; very long ones would bury the message itself.
 constexpr std::size_t kMaxQuotedBytes = 80;
+
+// The API's limit for a key's description (minLength 1, maxLength 250), in characters.
+constexpr std::size_t kMaxDescChars = 250;
 
 std::string join(Names names) {
   std::string out;
@@ -136,6 +141,40 @@ int first_overdeep_line(std::string_view text) {
     }
   }
   return 0;
+}
+
+// The code points of valid UTF-8 text (shortest form, no surrogates), or nullopt.
+std::optional<std::vector<char32_t>> code_points(std::string_view text) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t n = lead < 0x80            ? 1
+                          : (lead >> 5) == 0x6   ? 2
+                          : (lead >> 4) == 0xE   ? 3
+                          : (lead >> 3) == 0x1E  ? 4
+                                                 : 0;  // a stray continuation or invalid byte
+    if (n == 0 || i + n > text.size()) return std::nullopt;
+    char32_t c = n == 1 ? lead : lead & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return std::nullopt;
+      c = c << 6 | (next & 0x3F);
+    }
+    constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (c < kSmallest[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::nullopt;
+    out.push_back(c);
+    i += n;
+  }
+  return out;
+}
+
+// C0, DEL and C1: a description is one line of text, and these can rewrite a terminal line.
+bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+std::string code_point_name(char32_t c) {
+  char name[16];
+  std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(c));
+  return name;
 }
 
 // ---- the parser ---------------------------------------------------------------------------
@@ -401,10 +440,23 @@ class ConfigParser {
     key.pos = pos_of(entry);
     check_fields(entry, "field", " in [[keys]]", kKeyFields);
     parse_key_identity(entry, key);
-    if (const auto* desc = string_field(entry, "desc", "a description")) key.desc = desc->get();  // (lead: temporary)
+    parse_key_desc(entry, key);
     bool state_known = parse_key_state(entry, key);
     parse_key_projects(entry, state_known, key);
+    parse_key_org_roles(entry, state_known, key);
+    parse_key_access_list(entry, state_known, key);
     return key;
+  }
+
+  void parse_key_desc(const toml::table& entry, DeclaredKey& key) {
+    const auto* desc = string_field(entry, "desc", "1 to 250 characters");
+    if (desc == nullptr) return;
+    key.desc_pos = pos_of(*desc);
+    if (auto problem = desc_problem(desc->get())) {
+      error(key.desc_pos, *problem);
+    } else {
+      key.desc = desc->get();
+    }
   }
 
   void parse_key_identity(const toml::table& entry, DeclaredKey& key) {
@@ -465,13 +517,7 @@ class ConfigParser {
       }
       return;
     }
-    if (state_known && key.state == KeyState::absent) {
-      error(pos_of(found->first),
-            key_name(key) +
-                " has state = \"absent\" but also a projects table (an absent "
-                "key is deleted; remove its projects)");
-      return;
-    }
+    if (refused_on_absent(found->first, "a projects table", "projects", state_known, key)) return;
     const toml::table* table = found->second.as_table();
     if (table == nullptr) {
       error(pos_of(found->second), "projects of " + key_name(key) +
@@ -486,6 +532,15 @@ class ConfigParser {
     std::sort(key.projects.begin(), key.projects.end(), [](const auto& a, const auto& b) {
       return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
     });
+  }
+
+  // An absent key is deleted, so an attribute to manage on it contradicts its state.
+  bool refused_on_absent(const toml::key& field, std::string_view what, std::string_view name,
+                         bool state_known, const DeclaredKey& key) {
+    if (!state_known || key.state != KeyState::absent) return false;
+    error(pos_of(field), key_name(key) + " has state = \"absent\" but also " + std::string(what) +
+                             " (an absent key is deleted; remove its " + std::string(name) + ")");
+    return true;
   }
 
   std::optional<DeclaredProject> parse_project(const toml::key& ref, const toml::node& roles) {
@@ -564,6 +619,124 @@ class ConfigParser {
     return true;
   }
 
+  // ---- org_roles ----
+
+  void parse_key_org_roles(const toml::table& entry, bool state_known, DeclaredKey& key) {
+    auto found = entry.find("org_roles");
+    if (found == entry.end()) return;
+    if (refused_on_absent(found->first, "org_roles", "org_roles", state_known, key)) return;
+    key.org_roles_pos = pos_of(found->second);
+    const toml::array* array = found->second.as_array();
+    if (array == nullptr) {
+      error(key.org_roles_pos, "org_roles of " + key_name(key) +
+                                   " must be an array of strings like [\"ORG_MEMBER\"], found " +
+                                   describe(found->second));
+      return;
+    }
+    if (array->empty()) {
+      error(key.org_roles_pos, "org_roles of " + key_name(key) +
+                                   " is empty (expected at least one role, e.g. [\"ORG_MEMBER\"]; "
+                                   "remove org_roles to leave the key's org roles as they are)");
+      return;
+    }
+    std::map<std::string, SourcePos> seen;
+    bool ok = true;
+    for (const toml::node& role : *array) ok = parse_org_role(role, key, seen) && ok;
+    if (!ok) return;
+    key.org_roles.emplace();
+    for (const auto& entry_seen : seen) key.org_roles->push_back(entry_seen.first);  // sorted by the map
+  }
+
+  bool parse_org_role(const toml::node& node, const DeclaredKey& key, std::map<std::string, SourcePos>& seen) {
+    const SourcePos pos = pos_of(node);
+    const auto* text = node.as_string();
+    if (text == nullptr) {
+      error(pos, "each org role of " + key_name(key) + " must be a string like \"ORG_MEMBER\", found " +
+                     describe(node));
+      return false;
+    }
+    const std::string& role = text->get();
+    if (!is_org_role(role)) {
+      const bool project_role = is_project_role(role);
+      error(pos, "invalid org role " + quote(role) + " for " + key_name(key) +
+                     " (expected \"ORG_\" followed by capital letters and underscores, e.g. \"ORG_MEMBER\"" +
+                     (project_role ? "; project roles belong in [keys.projects])" : ")"));
+      return false;
+    }
+    if (auto [it, added] = seen.emplace(role, pos); !added) {
+      error(pos, "org role " + quote(role) + " is listed twice for " + key_name(key) + " (first at line " +
+                     std::to_string(it->second.line) + ", column " + std::to_string(it->second.column) + ")");
+      return false;
+    }
+    if (auto warning = undocumented_org_role_warning(role)) {
+      warnings_.push_back({path_, pos, *warning + " (org_roles of " + key_name(key) + ")"});
+    }
+    return true;
+  }
+
+  // ---- access_list ----
+
+  struct SeenEntry {
+    std::string spelling;
+    SourcePos pos;
+  };
+
+  void parse_key_access_list(const toml::table& entry, bool state_known, DeclaredKey& key) {
+    auto found = entry.find("access_list");
+    if (found == entry.end()) return;
+    if (refused_on_absent(found->first, "an access_list", "access_list", state_known, key)) return;
+    key.access_list_pos = pos_of(found->second);
+    const toml::array* array = found->second.as_array();
+    if (array == nullptr) {
+      error(key.access_list_pos,
+            "access_list of " + key_name(key) +
+                " must be an array of strings like [\"203.0.113.7\", \"198.51.100.0/24\"], found " +
+                describe(found->second));
+      return;
+    }
+    std::map<IpNetwork, SeenEntry> seen;
+    bool ok = true;
+    for (const toml::node& node : *array) ok = parse_access_entry(node, seen) && ok;
+    if (!ok) return;
+    std::vector<std::string> entries;
+    for (const auto& network_seen : seen) entries.push_back(network_seen.first.to_string());
+    std::sort(entries.begin(), entries.end());  // as strings, the order the planner compares in
+    key.access_list = std::move(entries);
+  }
+
+  bool parse_access_entry(const toml::node& node, std::map<IpNetwork, SeenEntry>& seen) {
+    const SourcePos pos = pos_of(node);
+    const auto* text = node.as_string();
+    if (text == nullptr) {
+      error(pos, "each access_list entry must be a string like \"203.0.113.7\" or "
+                 "\"198.51.100.0/24\", found " + describe(node));
+      return false;
+    }
+    IpNetworkParse parsed = parse_ip_network(text->get());
+    if (!parsed.network) {
+      error(pos, "access_list entry " + parsed.error);
+      return false;
+    }
+    auto [it, added] = seen.emplace(*parsed.network, SeenEntry{text->get(), pos});
+    if (!added) {
+      error(pos, duplicate_entry_message(text->get(), it->second, *parsed.network));
+      return false;
+    }
+    return true;
+  }
+
+  // Entries are compared by value, so two spellings of one network are a duplicate too.
+  static std::string duplicate_entry_message(const std::string& spelling, const SeenEntry& first,
+                                             const IpNetwork& network) {
+    const std::string where = "line " + std::to_string(first.pos.line) + ", column " +
+                              std::to_string(first.pos.column);
+    if (spelling == first.spelling) {
+      return "access_list lists " + quote(spelling) + " twice (first at " + where + ")";
+    }
+    return "access_list lists " + network.to_string() + " twice: " + quote(spelling) + " and " +
+           quote(first.spelling) + " (at " + where + ") are the same entry";
+  }
+
   // Two entries for one key would give it two desired states; the second is the mistake.
   void check_duplicate_keys(const std::vector<DeclaredKey>& keys) {
     std::map<std::string, int> first_by_id;
@@ -601,6 +774,23 @@ std::string_view to_string(UndeclaredPolicy policy) {
       return "delete";  // the spelling users write in the file
   }
   return "ignore";
+}
+
+std::optional<std::string> desc_problem(std::string_view desc) {
+  const std::optional<std::vector<char32_t>> chars = code_points(desc);
+  if (!chars) return "desc is not valid UTF-8";
+  if (chars->empty()) {
+    return "desc must not be empty (expected 1 to 250 characters; remove desc to leave the "
+           "key's description as it is)";
+  }
+  if (chars->size() > kMaxDescChars) {
+    return "desc is " + std::to_string(chars->size()) + " characters long (the API accepts at most " +
+           std::to_string(kMaxDescChars) + ")";
+  }
+  auto control = std::find_if(chars->begin(), chars->end(), is_control);
+  if (control == chars->end()) return std::nullopt;
+  return "desc contains the control character " + code_point_name(*control) + " at character " +
+         std::to_string(control - chars->begin() + 1) + " (expected one line of printable text)";
 }
 
 std::string format_error(const ConfigError& error) {

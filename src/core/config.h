@@ -43,16 +43,21 @@ struct DeclaredProject {
   SourcePos pos;
 };
 
+// Each optional attribute is managed when present and left alone when absent.
 struct DeclaredKey {
   std::string id;          // 24 hex digits, or empty when public_key is used
   std::string public_key;  // or empty when id is used
-  std::optional<std::string> desc;   // managed when present (1–250 Unicode characters, counted as code points; valid UTF-8)
+  // 1-250 Unicode characters (code points), valid UTF-8, no control characters.
+  std::optional<std::string> desc;
   KeyState state = KeyState::present;
   std::vector<DeclaredProject> projects;  // in file order; empty for an absent key
-  std::optional<std::vector<std::string>> org_roles;    // managed when present: sorted, unique, each ORG_[A-Z_]+, at least one
-  std::optional<std::vector<std::string>> access_list;  // managed when present: canonical IpNetwork::to_string() values, sorted, unique; may be empty ([] = no entries)
-  SourcePos pos;                          // of the [[keys]] entry
-  SourcePos desc_pos, org_roles_pos, access_list_pos;   // for messages
+  // Sorted, unique, each "ORG_" + capitals/underscores, at least one. Never set on an absent key.
+  std::optional<std::vector<std::string>> org_roles;
+  // Canonical IpNetwork::to_string() values, sorted as strings, unique by value; may be empty
+  // ([] = no entries). Never set on an absent key.
+  std::optional<std::vector<std::string>> access_list;
+  SourcePos pos;  // of the [[keys]] entry
+  SourcePos desc_pos, org_roles_pos, access_list_pos;  // of the values, for messages
 
   // How the user named the key, for messages: the public key or the id.
   const std::string& label() const { return public_key.empty() ? id : public_key; }
@@ -72,6 +77,11 @@ struct Config {
   // Valid but suspicious (a role name the documentation does not list), in file order.
   std::vector<ConfigError> warnings;
 };
+
+// What keeps `desc` from being a key description the file can hold (1-250 code points, valid
+// UTF-8, no control characters), as a message starting "desc ...", or nothing. Export uses it to
+// leave out a live description the config would refuse.
+std::optional<std::string> desc_problem(std::string_view desc);
 
 // "FILE:LINE:COLUMN: message" (or "FILE: message" when there is no position).
 std::string format_error(const ConfigError& error);

@@ -6,6 +6,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/config.h"
 #include "core/text.h"
 
 namespace keyform {
@@ -116,7 +117,7 @@ class Exporter {
     } else {
       out += "id = " + toml_string(k.id) + "   # public key " + comment_text(k.public_key) + "\n";
     }
-    if (!k.desc.empty()) out += "desc = " + toml_string(k.desc) + "\n";
+    if (!desc_problem(k.desc)) out += "desc = " + toml_string(k.desc) + "\n";  // else the file could not hold it
     if (k.project_roles.empty()) {
       out += "projects = {}   # no project access\n\n";
       return;

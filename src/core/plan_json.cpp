@@ -2,9 +2,11 @@
 
 #include <set>
 
+#include "core/cidr.h"
 #include "core/escape.h"
 #include "core/ids.h"
 #include "core/json_fields.h"
+#include "core/roles.h"
 
 namespace keyform {
 
@@ -157,7 +159,14 @@ void read_scope(Action& a, const json& entry, const std::string& path) {
     bad(path, "is " + with_article(kind.name) + (wants_entry ? " without an entry" : " with an access-list entry"));
   }
   if (wants_project) a.project = project_at(entry, path);
-  if (wants_entry) a.entry = nonempty_string_at(entry, path, "entry");
+  if (wants_entry) {
+    a.entry = nonempty_string_at(entry, path, "entry");
+    // What the executor sends is built from it: only the canonical form the planner writes.
+    const IpNetworkParse parsed = parse_ip_network(*a.entry);
+    if (!parsed.network || parsed.network->to_string() != *a.entry) {
+      bad(path + ".entry", "is not a canonical access-list entry (like \"203.0.113.7/32\")");
+    }
+  }
 }
 
 // update_key: before and after name the same fields, and every one of them changes.

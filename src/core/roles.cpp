@@ -14,12 +14,19 @@ const std::vector<std::string_view>& documented_project_roles() {
   return roles;
 }
 
-bool is_documented_project_role(std::string_view role) {
-  const auto& roles = documented_project_roles();
-  return std::find(roles.begin(), roles.end(), role) != roles.end();
+const std::vector<std::string_view>& documented_org_roles() {
+  static const std::vector<std::string_view> roles = {
+      "ORG_BILLING_ADMIN", "ORG_BILLING_READ_ONLY", "ORG_GROUP_CREATOR",           "ORG_MEMBER",
+      "ORG_OWNER",         "ORG_READ_ONLY",         "ORG_STREAM_PROCESSING_ADMIN",
+  };
+  return roles;
 }
 
 namespace {
+
+bool listed(const std::vector<std::string_view>& roles, std::string_view role) {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
 
 // Levenshtein distance with adjacent transpositions counted as one edit (ONYL -> ONLY).
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -36,24 +43,46 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
-}  // namespace
-
-std::optional<std::string_view> closest_documented_role(std::string_view role) {
+std::optional<std::string_view> closest(std::string_view role, const std::vector<std::string_view>& roles) {
   constexpr std::size_t kMaxTypoEdits = 3;
   std::optional<std::string_view> best;
   std::size_t best_distance = kMaxTypoEdits + 1;
-  for (std::string_view known : documented_project_roles()) {
+  for (std::string_view known : roles) {
     const std::size_t distance = edit_distance(role, known);
     if (distance < best_distance) best = known, best_distance = distance;
   }
   return best;
 }
 
-std::optional<std::string> undocumented_role_warning(std::string_view role) {
-  if (is_documented_project_role(role)) return std::nullopt;
-  std::string text = "role \"" + std::string(role) + "\" is not a documented project role";
-  if (auto guess = closest_documented_role(role)) text += " (did you mean " + std::string(*guess) + "?)";
+// `noun` is "project" or "organization".
+std::optional<std::string> warning(std::string_view role, const std::vector<std::string_view>& roles,
+                                   std::string_view noun) {
+  if (listed(roles, role)) return std::nullopt;
+  std::string text = "role \"" + std::string(role) + "\" is not a documented " + std::string(noun) + " role";
+  if (auto guess = closest(role, roles)) text += " (did you mean " + std::string(*guess) + "?)";
   return text + "; the API may refuse it when the plan is applied";
+}
+
+}  // namespace
+
+bool is_documented_project_role(std::string_view role) { return listed(documented_project_roles(), role); }
+
+std::optional<std::string_view> closest_documented_role(std::string_view role) {
+  return closest(role, documented_project_roles());
+}
+
+std::optional<std::string> undocumented_role_warning(std::string_view role) {
+  return warning(role, documented_project_roles(), "project");
+}
+
+bool is_documented_org_role(std::string_view role) { return listed(documented_org_roles(), role); }
+
+std::optional<std::string_view> closest_documented_org_role(std::string_view role) {
+  return closest(role, documented_org_roles());
+}
+
+std::optional<std::string> undocumented_org_role_warning(std::string_view role) {
+  return warning(role, documented_org_roles(), "organization");
 }
 
 }  // namespace keyform

@@ -124,6 +124,10 @@ TEST_CASE("a full valid config parses to the exact structure") {
   CHECK(ci.id.empty());
   CHECK(ci.label() == "zmmrboas");
   CHECK(ci.desc == "CI deployer");
+  CHECK(ci.desc_pos.line == 14);
+  CHECK(ci.desc_pos.column == 8);
+  CHECK_FALSE(ci.org_roles.has_value());    // not declared: left alone
+  CHECK_FALSE(ci.access_list.has_value());  // not declared: left alone
   CHECK(ci.state == KeyState::present);
   CHECK(ci.pos.line == 12);
   CHECK(ci.pos.column == 1);
@@ -396,7 +400,7 @@ TEST_CASE("[[keys]] entry errors") {
       {"unknown field",
        key_snippet("public_key = \"zmmrboas\"\npublik_key = \"x\"\nprojects = {}\n"), 6, 1,
        "unknown field \"publik_key\" in [[keys]] (expected one of: id, public_key, desc, state, "
-       "projects)"},
+       "projects, org_roles, access_list)"},
       {"both id and public_key",
        key_snippet("id = \"5a0a1e7e0f2912c554080adc\"\npublic_key = \"zmmrboas\"\nprojects = {}\n"),
        4, 1, "key sets both id and public_key (expected exactly one of the two)"},
@@ -413,7 +417,7 @@ TEST_CASE("[[keys]] entry errors") {
       {"public_key not a string", key_snippet("public_key = [\"a\"]\nprojects = {}\n"), 5, 14,
        "public_key must be a string (the key's public key), found an array"},
       {"desc not a string", key_snippet("public_key = \"zmmrboas\"\ndesc = 3\nprojects = {}\n"), 6,
-       8, "desc must be a string (a description), found integer 3"},
+       8, "desc must be a string (1 to 250 characters), found integer 3"},
       // An unknown state also suppresses the projects-table rule, which depends on the state.
       {"unknown state", key_snippet("public_key = \"zmmrboas\"\nstate = \"gone\"\n"), 6, 9,
        "unknown state \"gone\" (expected one of: present, absent)"},
@@ -668,4 +672,197 @@ TEST_CASE("to_string(UndeclaredPolicy) uses the spelling written in the file") {
   CHECK(to_string(UndeclaredPolicy::ignore) == "ignore");
   CHECK(to_string(UndeclaredPolicy::unassign) == "unassign");
   CHECK(to_string(UndeclaredPolicy::remove) == "delete");
+}
+
+// ---- issue 12: desc, org_roles and access_list -----------------------------------------------
+
+TEST_CASE("desc, org_roles and access_list parse to their managed, normalised values") {
+  const std::string text = key_snippet(
+      "public_key = \"zmmrboas\"\n"                                                               // 5
+      "desc = \"CI deployer (payments) \xe2\x98\x83\"\n"                                          // 6
+      "org_roles = [\"ORG_READ_ONLY\", \"ORG_MEMBER\"]\n"                                         // 7
+      "access_list = [\"203.0.113.7\", \"2001:DB8::1\", \"198.51.100.0/24\", \"10.0.0.0/8\"]\n"  // 8
+      "projects = {}\n");
+  const Config config = parse_ok(text);
+  CHECK(config.warnings.empty());
+  const DeclaredKey& key = config.keys.at(0);
+  CHECK(key.desc == "CI deployer (payments) \xe2\x98\x83");
+  CHECK((key.desc_pos.line == 6 && key.desc_pos.column == 8));
+  CHECK(key.org_roles == std::vector<std::string>{"ORG_MEMBER", "ORG_READ_ONLY"});
+  CHECK((key.org_roles_pos.line == 7 && key.org_roles_pos.column == 13));
+  // Canonical values, sorted as strings.
+  CHECK(key.access_list == std::vector<std::string>{"10.0.0.0/8", "198.51.100.0/24",
+                                                    "2001:0db8:0000:0000:0000:0000:0000:0001/128",
+                                                    "203.0.113.7/32"});
+  CHECK((key.access_list_pos.line == 8 && key.access_list_pos.column == 15));
+}
+
+TEST_CASE("access_list = [] is managed and means no entries; a missing one is left alone") {
+  const Config config = parse_ok(key_snippet("public_key = \"zmmrboas\"\naccess_list = []\nprojects = {}\n"
+                                             "[[keys]]\npublic_key = \"other001\"\nprojects = {}\n"));
+  REQUIRE(config.keys.at(0).access_list.has_value());
+  CHECK(config.keys[0].access_list->empty());
+  CHECK_FALSE(config.keys.at(1).access_list.has_value());
+  CHECK_FALSE(config.keys[1].org_roles.has_value());
+  CHECK_FALSE(config.keys[1].desc.has_value());
+}
+
+TEST_CASE("an access list written over several lines reports each bad entry at its own line") {
+  const ConfigParseResult result = parse(key_snippet(
+      "public_key = \"zmmrboas\"\n"  // 5
+      "projects = {}\n"              // 6
+      "access_list = [\n"            // 7
+      "  \"203.0.113.7\",\n"         // 8
+      "  \"203.0.113.8/24\",\n"      // 9
+      "  \"::1\",\n"                 // 10
+      "  \"fe80::1%eth0\",\n"        // 11
+      "  \"0:0:0:0:0:0:0:1\",\n"     // 12
+      "]\n"));
+  REQUIRE(result.errors.size() == 3);
+  CHECK(format_error(result.errors[0]) ==
+        "keyform.toml:9:3: access_list entry 203.0.113.8/24 has host bits set: did you mean 203.0.113.0/24?");
+  CHECK(format_error(result.errors[1]) ==
+        "keyform.toml:11:3: access_list entry \"fe80::1%eth0\" is not an IP address or CIDR block: zone ids "
+        "(\"%...\") are not allowed in an access list");
+  CHECK(format_error(result.errors[2]) ==
+        "keyform.toml:12:3: access_list lists 0000:0000:0000:0000:0000:0000:0000:0001/128 twice: "
+        "\"0:0:0:0:0:0:0:1\" and \"::1\" (at line 10, column 3) are the same entry");
+}
+
+TEST_CASE("desc: 1 to 250 characters counted as code points, one line of text") {
+  std::string snowmen;
+  for (int i = 0; i < 250; ++i) snowmen += "\xe2\x98\x83";  // 750 bytes, 250 characters
+  CHECK(parse_ok(key_snippet("public_key = \"zmmrboas\"\ndesc = \"" + snowmen + "\"\nprojects = {}\n"))
+            .keys[0]
+            .desc == snowmen);
+  const std::string ascii250(250, 'd');
+  CHECK(parse_ok(key_snippet("public_key = \"zmmrboas\"\ndesc = \"" + ascii250 + "\"\nprojects = {}\n"))
+            .keys[0]
+            .desc == ascii250);
+  const auto with_desc = [](const std::string& value) {
+    return key_snippet("public_key = \"zmmrboas\"\ndesc = " + value + "\nprojects = {}\n");  // desc on line 6
+  };
+  check_all({
+      {"empty desc", with_desc("\"\""), 6, 8,
+       "desc must not be empty (expected 1 to 250 characters; remove desc to leave the key's description as "
+       "it is)"},
+      {"251 ASCII characters", with_desc("\"" + std::string(251, 'd') + "\""), 6, 8,
+       "desc is 251 characters long (the API accepts at most 250)"},
+      {"251 multi-byte characters", with_desc("\"" + snowmen + "x\""), 6, 8,
+       "desc is 251 characters long"},
+      {"newline", with_desc("\"one\\ntwo\""), 6, 8,
+       "desc contains the control character U+000A at character 4 (expected one line of printable text)"},
+      {"multi-line string", with_desc("\"\"\"\nfirst\nsecond\"\"\""), 6, 8,
+       "desc contains the control character U+000A at character 6"},
+      {"escape character", with_desc("\"x\\u001b[2J\""), 6, 8, "control character U+001B at character 2"},
+      {"tab", with_desc("\"a\\tb\""), 6, 8, "control character U+0009"},
+      {"DEL", with_desc("\"a\\u007f\""), 6, 8, "control character U+007F"},
+      {"C1 control", with_desc("\"\\u0085\""), 6, 8, "control character U+0085 at character 1"},
+      {"not a string", with_desc("[\"a\"]"), 6, 8, "desc must be a string (1 to 250 characters), found an array"},
+  });
+}
+
+TEST_CASE("org_roles: ORG_ names, at least one, no repeats") {
+  const auto with_roles = [](const std::string& value) {
+    return key_snippet("public_key = \"zmmrboas\"\nprojects = {}\norg_roles = " + value + "\n");  // line 7
+  };
+  check_all({
+      {"not an array", with_roles("\"ORG_MEMBER\""), 7, 13,
+       "org_roles of key \"zmmrboas\" must be an array of strings like [\"ORG_MEMBER\"], found string "
+       "\"ORG_MEMBER\""},
+      {"empty", with_roles("[]"), 7, 13,
+       "org_roles of key \"zmmrboas\" is empty (expected at least one role, e.g. [\"ORG_MEMBER\"]; remove "
+       "org_roles to leave the key's org roles as they are)"},
+      {"element not a string", with_roles("[\"ORG_MEMBER\", 1]"), 7, 28,
+       "each org role of key \"zmmrboas\" must be a string like \"ORG_MEMBER\", found integer 1"},
+      {"lower case", with_roles("[\"ORG_member\"]"), 7, 14,
+       "invalid org role \"ORG_member\" for key \"zmmrboas\" (expected \"ORG_\" followed by capital letters "
+       "and underscores, e.g. \"ORG_MEMBER\")"},
+      {"prefix only", with_roles("[\"ORG_\"]"), 7, 14, "invalid org role \"ORG_\""},
+      {"no prefix", with_roles("[\"MEMBER\"]"), 7, 14, "invalid org role \"MEMBER\""},
+      {"trailing space", with_roles("[\"ORG_MEMBER \"]"), 7, 14, "invalid org role \"ORG_MEMBER \""},
+      {"a project role", with_roles("[\"GROUP_OWNER\"]"), 7, 14,
+       "invalid org role \"GROUP_OWNER\" for key \"zmmrboas\" (expected \"ORG_\" followed by capital letters "
+       "and underscores, e.g. \"ORG_MEMBER\"; project roles belong in [keys.projects])"},
+      {"repeated", with_roles("[\"ORG_MEMBER\", \"ORG_OWNER\", \"ORG_MEMBER\"]"), 7, 41,
+       "org role \"ORG_MEMBER\" is listed twice for key \"zmmrboas\" (first at line 7, column 14)"},
+  });
+}
+
+TEST_CASE("org_roles outside the documented list are kept, with a warning and the likely typo") {
+  const ConfigParseResult result = parse(key_snippet(
+      "public_key = \"zmmrboas\"\nprojects = {}\norg_roles = [\"ORG_MEMBR\", \"ORG_OWNER\", \"ORG_FUTURE_THING\"]\n"));
+  REQUIRE(result.errors.empty());
+  const Config& config = *result.config;
+  CHECK(config.keys[0].org_roles == std::vector<std::string>{"ORG_FUTURE_THING", "ORG_MEMBR", "ORG_OWNER"});
+  REQUIRE(config.warnings.size() == 2);
+  CHECK(format_error(config.warnings[0]) ==
+        "keyform.toml:7:14: role \"ORG_MEMBR\" is not a documented organization role (did you mean "
+        "ORG_MEMBER?); the API may refuse it when the plan is applied (org_roles of key \"zmmrboas\")");
+  CHECK(format_error(config.warnings[1]) ==
+        "keyform.toml:7:40: role \"ORG_FUTURE_THING\" is not a documented organization role; the API may "
+        "refuse it when the plan is applied (org_roles of key \"zmmrboas\")");
+}
+
+TEST_CASE("access_list errors at the element's FILE:LINE:COLUMN") {
+  const auto with_list = [](const std::string& value) {
+    return key_snippet("public_key = \"zmmrboas\"\nprojects = {}\naccess_list = " + value + "\n");  // line 7
+  };
+  check_all({
+      {"not an array", with_list("\"203.0.113.7\""), 7, 15,
+       "access_list of key \"zmmrboas\" must be an array of strings like [\"203.0.113.7\", "
+       "\"198.51.100.0/24\"], found string \"203.0.113.7\""},
+      {"element not a string", with_list("[7]"), 7, 16,
+       "each access_list entry must be a string like \"203.0.113.7\" or \"198.51.100.0/24\", found integer 7"},
+      {"leading zero", with_list("[\"203.0.113.7\", \"010.0.0.1\"]"), 7, 31,
+       "access_list entry \"010.0.0.1\" is not an IP address or CIDR block: part \"010\" has a leading zero, "
+       "which some parsers read as octal"},
+      {"host bits set", with_list("[\"198.51.100.7/24\"]"), 7, 16,
+       "access_list entry 198.51.100.7/24 has host bits set: did you mean 198.51.100.0/24?"},
+      {"prefix out of range", with_list("[\"10.0.0.0/33\"]"), 7, 16, "the prefix /33 is over 32 for IPv4"},
+      {"whitespace", with_list("[\" 10.0.0.1\"]"), 7, 16, "it starts or ends with whitespace"},
+      {"empty string", with_list("[\"\"]"), 7, 16, "\"\" is not an IP address or CIDR block: the text is empty"},
+      {"a hostname", with_list("[\"vpn.example.com\"]"), 7, 16, "\"vpn.example.com\" is not an IP address"},
+      {"same spelling twice", with_list("[\"10.0.0.0/8\", \"10.0.0.0/8\"]"), 7, 30,
+       "access_list lists \"10.0.0.0/8\" twice (first at line 7, column 16)"},
+      {"host and its /32", with_list("[\"203.0.113.7\", \"203.0.113.7/32\"]"), 7, 31,
+       "access_list lists 203.0.113.7/32 twice: \"203.0.113.7/32\" and \"203.0.113.7\" (at line 7, column 16) "
+       "are the same entry"},
+      {"IPv6 spellings", with_list("[\"2001:db8::1\", \"2001:DB8:0:0:0:0:0:1/128\"]"), 7, 31,
+       "access_list lists 2001:0db8:0000:0000:0000:0000:0000:0001/128 twice: \"2001:DB8:0:0:0:0:0:1/128\" and "
+       "\"2001:db8::1\" (at line 7, column 16) are the same entry"},
+  });
+  // Overlapping but different networks are two entries.
+  const Config config = parse_ok(with_list("[\"10.0.0.0/8\", \"10.1.0.0/16\", \"::ffff:10.0.0.1\", \"10.0.0.1\"]"));
+  CHECK(config.keys[0].access_list->size() == 4);
+}
+
+TEST_CASE("org_roles and access_list on an absent key are errors, like projects") {
+  check_all({
+      {"absent key with org_roles",
+       key_snippet("public_key = \"zmmrboas\"\nstate = \"absent\"\norg_roles = [\"ORG_MEMBER\"]\n"), 7, 1,
+       "key \"zmmrboas\" has state = \"absent\" but also org_roles (an absent key is deleted; remove its "
+       "org_roles)"},
+      {"absent key with an empty access_list",
+       key_snippet("public_key = \"zmmrboas\"\nstate = \"absent\"\naccess_list = []\n"), 7, 1,
+       "key \"zmmrboas\" has state = \"absent\" but also an access_list (an absent key is deleted; remove its "
+       "access_list)"},
+  });
+  // desc is informational on an absent key: accepted.
+  CHECK(parse_ok(key_snippet("public_key = \"zmmrboas\"\nstate = \"absent\"\ndesc = \"old CI\"\n")).keys[0].desc ==
+        "old CI");
+}
+
+TEST_CASE("desc_problem: what export checks before writing a live description") {
+  CHECK_FALSE(desc_problem("CI deployer").has_value());
+  CHECK_FALSE(desc_problem("\xf0\x9f\x94\x91 key").has_value());  // 4-byte UTF-8
+  CHECK(desc_problem("") == "desc must not be empty (expected 1 to 250 characters; remove desc to leave the "
+                            "key's description as it is)");
+  CHECK(desc_problem("a\nb") == "desc contains the control character U+000A at character 2 (expected one line of "
+                                "printable text)");
+  // toml++ refuses these in a file; the API could still send them.
+  for (const char* bad : {"\xff", "\xc0\x80", "\xed\xa0\x80", "abc\xe2\x98", "\xf4\x90\x80\x80"}) {
+    CAPTURE(bad);
+    CHECK(desc_problem(bad) == "desc is not valid UTF-8");
+  }
 }

@@ -38,3 +38,46 @@ TEST_CASE("the config parser keeps undocumented roles (the service decides) and 
   CHECK(result.config->keys[0].projects[0].roles ==
         std::vector<std::string>{"GROUP_OWNER", "GROUP_READ_ONYL"});
 }
+
+TEST_CASE("the documented org roles: the v2 spec's enumeration") {
+  CHECK(documented_org_roles() == std::vector<std::string_view>{
+                                      "ORG_BILLING_ADMIN", "ORG_BILLING_READ_ONLY", "ORG_GROUP_CREATOR", "ORG_MEMBER",
+                                      "ORG_OWNER", "ORG_READ_ONLY", "ORG_STREAM_PROCESSING_ADMIN"});
+  for (auto role : documented_org_roles()) {
+    CHECK(is_documented_org_role(role));
+    CHECK(is_org_role(role));
+    CHECK_FALSE(undocumented_org_role_warning(role).has_value());
+  }
+  // The two lists do not mix: a project role is no org role, and the other way round.
+  CHECK_FALSE(is_documented_org_role("GROUP_OWNER"));
+  CHECK_FALSE(is_documented_project_role("ORG_OWNER"));
+  CHECK(undocumented_org_role_warning("GROUP_OWNER").has_value());
+}
+
+TEST_CASE("is_org_role: ORG_ followed by capitals and underscores") {
+  CHECK(is_org_role("ORG_MEMBER"));
+  CHECK(is_org_role("ORG_SOMETHING_NEW"));
+  CHECK(is_org_role("ORG__"));
+  CHECK_FALSE(is_org_role("ORG_"));
+  CHECK_FALSE(is_org_role("ORG"));
+  CHECK_FALSE(is_org_role(""));
+  CHECK_FALSE(is_org_role("org_member"));
+  CHECK_FALSE(is_org_role("ORG_member"));
+  CHECK_FALSE(is_org_role("ORG_MEMBER "));
+  CHECK_FALSE(is_org_role("ORG_MEMBER1"));
+  CHECK_FALSE(is_org_role("GROUP_OWNER"));
+  CHECK_FALSE(is_org_role("XORG_MEMBER"));
+}
+
+TEST_CASE("an undocumented org role gets the closest documented one when it is a likely typo") {
+  CHECK(closest_documented_org_role("ORG_MEMBR") == std::optional<std::string_view>("ORG_MEMBER"));
+  CHECK(closest_documented_org_role("ORG_READ_ONYL") == std::optional<std::string_view>("ORG_READ_ONLY"));
+  CHECK(closest_documented_org_role("ORG_BILING_ADMIN") == std::optional<std::string_view>("ORG_BILLING_ADMIN"));
+  CHECK_FALSE(closest_documented_org_role("ORG_SOMETHING_ELSE_ENTIRELY").has_value());
+  CHECK(*undocumented_org_role_warning("ORG_OWNR") ==
+        "role \"ORG_OWNR\" is not a documented organization role (did you mean ORG_OWNER?); the API may refuse "
+        "it when the plan is applied");
+  CHECK(*undocumented_org_role_warning("ORG_FUTURE_ROLE") ==
+        "role \"ORG_FUTURE_ROLE\" is not a documented organization role; the API may refuse it when the plan is "
+        "applied");
+}
