@@ -50,11 +50,12 @@ link=(-fsanitize=fuzzer,address,undefined)
 
 declare -A sources=(
   [config]="fuzz/fuzz_config.cpp src/core/config.cpp src/core/cidr.cpp src/core/escape.cpp src/core/ids.cpp src/core/url.cpp src/core/roles.cpp"
-  [responses]="fuzz/fuzz_responses.cpp src/api/responses.cpp src/core/escape.cpp"
-  [plan_file]="fuzz/fuzz_plan_file.cpp src/render/plan_file.cpp src/render/json.cpp src/apply/executor.cpp src/core/plan.cpp
+  [responses]="fuzz/fuzz_responses.cpp src/api/responses.cpp src/core/escape.cpp src/core/cidr.cpp"
+  [plan_file]="fuzz/fuzz_plan_file.cpp src/core/plan_file.cpp src/core/plan_json.cpp src/core/json_fields.cpp
+               src/core/plan.cpp src/core/action_kind.cpp src/core/guards.cpp src/core/cidr.cpp src/core/roles.cpp
                src/core/fingerprint.cpp src/core/ids.cpp src/core/url.cpp src/core/escape.cpp"
 )
-declare -A libraries=([config]="-ltomlplusplus" [responses]="" [plan_file]="-lcrypto -lfmt -pthread")
+declare -A libraries=([config]="-ltomlplusplus" [responses]="" [plan_file]="-lcrypto")
 declare -A seeds=(
   [config]="tests/corpus/config tests/corpus/config_live examples"
   [responses]="tests/corpus/responses tests/corpus/valid"
