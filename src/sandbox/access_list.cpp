@@ -42,9 +42,16 @@ const std::regex& path_entry_pattern() {
                  fmt::format("Invalid {}: {}.", attribute, detail), {attribute});
 }
 
+// Longer than any address or CIDR can be spelt ("%2F" included). Checked before the pattern:
+// libstdc++'s std::regex recurses once per character and a 1 MiB body would overflow the stack.
+constexpr std::size_t max_entry_length = 64;
+
 // The pattern first, then the value: each refuses things the other lets through.
 Network checked_network(const std::string& text, const std::regex& pattern,
                         const std::string& attribute) {
+  if (text.size() > max_entry_length) {
+    bad_entry(attribute, fmt::format("{} characters is longer than any address", text.size()));
+  }
   if (!std::regex_search(text, pattern)) {
     bad_entry(attribute, fmt::format("\"{}\" does not match the pattern of {}", text, attribute));
   }
@@ -68,7 +75,7 @@ Network element_network(const json& element) {
     if (!value.is_string()) bad_attribute(name, "expected a string.");
   }
   if (element.size() != 1) {
-    bad_attribute("accessList", "each element needs ipAddress or cidrBlock, not both.");
+    bad_attribute("accessList", "each element needs exactly one of ipAddress and cidrBlock.");
   }
   const auto& [name, value] = *element.items().begin();
   const std::string& text = value.get_ref<const std::string&>();

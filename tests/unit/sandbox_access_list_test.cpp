@@ -191,6 +191,14 @@ TEST_CASE("sandbox access list: bodies must fit the spec's patterns and be real 
     CHECK(error_code(reply) == "INVALID_IP_ADDRESS_OR_CIDR_NOTATION");
   }
   Reply host_bits = post(R"([{"cidrBlock": "10.0.0.1/8"}])");
+  // Huge strings are refused before the pattern: std::regex recursed once per "/1" of this one
+  // and overflowed the stack (a crash of the whole sandbox).
+  std::string endless_prefixes = "1.2.3.4";
+  for (int i = 0; i < 200000; ++i) endless_prefixes += "/1";
+  CHECK(error_code(post(json::array({{{"cidrBlock", endless_prefixes}}}).dump())) ==
+        "INVALID_IP_ADDRESS_OR_CIDR_NOTATION");
+  CHECK(error_code(call(state, v2, "GET", entry_path(member_id, "1.2.3.4" + std::string(100000, '1')))) ==
+        "INVALID_IP_ADDRESS_OR_CIDR_NOTATION");
   CHECK(host_bits.body->at("detail") ==
         "Invalid cidrBlock: \"10.0.0.1/8\" has host bits set after the /8 prefix; the network is "
         "10.0.0.0/8.");
