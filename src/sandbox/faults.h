@@ -1,8 +1,9 @@
 // Fault injection for tests of a client's retry logic: `--fault METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER]`.
 //
 //   METHOD       GET, POST, PATCH, DELETE, ... or * for any (case-insensitive)
-//   PATH_REGEX   ECMAScript regex searched in the request path (without the query); may not
-//                contain ':'. Anchor it with ^ and $ to match the whole path.
+//   PATH_REGEX   ECMAScript regex searched in the request path (without the query, percent-decoded:
+//                an access-list entry's %2F is a '/' here); may not contain ':'. Anchor it with ^
+//                and $ to match the whole path.
 //   STATUS       429, 500, 502, 503 or 504: answered with the Admin API's error body instead of
 //                serving the request; 204: answered with no body and not served (a lost or
 //                lagging write that claims success); 0: the connection is dropped without an answer.

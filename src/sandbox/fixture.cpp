@@ -114,10 +114,38 @@ std::map<std::string, std::set<std::string>> parse_assignments(const json& value
   return assignments;
 }
 
+// Fixture entries were "added" before the sandbox started; a fixed date keeps listings stable.
+constexpr const char* fixture_created = "2024-01-01T00:00:00Z";
+
+// Strings in any form parse_network accepts; a repeat (by value, not spelling) is an error
+// naming both positions.
+std::vector<AccessEntry> parse_access_list(const json& value, const std::string& where) {
+  if (!value.is_array()) fail(where, "expected an array of IP addresses or CIDR blocks");
+  std::vector<AccessEntry> entries;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string at = fmt::format("{}[{}]", where, i);
+    if (!value[i].is_string()) fail(at, "expected a string");
+    Network network;
+    try {
+      network = parse_network(value[i].get_ref<const std::string&>());
+    } catch (const AddressError& error) {
+      fail(at, error.what());
+    }
+    for (std::size_t j = 0; j < entries.size(); ++j) {
+      if (entries[j].network == network) {
+        fail(at, fmt::format("{} repeats entry [{}] ({})", value[i].dump(), j, to_string(network)));
+      }
+    }
+    entries.push_back({network, fixture_created});
+  }
+  return entries;
+}
+
 ApiKey parse_key(const json& value, const OrgState& state, const std::string& where) {
   require_object(value, where);
-  reject_unknown_fields(value, {"id", "public_key", "private_key", "desc", "org_roles", "projects"},
-                        where);
+  reject_unknown_fields(
+      value, {"id", "public_key", "private_key", "desc", "org_roles", "projects", "access_list"},
+      where);
   ApiKey key;
   key.id = id_field(value, "id", where);
   key.public_key = public_key_field(value, where);
@@ -132,6 +160,9 @@ ApiKey parse_key(const json& value, const OrgState& state, const std::string& wh
                       : role_list(*org_roles, is_org_role, where + ".org_roles");
   if (auto it = value.find("projects"); it != value.end()) {
     key.project_roles = parse_assignments(*it, state, where + ".projects");
+  }
+  if (auto it = value.find("access_list"); it != value.end()) {
+    key.access_list = parse_access_list(*it, where + ".access_list");
   }
   return key;
 }
@@ -189,11 +220,11 @@ auto find_by(T& items, auto member, std::string_view value) -> decltype(&items[0
 json public_key_json(const ApiKey& key) {
   json projects = json::object();
   for (const auto& [project_id, roles] : key.project_roles) projects[project_id] = roles;
-  return {{"id", key.id},
-          {"public_key", key.public_key},
-          {"desc", key.desc},
-          {"org_roles", key.org_roles},
-          {"projects", projects}};
+  json access_list = json::array();
+  for (const AccessEntry& entry : key.access_list) access_list.push_back(to_string(entry.network));
+  return {{"id", key.id},         {"public_key", key.public_key},
+          {"desc", key.desc},     {"org_roles", key.org_roles},
+          {"projects", projects}, {"access_list", access_list}};
 }
 
 }  // namespace

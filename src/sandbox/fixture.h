@@ -1,12 +1,15 @@
 // The organization the sandbox serves: its in-memory model, and the JSON fixture it starts from.
 //
-// Fixture format (service_accounts, desc, org_roles and projects are optional):
+// Fixture format (service_accounts, desc, org_roles, access_list and projects are optional):
 //   {"org": {"id": O, "name": "..."},
 //    "projects": [{"id": G, "name": "..."}],
 //    "keys": [{"id": K, "public_key": "abcdefgh", "private_key": "...", "desc": "...",
-//              "org_roles": ["ORG_MEMBER"], "projects": {G: ["GROUP_READ_ONLY"]}}],
+//              "org_roles": ["ORG_MEMBER"], "projects": {G: ["GROUP_READ_ONLY"]},
+//              "access_list": ["203.0.113.7", "198.51.100.0/24", "2001:db8::/32"]}],
 //    "service_accounts": [{"client_id": "mdb_sa_id_...", "client_secret": "mdb_sa_sk_..."}]}
 #pragma once
+
+#include "sandbox/address.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -29,6 +32,12 @@ struct Project {
   std::string name;
 };
 
+// One entry of a key's IP access list.
+struct AccessEntry {
+  Network network;      // a single address is its /32 or /128
+  std::string created;  // ISO 8601, UTC
+};
+
 struct ApiKey {
   std::string id;
   std::string public_key;   // the digest user name
@@ -37,6 +46,9 @@ struct ApiKey {
   std::vector<std::string> org_roles;
   // Project id -> roles. An entry is never empty: taking the last role away is an unassign.
   std::map<std::string, std::set<std::string>> project_roles;
+  // Empty: the key may call from anywhere. Otherwise only from an address inside an entry.
+  // In the order added; never two entries with the same network.
+  std::vector<AccessEntry> access_list;
 };
 
 struct ServiceAccount {
@@ -69,7 +81,9 @@ OrgState parse_fixture(std::string_view text);
 OrgState load_fixture(const std::string& path);  // the message starts with the path
 
 // The state in the fixture's format without secrets (no private keys, no service accounts);
-// project roles sorted. What GET /__sandbox/state answers.
+// project roles sorted; every key's "access_list" (possibly empty) as canonical CIDR strings,
+// "/32" and "/128" included ("203.0.113.7/32", "2001:0db8:0000:0000:0000:0000:0000:0000/32").
+// What GET /__sandbox/state answers.
 nlohmann::json public_state(const OrgState& state);
 
 }  // namespace keyform::sandbox

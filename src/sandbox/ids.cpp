@@ -1,6 +1,7 @@
 #include "sandbox/ids.h"
 
 #include <algorithm>
+#include <array>
 
 namespace keyform::sandbox {
 namespace {
@@ -22,5 +23,12 @@ bool is_object_id(std::string_view text) {
 bool is_project_role(std::string_view text) { return is_role_with_prefix(text, "GROUP_"); }
 
 bool is_org_role(std::string_view text) { return is_role_with_prefix(text, "ORG_"); }
+
+bool is_documented_org_role(std::string_view text) {
+  constexpr std::array<std::string_view, 7> roles{
+      "ORG_OWNER",         "ORG_MEMBER",         "ORG_GROUP_CREATOR",          "ORG_BILLING_ADMIN",
+      "ORG_BILLING_READ_ONLY", "ORG_STREAM_PROCESSING_ADMIN", "ORG_READ_ONLY"};
+  return std::find(roles.begin(), roles.end(), text) != roles.end();
+}
 
 }  // namespace keyform::sandbox

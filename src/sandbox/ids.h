@@ -16,4 +16,9 @@ bool is_project_role(std::string_view text);
 // ^ORG_[A-Z_]+$
 bool is_org_role(std::string_view text);
 
+// One of the org roles the v2 spec's enum lists (ORG_OWNER, ORG_MEMBER, ORG_GROUP_CREATOR,
+// ORG_BILLING_ADMIN, ORG_BILLING_READ_ONLY, ORG_STREAM_PROCESSING_ADMIN, ORG_READ_ONLY): what
+// PATCH /orgs/{O}/apiKeys/{K} accepts.
+bool is_documented_org_role(std::string_view text);
+
 }  // namespace keyform::sandbox

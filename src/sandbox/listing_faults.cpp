@@ -14,9 +14,10 @@ namespace {
 constexpr std::string_view syntax = "LISTING:MODE[:PASSES]";
 constexpr long max_passes = 1'000'000'000;
 
-constexpr std::array<std::pair<Listing, std::string_view>, 2> listings{{
+constexpr std::array<std::pair<Listing, std::string_view>, 3> listings{{
     {Listing::api_keys, "apiKeys"},
     {Listing::groups, "groups"},
+    {Listing::access_list, "accessList"},
 }};
 
 constexpr std::array<std::pair<ListingMode, std::string_view>, 8> modes{{
@@ -59,7 +60,7 @@ std::optional<long> positive(std::string_view text) {
   return value;
 }
 
-std::size_t slot(Listing listing) { return listing == Listing::api_keys ? 0 : 1; }
+std::size_t slot(Listing listing) { return static_cast<std::size_t>(listing); }
 
 }  // namespace
 
@@ -187,8 +188,7 @@ nlohmann::json ListingFaultInjector::to_json() const {
 void ListingFaultInjector::clear() {
   std::lock_guard lock(mutex_);
   entries_.clear();
-  current_[0].reset();
-  current_[1].reset();
+  for (auto& current : current_) current.reset();
 }
 
 }  // namespace keyform::sandbox

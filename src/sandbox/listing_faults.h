@@ -1,8 +1,10 @@
-// Listing faults: the two org listings served the ways a real API, a proxy or offset paging can
+// Listing faults: the org listings and the key access-list listing served the ways a real API, a proxy or offset paging can
 // get them wrong, so a client's consistency checks can be tested.
 // `--listing-fault LISTING:MODE[:PASSES]`.
 //
-//   LISTING  apiKeys (GET /orgs/{O}/apiKeys) or groups (GET /orgs/{O}/groups), every family
+//   LISTING  apiKeys (GET /orgs/{O}/apiKeys), groups (GET /orgs/{O}/groups) or accessList
+//            (GET /orgs/{O}/apiKeys/{K}/accessList of every key: all keys' access-list listings
+//            share one fault budget and one pass under way), every family
 //   MODE     duplicate    page 1 carries its first item a second time, appended; totalCount unchanged
 //            shift        page N > 1 is served from one item earlier: [(N-1)·ipp - 1, N·ipp - 1), so
 //                         page 2 starts with page 1's last item (offset paging while a key is created
@@ -39,10 +41,10 @@
 
 namespace keyform::sandbox {
 
-enum class Listing { api_keys, groups };
+enum class Listing { api_keys, groups, access_list };
 enum class ListingMode { duplicate, shift, ignore_page, count_drift, oversized, no_count, endless, huge };
 
-std::string_view listing_name(Listing listing);  // "apiKeys", "groups"
+std::string_view listing_name(Listing listing);  // "apiKeys", "groups", "accessList"
 std::string_view mode_name(ListingMode mode);     // "duplicate", "ignore-page", ...
 
 struct ListingFault {
@@ -93,7 +95,7 @@ class ListingFaultInjector {
   mutable std::mutex mutex_;
   std::vector<Entry> entries_;
   // Per listing: the entry whose pass is under way (index into entries_), if any.
-  std::optional<std::size_t> current_[2];
+  std::optional<std::size_t> current_[3];
 };
 
 }  // namespace keyform::sandbox

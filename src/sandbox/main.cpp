@@ -45,7 +45,9 @@ struct Arguments {
 
 constexpr const char* footer = R"(
 Listing faults (--listing-fault LISTING:MODE[:PASSES]):
-  LISTING  apiKeys (GET /orgs/{O}/apiKeys) or groups (GET /orgs/{O}/groups), every API family
+  LISTING  apiKeys (GET /orgs/{O}/apiKeys), groups (GET /orgs/{O}/groups) or accessList
+           (GET /orgs/{O}/apiKeys/{K}/accessList), every API family. accessList covers every
+           key's access list: they share one budget of passes (a page 1 of any key begins one).
   PASSES   listing passes affected; a pass begins with each request for page 1 (or no pageNum);
            after them the listing is served normally. Several faults on a listing take turns.
   MODE     duplicate    page 1 carries its first item a second time; totalCount unchanged
@@ -74,8 +76,12 @@ Test endpoints (no authentication, no latency, not in the request log):
   POST   /__sandbox/listing-faults  add one: body LISTING:MODE[:PASSES], or {"spec": "..."}
   DELETE /__sandbox/listing-faults  remove every listing fault
 
-API: /api/atlas/v2, /api/atlas/v1.0 and /api/public/v1.0 (GET/DELETE /orgs/{O}/apiKeys[/{K}],
-GET /orgs/{O}/groups, GET /groups/{G}/apiKeys, POST/PATCH/DELETE /groups/{G}/apiKeys/{K}).
+API: /api/atlas/v2, /api/atlas/v1.0 and /api/public/v1.0 (GET /orgs/{O}/apiKeys,
+GET/PATCH/DELETE /orgs/{O}/apiKeys/{K}, GET/POST /orgs/{O}/apiKeys/{K}/accessList,
+GET/DELETE /orgs/{O}/apiKeys/{K}/accessList/{ADDRESS or CIDR with %2F}, GET /orgs/{O}/groups,
+GET /groups/{G}/apiKeys, POST/PATCH/DELETE /groups/{G}/apiKeys/{K}).
+Fixture keys may carry "access_list": ["203.0.113.7", "198.51.100.0/24", "2001:db8::/32"];
+GET /__sandbox/state shows each key's access list as canonical CIDRs (IPv6 fully expanded).
 
 Credentials:
   HTTP digest, every family: user name = a fixture key's public_key, password = its private_key
@@ -83,9 +89,12 @@ Credentials:
   OAuth 2.0 client credentials, /api/atlas/v2 only: POST /api/oauth/token with HTTP Basic
   client_id:client_secret of a fixture service account and the form body
   grant_type=client_credentials; then send "Authorization: Bearer <access_token>".
-Roles: deleting a key needs ORG_OWNER; assigning, updating or unassigning a key in a project
-needs ORG_OWNER or GROUP_OWNER in that project; otherwise 403 USER_UNAUTHORIZED. Keys are checked
-against their roles at the time of the call; service accounts may do everything.)";
+Roles: deleting or updating (PATCH) a key and changing an access list need ORG_OWNER; assigning,
+updating or unassigning a key in a project needs ORG_OWNER or GROUP_OWNER in that project;
+reading an access list needs any org role; otherwise 403 USER_UNAUTHORIZED. Keys are checked
+against their roles at the time of the call; service accounts may do everything.
+Access lists: a key whose access list is not empty may only call from an address inside it;
+otherwise every call answers 403 IP_ADDRESS_NOT_ON_ACCESS_LIST.)";
 
 void define_options(CLI::App& app, Arguments& args) {
   app.add_option("--fixture", args.fixture, "JSON file with the org's initial state (required)")

@@ -1,7 +1,10 @@
 #include "sandbox/operations.h"
 
+#include "sandbox/access_list.h"
 #include "sandbox/ids.h"
+#include "sandbox/operation_kit.h"
 #include "sandbox/permissions.h"
+#include "sandbox/text.h"
 
 #include <fmt/format.h>
 
@@ -84,54 +87,6 @@ json synthetic_project(const OrgState& state, long long n) {
   return project_json(state, Project{synthetic_id(n), fmt::format("synthetic-project-{}", n)});
 }
 
-struct Page {
-  json body;
-  std::size_t padding = 0;
-};
-
-// One page of `items` (already in listing order), shaped by the call's listing fault if any;
-// `to_json` runs only for the items on the page, so a page costs the same however large the org is.
-template <typename T, typename ToJson, typename Synthetic>
-Page page(const std::vector<const T*>& items, const Call& call, ToJson to_json, Synthetic synthetic) {
-  const PageShape shape =
-      shape_page(static_cast<long long>(items.size()), call.query.page, call.listing_mode);
-  json results = json::array();
-  for (long long i = shape.first; i < shape.last; ++i) {
-    results.push_back(to_json(*items[static_cast<std::size_t>(i)]));
-  }
-  if (shape.repeat_first) results.push_back(json(results.front()));
-  for (long long n = 0; n < shape.synthetic_count; ++n) {
-    results.push_back(synthetic(shape.synthetic_first + n));
-  }
-  json body = {{"results", std::move(results)},
-               {"links", json::array({{{"rel", "self"}, {"href", call.self_href}}})}};
-  if (shape.total_count) body["totalCount"] = *shape.total_count;
-  return {std::move(body), shape.padding};
-}
-
-Reply ok(const Call& call, json body, int status = 200) {
-  return Reply{status, std::move(body), std::string(call.family.media_type), {}};
-}
-
-Reply ok(const Call& call, Page page) {
-  Reply reply = ok(call, std::move(page.body));
-  reply.padding = page.padding;
-  return reply;
-}
-
-Reply no_body(const Call& call, int status) {
-  return Reply{status, std::nullopt, std::string(call.family.media_type), {}};
-}
-
-Reply deleted(const Call& call) {
-  switch (call.family.delete_style) {
-    case DeleteStyle::no_content: return no_body(call, 204);
-    case DeleteStyle::empty_object: return ok(call, json::object());
-    case DeleteStyle::empty_body: return no_body(call, 200);
-  }
-  return no_body(call, 204);
-}
-
 void require_org(const OrgState& state, const Route& route) {
   if (route.org_id != state.org.id) {
     throw ApiError(404, "ORG_NOT_FOUND",
@@ -147,34 +102,11 @@ const Project& require_project(const OrgState& state, const std::string& id) {
   return *project;
 }
 
-ApiKey& require_key(OrgState& state, const std::string& id) {
-  ApiKey* key = state.find_key(id);
-  if (!key) {
-    throw ApiError(404, "API_KEY_NOT_FOUND", fmt::format("No API key with ID {} exists.", id),
-                   {id});
-  }
-  return *key;
-}
-
 [[noreturn]] void not_assigned(const Route& route) {
   throw ApiError(
       404, "API_KEY_NOT_FOUND",
       fmt::format("API key {} is not assigned to group {}.", route.key_id, route.project_id),
       {route.key_id, route.project_id});
-}
-
-json parse_body(std::string_view body) {
-  json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) throw ApiError(400, "INVALID_JSON", "Received JSON is malformed.");
-  return parsed;
-}
-
-[[noreturn]] void bad_attribute(const std::string& attribute, const std::string& detail) {
-  throw ApiError(
-      400, "INVALID_JSON_ATTRIBUTE",
-      fmt::format("Received JSON for the {} attribute does not match expected format: {}",
-                  attribute, detail),
-      {attribute});
 }
 
 [[noreturn]] void missing_roles() {
@@ -224,7 +156,7 @@ std::set<std::string> assign_body_roles(std::string_view body) {
 
 std::string desc_value(const json& value) {
   const auto* desc = value.get_ptr<const std::string*>();
-  if (!desc || desc->empty() || desc->size() > 250) {
+  if (!desc || desc->empty() || utf8_length(*desc) > 250) {
     bad_attribute("desc", "expected a string of 1 to 250 characters.");
   }
   return *desc;
@@ -251,6 +183,62 @@ RolesUpdate patch_body(std::string_view body) {
   }
   add_roles(required_roles(parsed), update.roles);
   return update;
+}
+
+// PATCH /orgs/{O}/apiKeys/{K}: "desc" and/or "roles" (org roles from the spec's enum).
+struct KeyUpdate {
+  std::optional<std::string> desc;
+  std::optional<std::vector<std::string>> org_roles;
+};
+
+std::vector<std::string> org_roles_value(const json& value) {
+  if (!value.is_array()) bad_attribute("roles", "expected an array of role names.");
+  if (value.empty()) missing_roles();
+  std::vector<std::string> roles;
+  for (const json& role : value) {
+    if (!role.is_string()) bad_attribute("roles", "expected an array of role names.");
+    const std::string& name = role.get_ref<const std::string&>();
+    if (!is_documented_org_role(name)) {
+      throw ApiError(400, "INVALID_ENUM_VALUE",
+                     fmt::format("An invalid enumeration value {} was specified for roles.",
+                                 role.dump()),
+                     {name});
+    }
+    if (std::find(roles.begin(), roles.end(), name) == roles.end()) roles.push_back(name);
+  }
+  return roles;
+}
+
+KeyUpdate key_update_body(std::string_view body) {
+  json parsed = parse_body(body);
+  if (!parsed.is_object()) {
+    throw ApiError(400, "INVALID_JSON", "Expected a JSON object {\"desc\": ..., \"roles\": [...]}.");
+  }
+  KeyUpdate update;
+  for (const auto& [name, value] : parsed.items()) {
+    if (name == "desc") {
+      update.desc = desc_value(value);
+    } else if (name == "roles") {
+      update.org_roles = org_roles_value(value);
+    } else {
+      bad_attribute(name, "unknown attribute.");
+    }
+  }
+  if (!update.desc && !update.org_roles) {
+    throw ApiError(400, "MISSING_ATTRIBUTE",
+                   "The request needs at least one of the attributes desc and roles.",
+                   {"desc", "roles"});
+  }
+  return update;
+}
+
+// The org roles are replaced by the list sent; project roles stay.
+Reply update_key(OrgState& state, const Call& call) {
+  ApiKey& key = require_key(state, call.route.key_id);
+  const KeyUpdate update = key_update_body(call.body);
+  if (update.desc) key.desc = *update.desc;
+  if (update.org_roles) key.org_roles = *update.org_roles;
+  return ok(call, key_json(state, key));
 }
 
 std::vector<const ApiKey*> all_keys(const OrgState& state, const std::string& project_id = {}) {
@@ -331,6 +319,11 @@ Reply execute(OrgState& state, const Call& call) {
     case Operation::list_org_keys: return ok(call, keys_page(state, call));
     case Operation::get_org_key: return ok(call, key_json(state, require_key(state, route.key_id)));
     case Operation::delete_org_key: return delete_key(state, call);
+    case Operation::update_org_key: return update_key(state, call);
+    case Operation::list_access_list: return list_access_list(state, call);
+    case Operation::add_access_entries: return add_access_entries(state, call);
+    case Operation::get_access_entry: return get_access_entry(state, call);
+    case Operation::delete_access_entry: return delete_access_entry(state, call);
     case Operation::list_org_projects:
       return ok(call, page(
                           all_projects(state, call.query.name), call,

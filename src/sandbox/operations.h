@@ -25,13 +25,16 @@ struct Call {
   std::string_view body;
   std::string_view self_href;  // the request's own URL, for the page's "self" link
   const Principal& principal;
-  // Set by the server for the org listings while a listing fault is due (listing_faults.h).
+  // Set by the server for the listings while a listing fault is due (listing_faults.h).
   std::optional<ListingMode> listing_mode{};
+  // The client's address as the socket reports it, for access lists (access_list.h).
+  std::string_view client_address = "127.0.0.1";
 };
 
 // Runs one operation. Mutates `state` for writes; the caller holds the state lock.
-// Throws ApiError for 400 (bad body), 403 (the caller lacks the role, see permissions.h) and 404
-// (unknown org, project, key or assignment).
+// The server has also checked the caller's address against its key's access list (access_list.h).
+// Throws ApiError for 400 (bad body), 403 (the caller lacks the role, see permissions.h), 404 (unknown org, project, key,
+// assignment or access-list entry) and 409 (an access-list entry already there).
 Reply execute(OrgState& state, const Call& call);
 
 // One key as listings show it: the private key masked, one role object per org role and per

@@ -2,6 +2,7 @@
 
 #include "sandbox/ids.h"
 #include "sandbox/reply.h"
+#include "sandbox/text.h"
 
 #include <fmt/format.h>
 
@@ -15,16 +16,21 @@ namespace {
 enum class Families { all, v2_only, v1_only };
 
 struct Rule {
-  std::string_view pattern;  // {O}, {G}, {K} capture one path segment
+  std::string_view pattern;  // {O}, {G}, {K}, {E} capture one path segment
   std::string_view method;
   Operation operation;
   Families families = Families::all;
 };
 
-constexpr std::array<Rule, 9> rules{{
+constexpr std::array<Rule, 14> rules{{
     {"/orgs/{O}/apiKeys", "GET", Operation::list_org_keys},
     {"/orgs/{O}/apiKeys/{K}", "GET", Operation::get_org_key},
     {"/orgs/{O}/apiKeys/{K}", "DELETE", Operation::delete_org_key},
+    {"/orgs/{O}/apiKeys/{K}", "PATCH", Operation::update_org_key},
+    {"/orgs/{O}/apiKeys/{K}/accessList", "GET", Operation::list_access_list},
+    {"/orgs/{O}/apiKeys/{K}/accessList", "POST", Operation::add_access_entries},
+    {"/orgs/{O}/apiKeys/{K}/accessList/{E}", "GET", Operation::get_access_entry},
+    {"/orgs/{O}/apiKeys/{K}/accessList/{E}", "DELETE", Operation::delete_access_entry},
     {"/orgs/{O}/groups", "GET", Operation::list_org_projects},
     {"/groups/{G}/apiKeys", "GET", Operation::list_project_keys},
     {"/groups/{G}/apiKeys/{K}", "POST", Operation::assign_key, Families::v2_only},
@@ -55,13 +61,16 @@ bool match_shape(std::string_view pattern, const std::vector<std::string_view>& 
   if (parts.size() != segments.size()) return false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (parts[i].starts_with('{') && segments[i].empty()) return false;  // "/apiKeys/" names no key
+    const std::string segment = percent_decode(segments[i]);
     if (parts[i] == "{O}") {
-      route.org_id = segments[i];
+      route.org_id = segment;
     } else if (parts[i] == "{G}") {
-      route.project_id = segments[i];
+      route.project_id = segment;
     } else if (parts[i] == "{K}") {
-      route.key_id = segments[i];
-    } else if (parts[i] != segments[i]) {
+      route.key_id = segment;
+    } else if (parts[i] == "{E}") {
+      route.entry = segments[i];
+    } else if (parts[i] != segment) {
       return false;
     }
   }
@@ -122,7 +131,7 @@ bool boolean_parameter(const std::string& name, const std::string& value) {
 Route match_route(const Family& family, std::string_view method, std::string_view rest) {
   const auto segments = split_path(rest);
   for (const Rule& rule : rules) {
-    Route route{rule.operation, {}, {}, {}};
+    Route route{rule.operation, {}, {}, {}, {}};
     if (!match_shape(rule.pattern, segments, route)) continue;
     for (const Rule& candidate : rules) {
       if (candidate.pattern == rule.pattern && candidate.method == method &&

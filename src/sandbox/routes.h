@@ -15,6 +15,11 @@ enum class Operation {
   list_org_keys,      // GET    /orgs/{O}/apiKeys
   get_org_key,        // GET    /orgs/{O}/apiKeys/{K}
   delete_org_key,     // DELETE /orgs/{O}/apiKeys/{K}
+  update_org_key,     // PATCH  /orgs/{O}/apiKeys/{K}   body {"desc"?, "roles"?: org roles}
+  list_access_list,   // GET    /orgs/{O}/apiKeys/{K}/accessList
+  add_access_entries, // POST   /orgs/{O}/apiKeys/{K}/accessList   body [{"ipAddress"|"cidrBlock"}]
+  get_access_entry,   // GET    /orgs/{O}/apiKeys/{K}/accessList/{E}
+  delete_access_entry,// DELETE /orgs/{O}/apiKeys/{K}/accessList/{E}
   list_org_projects,  // GET    /orgs/{O}/groups
   list_project_keys,  // GET    /groups/{G}/apiKeys
   assign_key,         // POST   /groups/{G}/apiKeys/{K}   (v2) body [{"roles": [...]}]
@@ -28,9 +33,12 @@ struct Route {
   std::string org_id;      // set for /orgs/{O}/...
   std::string project_id;  // set for /groups/{G}/...
   std::string key_id;      // set when the path names a key
+  std::string entry{};     // access-list entry as sent, still percent-encoded ("192.0.2.0%2F24")
 };
 
-// `rest` is the path after the family's base path ("/orgs/.../apiKeys").
+// `rest` is the path after the family's base path ("/orgs/.../apiKeys"), as sent: split at each
+// raw "/" first, then each segment is percent-decoded (the entry is kept encoded, see Route). So
+// "accessList/192.0.2.0%2F24" names an entry and "accessList/192.0.2.0/24" is no path at all.
 // Throws ApiError: 404 RESOURCE_NOT_FOUND (no such path), 405 METHOD_NOT_ALLOWED (path exists,
 // method does not, in this family), 400 INVALID_ATTRIBUTE (an id is not 24 lowercase hex digits).
 Route match_route(const Family& family, std::string_view method, std::string_view rest);

@@ -1,5 +1,6 @@
 #include "sandbox/server.h"
 
+#include "sandbox/access_list.h"
 #include "sandbox/routes.h"
 #include "sandbox/text.h"
 
@@ -100,13 +101,39 @@ std::optional<std::string> listing_fault_spec(const std::string& text) {
 Reply no_content() { return Reply{204, std::nullopt, "application/json", {}}; }
 
 bool is_listing(Operation operation) {
-  return operation == Operation::list_org_keys || operation == Operation::list_org_projects;
+  return operation == Operation::list_org_keys || operation == Operation::list_org_projects ||
+         operation == Operation::list_access_list;
+}
+
+Listing listing_of(Operation operation) {
+  switch (operation) {
+    case Operation::list_org_keys: return Listing::api_keys;
+    case Operation::list_org_projects: return Listing::groups;
+    default: return Listing::access_list;
+  }
+}
+
+// The path after the family's base path as the client sent it, still percent-encoded: the router
+// must tell "%2F" inside an access-list entry from a "/" between segments (routes.h).
+std::string_view api_rest(const httplib::Request& request, const Family& family) {
+  std::string_view raw = request.target;
+  raw = raw.substr(0, raw.find('?'));
+  if (raw.starts_with(family.base_path)) return raw.substr(family.base_path.size());
+  return std::string_view(request.path).substr(family.base_path.size());  // an encoded base path
 }
 
 std::string self_href(const httplib::Request& request) {
   std::string host = request.get_header_value("Host");
   if (host.empty()) host = fmt::format("{}:{}", request.local_addr, request.local_port);
   return fmt::format("http://{}{}", host, request.target);
+}
+
+// cpp-httplib 0.11 percent-decodes every header value it receives, so a digest answer for
+// ".../accessList/192.0.2.0%2F24" arrives with uri ".../192.0.2.0/24" while the hash covers the
+// uri as the client sent it. When the decoded target is what arrived, the client sent the target:
+// hash that.
+std::string digest_uri(const std::string& received, const std::string& target) {
+  return received != target && percent_decode(target) == received ? target : received;
 }
 
 // httplib's default also sets SO_REUSEPORT, which would let two sandboxes share a port silently.
@@ -424,6 +451,7 @@ std::optional<Reply> Sandbox::authenticate_digest(const httplib::Request& reques
     return digest_challenge(
         false, header.empty() ? std::string(not_authorized) : std::string(malformed_digest));
   }
+  credentials->uri = digest_uri(credentials->uri, request.target);
   const auto verdict = digest_.verify(*credentials, request.method, request.target,
                                       password_of(credentials->username));
   if (verdict != DigestVerdict::accepted) {
@@ -450,15 +478,20 @@ std::optional<std::string> Sandbox::password_of(const std::string& public_key) {
 Sandbox::Exchange Sandbox::respond(const httplib::Request& request, const Family& family,
                                    const Principal& principal) {
   try {
+    {
+      // Before anything else, as Atlas checks the address when it authenticates.
+      std::lock_guard lock(state_mutex_);
+      require_allowed_address(state_, principal, request.remote_addr);
+    }
     check_media_types(family, request.get_header_value("Accept"),
                       request.get_header_value("Content-Type"), !request.body.empty());
-    const Route route = match_route(family, request.method,
-                                    std::string_view(request.path).substr(family.base_path.size()));
+    const Route route = match_route(family, request.method, api_rest(request, family));
     const Query query = parse_query(request.params, family, route.operation);
     const std::string href = self_href(request);
     const std::optional<ListingMode> mode = listing_mode(route, query);
     std::lock_guard lock(state_mutex_);
-    Reply reply = execute(state_, Call{family, route, query, request.body, href, principal, mode});
+    Reply reply = execute(state_, Call{family, route, query, request.body, href, principal, mode,
+                                       request.remote_addr});
     const int status = reply.status;
     return {std::move(reply), status, mode.has_value()};
   } catch (const ApiError& error) {
@@ -470,9 +503,7 @@ Sandbox::Exchange Sandbox::respond(const httplib::Request& request, const Family
 
 std::optional<ListingMode> Sandbox::listing_mode(const Route& route, const Query& query) {
   if (!is_listing(route.operation)) return std::nullopt;
-  const Listing listing =
-      route.operation == Operation::list_org_keys ? Listing::api_keys : Listing::groups;
-  return listing_faults_.take(listing, query.page.page_num);
+  return listing_faults_.take(listing_of(route.operation), query.page.page_num);
 }
 
 Reply Sandbox::token_request(const httplib::Request& request) {

@@ -1,8 +1,9 @@
 // The sandbox HTTP server: the three API families, the OAuth token endpoint, digest and bearer
-// authentication, role enforcement (permissions.h), ?envelope/?pretty, simulated latency, injected
-// faults (faults.h, listing_faults.h), and the /__sandbox/ endpoints for tests (GET state,
-// GET/DELETE requests, GET/POST/DELETE faults, GET/POST/DELETE listing-faults). All state is behind
-// mutexes; cpp-httplib serves connections concurrently from a thread pool, with keep-alive.
+// authentication, access-list and role enforcement (access_list.h, permissions.h),
+// ?envelope/?pretty, simulated latency, injected faults (faults.h, listing_faults.h), and the
+// /__sandbox/ endpoints for tests (GET state, GET/DELETE requests, GET/POST/DELETE faults,
+// GET/POST/DELETE listing-faults). All state is behind mutexes; cpp-httplib serves connections
+// concurrently from a thread pool, with keep-alive.
 #pragma once
 
 #include "sandbox/digest.h"

@@ -113,6 +113,42 @@ TEST_CASE("sandbox fixture: bad fixtures are refused with a message naming the p
   CHECK(error_of(f) == "keys[0].public_key: \"CI-Key\" is not 8 lowercase letters or digits");
 }
 
+TEST_CASE("sandbox fixture: access lists are validated and kept in canonical form") {
+  json f = valid_fixture();
+  f["keys"][0]["access_list"] = {"203.0.113.7", "198.51.100.0/24", "2001:DB8::/32", "::1"};
+  OrgState state = parse_fixture(f.dump());
+  REQUIRE(state.keys[0].access_list.size() == 4);
+  CHECK(state.keys[0].access_list[0].network == parse_network("203.0.113.7/32"));
+  CHECK(state.keys[0].access_list[0].created == "2024-01-01T00:00:00Z");
+  CHECK(state.keys[1].access_list.empty());
+  CHECK(public_state(state)["keys"][0]["access_list"] ==
+        json({"203.0.113.7/32", "198.51.100.0/24", "2001:0db8:0000:0000:0000:0000:0000:0000/32",
+              "0000:0000:0000:0000:0000:0000:0000:0001/128"}));
+  CHECK(public_state(state)["keys"][1]["access_list"] == json::array());
+}
+
+TEST_CASE("sandbox fixture: bad access lists are refused with the entry's place") {
+  auto error_with = [](json access_list) {
+    json f = valid_fixture();
+    f["keys"][1]["access_list"] = std::move(access_list);
+    return error_of(f);
+  };
+  CHECK(error_with("203.0.113.7") ==
+        "keys[1].access_list: expected an array of IP addresses or CIDR blocks");
+  CHECK(error_with({"203.0.113.7", 7}) == "keys[1].access_list[1]: expected a string");
+  CHECK(error_with({"203.0.113.300"}) ==
+        "keys[1].access_list[0]: \"203.0.113.300\" is not an IPv4 or IPv6 address or CIDR block");
+  CHECK(error_with({"198.51.100.7/24"}) ==
+        "keys[1].access_list[0]: \"198.51.100.7/24\" has host bits set after the /24 prefix; the "
+        "network is 198.51.100.0/24");
+  CHECK(error_with({"10.0.0.0/8", "203.0.113.7", "203.0.113.7/32"}) ==
+        "keys[1].access_list[2]: \"203.0.113.7/32\" repeats entry [1] (203.0.113.7/32)");
+  CHECK(error_with({"2001:db8::/32", "2001:0DB8:0::/32"}) ==
+        "keys[1].access_list[1]: \"2001:0DB8:0::/32\" repeats entry [0] "
+        "(2001:0db8:0000:0000:0000:0000:0000:0000/32)");
+  CHECK(error_with(json::array()).empty());
+}
+
 TEST_CASE("sandbox fixture: load_fixture names the file") {
   try {
     load_fixture("/nonexistent/fixture.json");
@@ -128,7 +164,7 @@ TEST_CASE("sandbox fixture: public_state has the fixture's shape and no secrets"
   CHECK(state["projects"].size() == 2);
   CHECK(state["keys"][0] ==
         json::parse(R"({"id": "65f0c0ffee0000000000000a", "public_key": "zmmrboas",
-      "desc": "CI deployer", "org_roles": ["ORG_OWNER"],
+      "desc": "CI deployer", "org_roles": ["ORG_OWNER"], "access_list": [],
       "projects": {"6523b7e0c1b52d0f1a2b3c4d": ["GROUP_OWNER", "GROUP_READ_ONLY"]}})"));
   CHECK(state["keys"][1]["projects"] == json::object());
   CHECK_FALSE(state.contains("service_accounts"));

@@ -55,6 +55,8 @@ TEST_CASE("sandbox listing faults: valid specs") {
   }
   CHECK(listing_name(Listing::api_keys) == "apiKeys");
   CHECK(listing_name(Listing::groups) == "groups");
+  CHECK(listing_name(Listing::access_list) == "accessList");
+  CHECK(parse_listing_fault("accessList:endless:3").listing == Listing::access_list);
 }
 
 TEST_CASE("sandbox listing faults: bad specs are refused with the reason") {
@@ -62,7 +64,7 @@ TEST_CASE("sandbox listing faults: bad specs are refused with the reason") {
       {"", "two or three"},
       {"apiKeys", "two or three"},
       {"apiKeys:duplicate:1:2", "two or three"},
-      {"keys:duplicate", "LISTING \"keys\" is not one of apiKeys, groups"},
+      {"keys:duplicate", "LISTING \"keys\" is not one of apiKeys, groups, accessList"},
       {"ApiKeys:duplicate", "LISTING \"ApiKeys\""},
       {"apiKeys:dup", "MODE \"dup\" is not one of duplicate, shift, ignore-page, count-drift, "
                       "oversized, no-count, endless, huge"},
@@ -194,4 +196,17 @@ TEST_CASE("sandbox listing faults: a fault added during a clean pass shapes its 
   CHECK(injector.take(Listing::groups, 1) == ListingMode::count_drift);  // its one pass
   CHECK(injector.take(Listing::groups, 1) == std::nullopt);
   CHECK(injector.take(Listing::groups, 2) == std::nullopt);
+}
+
+TEST_CASE("sandbox listing faults: accessList is a listing of its own") {
+  ListingFaultInjector injector;
+  injector.add(parse_listing_fault("accessList:huge:2"));
+  injector.add(parse_listing_fault("apiKeys:shift"));
+  CHECK(injector.take(Listing::api_keys, 1) == ListingMode::shift);
+  CHECK(injector.take(Listing::groups, 1) == std::nullopt);
+  CHECK(injector.take(Listing::access_list, 1) == ListingMode::huge);
+  CHECK(injector.take(Listing::api_keys, 2) == ListingMode::shift);  // its own pass goes on
+  CHECK(injector.take(Listing::access_list, 1) == ListingMode::huge);
+  CHECK(injector.take(Listing::access_list, 1) == std::nullopt);
+  CHECK(injector.to_json()["listing_faults"][0]["passes_used"] == 2);
 }

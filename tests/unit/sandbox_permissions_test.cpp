@@ -71,6 +71,31 @@ TEST_CASE("sandbox permissions: project writes need ORG_OWNER or GROUP_OWNER in 
   }
 }
 
+TEST_CASE("sandbox permissions: key updates and access-list writes need ORG_OWNER") {
+  const OrgState state = org();
+  for (Operation write : {Operation::update_org_key, Operation::add_access_entries,
+                          Operation::delete_access_entry}) {
+    CHECK(status_of(state, key("orgowner"), write) == 0);
+    CHECK(status_of(state, key("grpowner"), write) == 403);  // GROUP_OWNER is not enough
+    CHECK(status_of(state, key("member01"), write) == 403);
+    CHECK(status_of(state, Principal{Principal::Kind::service_account, "mdb_sa_id_1"}, write) == 0);
+  }
+}
+
+TEST_CASE("sandbox permissions: reading an access list needs a role in the org") {
+  const OrgState state = org();
+  for (Operation read : {Operation::list_access_list, Operation::get_access_entry}) {
+    CHECK(status_of(state, key("member01"), read) == 0);  // ORG_BILLING_ADMIN is a member too
+    CHECK(status_of(state, key("grpowner"), read) == 0);
+    CHECK(status_of(state, key("nobody00"), read) == 403);  // deleted since login: no role left
+  }
+  const Route list{Operation::list_access_list, "5a0a1e7e0f2912c554080adc", "", "65f0c0ffee00000000000003"};
+  CHECK_THROWS_WITH_AS(require_permission(state, key("nobody00"), list),
+                       "API key nobody00 has no role in this organization, needed to read an API "
+                       "key's access list.",
+                       ApiError);
+}
+
 TEST_CASE("sandbox permissions: reads need no role; service accounts may do everything") {
   const OrgState state = org();
   for (Operation read : {Operation::list_org_keys, Operation::get_org_key, Operation::list_org_projects}) {
