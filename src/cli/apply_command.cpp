@@ -157,12 +157,15 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
   }
   require_confirmation_possible(plan, options);
   const Credentials credentials = credentials_for(*family, common);
+  if (auto refusal = check_self_key(plan, credentials.self_public_key(), nullptr)) {
+    throw CommandError("apply: refusing plan file " + path + ": " + *refusal + ". Nothing was changed.");
+  }
   ApiConnection api =
       connect(*family, plan.target.base_url, credentials, plan.target.org_id, common, options.parallelism);
   LiveState live = read_live_org(*api.admin, plan.target.org_id, "apply");
   read_access_lists(*api.admin, live, saved.access_lists_read, "apply");
   // Judged against the org as it is now: whether a first access-list entry would lock the key out.
-  if (auto refusal = check_self_key(plan, credentials.self_public_key(), live)) {
+  if (auto refusal = check_self_key(plan, credentials.self_public_key(), &live)) {
     throw CommandError("apply: refusing plan file " + path + ": " + *refusal + ". Nothing was changed.");
   }
   const std::string now = live_fingerprint(live);

@@ -60,9 +60,12 @@ struct PlanFileResult {
 PlanFileResult read_plan_file(std::string_view text);
 
 // A saved action that would take access from the key keyform now authenticates with
-// (takes_from_key in core/guards.h, judged against `live` as read now): the message naming it, or nothing. Empty `self_public_key` (a service account)
+// (takes_from_key in core/guards.h): the message naming it, or nothing. Without `live` (before
+// any request) only what is a loss whatever the org holds is judged; an access-list addition
+// needs the org as read now (a first entry is a loss, a further one is not). Empty `self_public_key` (a service account)
 // never matches.
-std::optional<std::string> check_self_key(const Plan& plan, std::string_view self_public_key, const LiveState& live);
+std::optional<std::string> check_self_key(const Plan& plan, std::string_view self_public_key,
+                                          const LiveState* live);
 
 // For a stale plan: where the live org no longer is what the saved actions expect (a key gone, a
 // project renamed, roles other than roles_before, a deleted key's access other than its

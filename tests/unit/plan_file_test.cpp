@@ -264,14 +264,14 @@ TEST_CASE("another format version is reported as such") {
 
 TEST_CASE("a saved plan may only assign the key keyform runs as") {
   Plan plan = sample_plan();
-  CHECK_FALSE(check_self_key(plan, "admin001", LiveState{}).has_value());  // only skipped actions touch it
-  CHECK_FALSE(check_self_key(plan, "", LiveState{}).has_value());          // a service account has no key
-  const auto refusal = check_self_key(plan, "cikey001", LiveState{});
+  CHECK_FALSE(check_self_key(plan, "admin001", nullptr).has_value());  // only skipped actions touch it
+  CHECK_FALSE(check_self_key(plan, "", nullptr).has_value());          // a service account has no key
+  const auto refusal = check_self_key(plan, "cikey001", nullptr);
   REQUIRE(refusal.has_value());
   CHECK(refusal->find("update roles of cikey001 in payments-prod") != std::string::npos);
   plan.actions.erase(plan.actions.begin() + 1);  // only the assign of cikey001 is left
-  CHECK_FALSE(check_self_key(plan, "cikey001", LiveState{}).has_value());
-  CHECK(check_self_key(plan, "oldkey01", LiveState{}).has_value());
+  CHECK_FALSE(check_self_key(plan, "cikey001", nullptr).has_value());
+  CHECK(check_self_key(plan, "oldkey01", nullptr).has_value());
 }
 
 TEST_CASE("a stale plan says what it expected") {
@@ -323,4 +323,26 @@ TEST_CASE("a stale plan says when a deletion's blast radius changed, and escapes
   const auto escaped = stale_details(plan, live, 5);
   REQUIRE_FALSE(escaped.empty());
   CHECK(escaped[0] == "project 6523b7e0c1b52d0f1a2b3c02 is now named \"renamed\\r\", not \"evil\\n  + fake\\x1b[2J\"");
+}
+
+TEST_CASE("a saved access-list addition for the key keyform runs as is judged against the org as it is now") {
+  Plan plan = sample_plan();
+  const KeyInfo ci{"65f0c0ffee0000000000000a", "cikey001", ""};
+  plan.actions = {keyform::testing::make_entry_action(ActionKind::add_access_entry, ci, "203.0.113.7/32")};
+  // Before any request it cannot be judged: not refused yet.
+  CHECK_FALSE(check_self_key(plan, "cikey001", nullptr).has_value());
+  LiveState live;
+  live.keys = {{ci.id, ci.public_key, "", {}, {}, std::vector<std::string>{}}};
+  // A first entry would restrict the key to that address: refused.
+  const auto refusal = check_self_key(plan, "cikey001", &live);
+  REQUIRE(refusal.has_value());
+  CHECK(refusal->find("add 203.0.113.7/32 to the access list of cikey001") != std::string::npos);
+  // A further entry only widens what the key may do.
+  live.keys[0].access_list = std::vector<std::string>{"198.51.100.0/24"};
+  CHECK_FALSE(check_self_key(plan, "cikey001", &live).has_value());
+  // Another key's first entry is not keyform's concern here.
+  CHECK_FALSE(check_self_key(plan, "other001", &live).has_value());
+  // A removal is refused before any request.
+  plan.actions[0].kind = ActionKind::remove_access_entry;
+  CHECK(check_self_key(plan, "cikey001", nullptr).has_value());
 }
