@@ -162,14 +162,21 @@ Workload make_workload(const WorkloadSpec& spec) {
   for (int p = 0; p < spec.projects; ++p) {
     projects.push_back({{"id", project_id(p)}, {"name", fmt::format("project-{:05d}", p)}});
   }
+  // Two entries per listed key, the same in the org and the file: read, compared, no action.
+  auto access_list = [&](int k) -> std::optional<json> {
+    if (k == 0 || absent[k] || spec.access_list_every <= 0 || k % spec.access_list_every != 1) return std::nullopt;
+    return json::array({"127.0.0.1/32", fmt::format("10.{}.{}.0/24", (k / 256) % 256, k % 256)});
+  };
   json keys = json::array();
   for (int k = 0; k < spec.keys; ++k) {
-    keys.push_back({{"id", key_id(k)},
-                    {"public_key", public_key(k)},
-                    {"private_key", private_key(k)},
-                    {"desc", k == 0 ? "keyform-bench admin" : fmt::format("service key {}", k)},
-                    {"org_roles", json::array({k == 0 ? "ORG_OWNER" : "ORG_MEMBER"})},
-                    {"projects", projects_json(live[k])}});
+    json key = {{"id", key_id(k)},
+                {"public_key", public_key(k)},
+                {"private_key", private_key(k)},
+                {"desc", k == 0 ? "keyform-bench admin" : fmt::format("service key {}", k)},
+                {"org_roles", json::array({k == 0 ? "ORG_OWNER" : "ORG_MEMBER"})},
+                {"projects", projects_json(live[k])}};
+    if (auto entries = access_list(k)) key["access_list"] = *entries;
+    keys.push_back(std::move(key));
   }
   w.fixture = {{"org", {{"id", w.org_id}, {"name", "keyform-bench"}}}, {"projects", projects}, {"keys", keys}};
 
@@ -184,6 +191,10 @@ Workload make_workload(const WorkloadSpec& spec) {
       toml += "state = \"absent\"\n";
       desired_keys.push_back({{"id", key_id(k)}, {"public_key", public_key(k)}, {"absent", true}});
       continue;
+    }
+    if (auto entries = access_list(k)) {
+      toml += fmt::format("access_list = {}\n", entries->dump());
+      ++w.access_lists;
     }
     toml += "[keys.projects]\n";
     for (const auto& [p, roles] : desired[k]) toml += fmt::format("\"{}\" = {}\n", project_id(p), toml_roles(roles));

@@ -28,6 +28,9 @@ struct WorkloadSpec {
   int projects = 50;
   int actions = 100;   // the plan's size; at most 2 × (keys - 1)
   std::uint32_t seed = 8;
+  // One key in `access_list_every` declares an IP access list (already in place: no action), so
+  // plan reads that many access lists on top of the two listings. 0: none.
+  int access_list_every = 100;
 };
 
 struct Workload {
@@ -40,6 +43,7 @@ struct Workload {
   nlohmann::json desired;         // the same as data for the baseline: {"org_id", "keys": [...]}
   ActionMix expected;
   long assignments = 0;           // key-project assignments in the fixture
+  long access_lists = 0;          // keys whose entry declares access_list (one GET each: < 500 entries)
 };
 
 Workload make_workload(const WorkloadSpec& spec);
