@@ -177,7 +177,7 @@ namespace {
 std::string done_counts(const ApplyReport& report) {
   std::string out = summary_counts(report.done_summary(), false) + ".";
   const int noted = report.noted();
-  // A 404 on a removal or a 409 on an assign: counted as done, but the reader should know that
+  // A 404 on a removal or a 409 on an assign or an access-list add: counted as done, but the reader should know that
   // someone else made that change.
   if (noted > 0) {
     out += fmt::format(" {} of them {} already in effect before keyform's call (see the notes above).", noted,
