@@ -53,6 +53,7 @@ struct ExportCommandOptions {
 struct ShowCommandOptions {
   TargetFlags target;
   std::string format = "text";  // text | json | markdown
+  bool access_lists = false;    // --access-lists: also read every key's IP access list (a GET per key)
 };
 
 int run_plan(const CommonOptions& common, const PlanOptions& options);

@@ -137,15 +137,18 @@ const std::string kExportFooter =
 const std::string kShowFooter =
     section("DESCRIPTION",
             "  Prints the org's live access graph without any configuration: every key (public key,\n"
-            "  desc, id) with the projects it can reach (name and id) and its roles there, then every\n"
-            "  project with how many keys reach it. --format markdown adds a keys x projects matrix for\n"
-            "  a security review; --format json is one document (schemas/show.schema.json). Reads the\n"
-            "  same two listings as plan and nothing else; changes nothing.\n\n" +
+            "  desc, id) with its org roles and the projects it can reach (name and id) with its roles\n"
+            "  there, then every project with how many keys reach it. --format markdown adds a keys x\n"
+            "  projects matrix for a security review; --format json is one document\n"
+            "  (schemas/show.schema.json). Reads the same two listings as plan and nothing else;\n"
+            "  --access-lists also reads every key's IP access list (one paged GET per key, several at\n"
+            "  once). Changes nothing.\n\n" +
                 kTargetResolution) +
     environment(kTargetEnvironment.c_str()) + kExitStatus +
     section("EXAMPLES",
             "  keyform show --org 5a0a1e7e0f2912c554080adc\n"
-            "  keyform show --format markdown > access-review.md\n");
+            "  keyform show --format markdown > access-review.md\n"
+            "  keyform show --access-lists --format json\n");
 
 const std::string kValidateFooter =
     section("DESCRIPTION",
@@ -276,6 +279,8 @@ int main(int argc, char** argv) {
   show->add_option("--format", show_options.format, "Output format")
       ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->default_str("text");
+  show->add_flag("--access-lists", show_options.access_lists,
+                 "Also read and show every key's IP access list (one paged GET per key)");
   add_config(*show, common, "Config file whose [target] fills in what flags and environment do not");
   add_no_color(*show, common);
   add_network(*show, common.net);

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "core/escape.h"
+#include "render/quoted.h"
 #include "render/markdown_cells.h"
 #include "render/render.h"
 
@@ -46,8 +47,7 @@ std::string delete_row(const Action& a) {
 std::string attribute_cell(const Action& a) {
   std::string out;
   if (a.after.desc) {
-    out += "desc " + escape_markdown("\"" + a.before.desc.value_or("") + "\"") + " → " +
-           escape_markdown("\"" + *a.after.desc + "\"");
+    out += "desc " + quoted_markdown(a.before.desc.value_or("")) + " → " + quoted_markdown(*a.after.desc);
   }
   if (a.after.org_roles) {
     out += (out.empty() ? "" : "<br>") + std::string("org roles ") +

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "render/markdown_cells.h"
+#include "render/quoted.h"
 
 namespace keyform {
 namespace {
@@ -75,7 +76,7 @@ std::string project_label(const LiveProject& p) {
                         : fmt::format("{} ({})", escape_text(p.name), id);
 }
 
-std::string role_text(const std::vector<std::string>& roles) {
+std::string comma_list(const std::vector<std::string>& roles) {
   std::string out;
   for (const auto& r : roles) out += (out.empty() ? "" : ", ") + escape_text(r);
   return out;
@@ -90,6 +91,31 @@ std::vector<std::string> sorted(const std::vector<std::string>& roles) {
 
 std::string short_role(const std::string& role) { return role.starts_with("GROUP_") ? role.substr(6) : role; }
 
+// Whether the access lists were read (show --access-lists): then every key has one, maybe empty.
+bool any_access_list(const Graph& g) {
+  return std::any_of(g.keys.begin(), g.keys.end(), [](const LiveKey* k) { return k->access_list.has_value(); });
+}
+
+// The lines under a key's heading that describe the key itself, before its projects.
+std::string key_attribute_lines(const LiveKey& k) {
+  std::string out = fmt::format("    org roles: {}\n", k.org_roles.empty() ? "none" : comma_list(sorted(k.org_roles)));
+  if (k.access_list) {
+    out += fmt::format("    access list: {}\n", k.access_list->empty() ? "empty" : comma_list(*k.access_list));
+  }
+  return out;
+}
+
+std::string md_list(const std::vector<std::string>& items, const char* none) {
+  if (items.empty()) return none;
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + md_code(item);
+  return out;
+}
+
+std::string access_list_cell(const LiveKey& k) {
+  return k.access_list ? md_list(*k.access_list, "empty") : std::string("not read");
+}
+
 }  // namespace
 
 std::string render_show_text(const LiveState& live, const PlanTarget& target, bool color) {
@@ -101,12 +127,13 @@ std::string render_show_text(const LiveState& live, const PlanTarget& target, bo
   out += "\n" + bold("Keys") + "\n";
   for (const auto* k : g.keys) {
     std::string heading = "key " + escape_text(k->public_key);
-    if (!k->desc.empty()) heading += fmt::format(" \"{}\"", escape_text(k->desc));
+    if (!k->desc.empty()) heading += " " + quoted_text(k->desc);
     out += "\n  " + bold(heading) + fmt::format(" ({})\n", escape_text(k->id));
+    out += key_attribute_lines(*k);
     const auto rows = g.assignments_of(*k);
     if (rows.empty()) out += "    " + dim("no project access") + "\n";
     for (const auto& [p, roles] : rows) {
-      out += fmt::format("    {}: {}\n", project_label(*p), role_text(sorted(*roles)));
+      out += fmt::format("    {}: {}\n", project_label(*p), comma_list(sorted(*roles)));
     }
   }
   out += "\n" + bold("Projects") + "\n\n";
@@ -126,7 +153,10 @@ json show_to_json(const LiveState& live, const PlanTarget& target) {
     for (const auto& [p, roles] : g.assignments_of(*k)) {
       projects.push_back({{"id", p->id}, {"name", p->name}, {"roles", sorted(*roles)}});
     }
-    keys.push_back({{"id", k->id}, {"public_key", k->public_key}, {"desc", k->desc}, {"projects", std::move(projects)}});
+    json key = {{"id", k->id}, {"public_key", k->public_key}, {"desc", k->desc}, {"org_roles", sorted(k->org_roles)},
+                {"projects", std::move(projects)}};
+    if (k->access_list) key["access_list"] = *k->access_list;  // only when read: absent is not empty
+    keys.push_back(std::move(key));
   }
   json projects = json::array();
   for (const auto& p : g.projects) {
@@ -155,7 +185,10 @@ std::string render_show_markdown(const LiveState& live, const PlanTarget& target
   std::string out = fmt::format("## API key access: org {} ({})\n\n**{}.**\n\n", md_code(target.org_id),
                                 escape_markdown(target.api), summary_line(live, g));
 
-  out += "### Keys\n\n| Key | Description | Projects and roles |\n|---|---|---|\n";
+  const bool access_lists = any_access_list(g);
+  out += access_lists ? "### Keys\n\n| Key | Description | Org roles | Projects and roles | Access list |\n"
+                        "|---|---|---|---|---|\n"
+                      : "### Keys\n\n| Key | Description | Org roles | Projects and roles |\n|---|---|---|---|\n";
   for (const auto* k : g.keys) {
     std::string access;
     for (const auto& [p, roles] : g.assignments_of(*k)) {
@@ -163,8 +196,9 @@ std::string render_show_markdown(const LiveState& live, const PlanTarget& target
       access += fmt::format("{} ({}): {}", p->name.empty() ? "?" : escape_markdown(p->name), md_code(p->id),
                             md_code(fmt::format("{}", fmt::join(sorted(*roles), ", "))));
     }
-    out += fmt::format("| {} | {} | {} |\n", md_code(k->public_key), escape_markdown(k->desc),
-                       access.empty() ? "—" : access);
+    out += fmt::format("| {} | {} | {} | {} |", md_code(k->public_key), escape_markdown(k->desc),
+                       md_list(sorted(k->org_roles), "—"), access.empty() ? "—" : access);
+    out += access_lists ? " " + access_list_cell(*k) + " |\n" : "\n";
   }
 
   std::string matrix = "| Key |";

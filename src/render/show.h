@@ -1,6 +1,8 @@
 // `keyform show`: the live access graph of an org, for a security review. Pure renderers of one
 // LiveState: text for a terminal, JSON for tools (schemas/show.schema.json), markdown with a
-// keys x projects matrix for a review document.
+// keys x projects matrix for a review document. Each key shows its org roles; its IP access list
+// only when it was read (LiveKey::access_list set, `show --access-lists`): an unread list is
+// absent, never shown as empty.
 #pragma once
 
 #include <string>

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/escape.h"
+#include "render/quoted.h"
 #include "render/render.h"
 
 // Every string that came from the API or the config goes through escape_text here, so that a
@@ -37,7 +38,7 @@ std::string key_name(const KeyInfo& key) { return escape_text(key.public_key.emp
 
 std::string key_heading(const KeyInfo& key) {
   std::string text = "key " + key_name(key);
-  if (!key.desc.empty()) text += fmt::format(" \"{}\"", escape_text(key.desc));
+  if (!key.desc.empty()) text += " " + quoted_text(key.desc);
   return text + fmt::format(" ({})", escape_text(key.id));
 }
 
@@ -55,7 +56,7 @@ std::string symbol(ActionKind kind, const Palette& p) {
 std::string attribute_changes(const Action& a) {
   std::vector<std::string> parts;
   if (a.after.desc) {
-    parts.push_back(fmt::format("desc \"{}\" -> \"{}\"", escape_text(a.before.desc.value_or("")), escape_text(*a.after.desc)));
+    parts.push_back(fmt::format("desc {} -> {}", quoted_text(a.before.desc.value_or("")), quoted_text(*a.after.desc)));
   }
   if (a.after.org_roles) {
     parts.push_back(fmt::format("org roles {} -> {}", roles(a.before.org_roles.value_or(std::vector<std::string>{})),
@@ -176,7 +177,7 @@ namespace {
 std::string done_counts(const ApplyReport& report) {
   std::string out = summary_counts(report.done_summary(), false) + ".";
   const int noted = report.noted();
-  // A 404 on a removal or a 409 on an assign: counted as done, but the reader should know that
+  // A 404 on a removal or a 409 on an assign or an access-list add: counted as done, but the reader should know that
   // someone else made that change.
   if (noted > 0) {
     out += fmt::format(" {} of them {} already in effect before keyform's call (see the notes above).", noted,

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Checks the published JSON Schemas against what keyform really reads and writes:
 every examples/*.toml and real `keyform export` output against schemas/keyform.schema.json, real
-`keyform plan --format json` output and plan files (`plan --out`) against schemas/plan.schema.json,
-and real `keyform show --format json` output against schemas/show.schema.json (keyform-sandbox
-running the example org). A plan file's checksum is recomputed here as the schema documents it.
+`keyform plan --format json` output and plan files (`plan --out`) against schemas/plan.schema.json
+(also with a declared access_list, so every action kind appears), and real `keyform show --format
+json` (also with --access-lists) output against schemas/show.schema.json (keyform-sandbox running
+the example org; access lists are served by sandbox faults carrying the API's page body). A plan file's checksum is recomputed here as the schema documents it.
 Also checks that broken documents are rejected, so the check itself can fail."""
 import argparse
 import copy
@@ -16,10 +17,14 @@ import sys
 import tempfile
 import time
 import tomllib
+import urllib.request
 
 import jsonschema
 
 failures = 0
+ORG = "5a0a1e7e0f2912c554080adc"
+CI_KEY_ID = "65f0c0ffee00000000000002"  # zmmrboas in examples/sandbox-org.json
+ALL_KINDS = ("assign", "update_roles", "update_key", "add_access_entry", "unassign", "remove_access_entry", "delete_key")
 
 
 def check(ok, what):
@@ -49,6 +54,122 @@ def start_sandbox(args, fixture, work):
 
 def keyform(args, env, *argv):
     return subprocess.run([args.keyform, *argv], env=env, capture_output=True, text=True)
+
+
+def serve_access_list(port, key_id, entries):
+    """The next GET of the key's access list answers with `entries` (a sandbox fault carrying the
+    Admin API's page body), so this check needs no sandbox that stores access lists."""
+    path = f"/api/atlas/v2/orgs/{ORG}/apiKeys/{key_id}/accessList"
+    page = {"results": [{"cidrBlock": e} for e in entries], "totalCount": len(entries)}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/__sandbox/faults", method="POST",
+                                     data=json.dumps({"spec": f"GET:^{path}$:200:1", "body": json.dumps(page)}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request).close()
+
+
+def check_access_list_plan(args, env, port, work, validator):
+    """A plan with the access-list kinds, as keyform prints it and saves it: the example config with
+    an access_list for zmmrboas, whose live list (one IPv4 network, one IPv6 network) differs."""
+    with open(os.path.join(args.source, "examples", "keyform.toml"), encoding="utf-8") as f:
+        text = f.read()
+    declared = text.replace('desc = "CI deployer"\n', 'desc = "CI deployer"\naccess_list = ["203.0.113.7"]\n', 1)
+    check(declared != text, "the example config has zmmrboas's desc line to add an access_list after")
+    config = os.path.join(work, "access-list.toml")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write(declared)
+    live = ["198.51.100.0/24", "2001:db8::/32"]
+
+    serve_access_list(port, CI_KEY_ID, live)
+    printed = keyform(args, env, "plan", "-c", config, "--format", "json")
+    check(printed.returncode == 0, "keyform plan --format json with a declared access_list succeeds")
+    if printed.returncode != 0:
+        print("        ", printed.stderr.strip()[:300])
+        return None
+    plan = json.loads(printed.stdout)
+    check(valid(validator, plan), "a plan with access-list actions matches plan.schema.json")
+    entries = {(a["action"], a["entry"]) for a in plan["actions"] if "entry" in a}
+    check(entries == {("add_access_entry", "203.0.113.7/32"), ("remove_access_entry", "198.51.100.0/24"),
+                      ("remove_access_entry", "2001:0db8:0000:0000:0000:0000:0000:0000/32")},
+          "the plan adds the declared entry and removes the two live ones, in canonical form")
+    check({a["action"] for a in plan["actions"]} == set(ALL_KINDS),
+          "the access-list plan has every action kind")
+
+    serve_access_list(port, CI_KEY_ID, live)
+    plan_file = os.path.join(work, "access-list-plan.json")
+    saved = keyform(args, env, "plan", "-c", config, "--out", plan_file)
+    check(saved.returncode == 0, "keyform plan --out with a declared access_list succeeds")
+    if saved.returncode == 0:
+        with open(plan_file, encoding="utf-8") as f:
+            saved_plan = json.load(f)
+        check(valid(validator, saved_plan), "a plan file with access-list actions matches plan.schema.json")
+        check(saved_plan["access_lists_read"] == [CI_KEY_ID], "the plan file names the one access list it read")
+    return plan
+
+
+def check_new_kinds(validator, plan):
+    """What keyform prints for the issue-12 kinds, and what the schema refuses."""
+    update = next(a for a in plan["actions"] if a["action"] == "update_key")
+    check(set(update["before"]) == set(update["after"]) and update["after"], "update_key names the same fields before and after")
+    check(all("reason_code" in a for a in plan["actions"] + plan["skipped"]), "every action and skipped one has a reason_code")
+    check(set(plan["summary"]) == set(ALL_KINDS), "the summary counts every action kind")
+
+    def refused(what, edit):
+        broken = copy.deepcopy(plan)
+        edit(broken)
+        check(not valid(validator, broken), what + " is rejected by the schema")
+
+    entry = lambda d: next(a for a in d["actions"] if a["action"] == "remove_access_entry")
+    refused("an access-list entry that is not canonical (no prefix)", lambda d: entry(d).update(entry="203.0.113.7"))
+    refused("an IPv6 entry that is not fully expanded", lambda d: entry(d).update(entry="2001:db8::/32"))
+    refused("an IPv6 entry in upper case", lambda d: entry(d).update(entry="2001:0DB8:0000:0000:0000:0000:0000:0000/32"))
+    refused("an access-list action without its entry", lambda d: entry(d).pop("entry"))
+    refused("an access-list action with a project", lambda d: entry(d).update(project={"id": "0" * 24, "name": "x"}))
+    refused("an access-list action with project roles", lambda d: entry(d).update(roles_before=["GROUP_OWNER"]))
+    refused("an access-list action with another kind's reason_code", lambda d: entry(d).update(reason_code="declared"))
+    pick = lambda d: next(a for a in d["actions"] if a["action"] == "update_key")
+    refused("an update_key without after", lambda d: pick(d).pop("after"))
+    refused("an update_key with an entry", lambda d: pick(d).update(entry="203.0.113.7/32"))
+    refused("an update_key whose before has an unknown field", lambda d: pick(d)["before"].update(name="x"))
+    refused("an update_key that changes nothing", lambda d: pick(d).update(before={}, after={}))
+    refused("an update_key with a project role as org role", lambda d: pick(d)["after"].update(org_roles=["GROUP_OWNER"]))
+    refused("before/after on an assign",
+            lambda d: next(a for a in d["actions"] if a["action"] == "assign").update(before={"desc": "x"}, after={"desc": "y"}))
+    refused("an unknown reason_code", lambda d: d["actions"][0].update(reason_code="because"))
+    refused("an action without a reason_code", lambda d: d["actions"][0].pop("reason_code"))
+    refused("a summary without update_key", lambda d: d["summary"].pop("update_key"))
+
+
+def check_show_attributes(validator, graph):
+    check(all(isinstance(k["org_roles"], list) for k in graph["keys"]) and any(k["org_roles"] for k in graph["keys"]),
+          "show lists every key's org roles")
+    check(all("access_list" not in k for k in graph["keys"]), "show without --access-lists has no access_list")
+    with_list = copy.deepcopy(graph)
+    with_list["keys"][0]["access_list"] = ["198.51.100.0/24", "2001:0db8:0000:0000:0000:0000:0000:0001/128"]
+    check(valid(validator, with_list), "a show document with canonical access lists matches show.schema.json")
+    for what, edit in (("an org role that is a project role", lambda k: k.update(org_roles=["GROUP_OWNER"])),
+                       ("a key without org_roles", lambda k: k.pop("org_roles")),
+                       ("a non-canonical access-list entry", lambda k: k.update(access_list=["198.51.100.1"]))):
+        broken = copy.deepcopy(with_list)
+        edit(broken["keys"][0])
+        check(not valid(validator, broken), f"a show document with {what} is rejected by the schema")
+
+
+def check_show_access_lists(args, env, port, validator):
+    """`show --access-lists --format json` against the schema, each key's list served by a fault."""
+    with open(os.path.join(args.source, "examples", "sandbox-org.json"), encoding="utf-8") as f:
+        ids = [key["id"] for key in json.load(f)["keys"]]
+    for key_id in ids:
+        serve_access_list(port, key_id, ["203.0.113.7/32"] if key_id == CI_KEY_ID else [])
+    shown = keyform(args, env, "show", "--org", ORG, "--access-lists", "--format", "json")
+    check(shown.returncode == 0, "keyform show --access-lists --format json succeeds")
+    if shown.returncode != 0:
+        print("        ", shown.stderr.strip()[:300])
+        return
+    graph = json.loads(shown.stdout)
+    check(valid(validator, graph), "show --access-lists output matches show.schema.json")
+    lists = {k["id"]: k.get("access_list") for k in graph["keys"]}
+    check(sorted(lists) == sorted(ids) and all(lists[i] == (["203.0.113.7/32"] if i == CI_KEY_ID else []) for i in ids),
+          "show --access-lists gives every key its access_list")
 
 
 def main():
@@ -84,9 +205,13 @@ def main():
             check(before.returncode == 0, "keyform plan --format json succeeds")
             plan = json.loads(before.stdout)
             check(len(plan["actions"]) > 0 and len(plan["skipped"]) > 0, "the example plan has actions and skipped keys")
-            check(valid(plan_validator, plan), "a plan with every action kind matches plan.schema.json")
+            check(valid(plan_validator, plan), "the example plan matches plan.schema.json")
             kinds = {a["action"] for a in plan["actions"]}
-            check(kinds == {"assign", "update_roles", "unassign", "delete_key"}, "the example exercises every action kind")
+            check(kinds == {"assign", "update_roles", "update_key", "unassign", "delete_key"},
+                  "the example exercises every action kind but the access-list ones")
+            with_lists = check_access_list_plan(args, env, port, work, plan_validator)
+            if with_lists:
+                check_new_kinds(plan_validator, with_lists)
 
             broken = copy.deepcopy(plan)
             broken["actions"][0]["action"] = "destroy"
@@ -124,22 +249,29 @@ def main():
             canonical = json.dumps(unsealed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             check(hashlib.sha256(canonical.encode("utf-8")).hexdigest() == saved_plan["checksum"],
                   "a plan file's checksum is SHA-256 of its canonical form, as the schema documents")
-            check({k: v for k, v in unsealed.items() if k not in ("fingerprint", "config_sha256")} == plan,
-                  "a plan file is the --format json document plus the hashes")
+            extras = ("fingerprint", "access_lists_read", "config_sha256")
+            check({k: v for k, v in unsealed.items() if k not in extras} == plan,
+                  "a plan file is the --format json document plus the hashes and access_lists_read")
+            check(saved_plan.get("access_lists_read") == [], "the example's plan file read no access list")
             check(not valid(plan_validator, unsealed), "a plan file without its checksum is rejected by the schema")
+            broken = copy.deepcopy(saved_plan)
+            del broken["access_lists_read"]
+            check(not valid(plan_validator, broken), "a plan file without access_lists_read is rejected by the schema")
             broken = copy.deepcopy(saved_plan)
             broken["fingerprint"] = "not-a-hash"
             check(not valid(plan_validator, broken), "a plan file with a malformed fingerprint is rejected by the schema")
 
-            shown = keyform(args, env, "show", "--org", "5a0a1e7e0f2912c554080adc", "--format", "json")
+            shown = keyform(args, env, "show", "--org", ORG, "--format", "json")
             check(shown.returncode == 0, "keyform show --format json succeeds")
             graph = json.loads(shown.stdout)
             check(len(graph["keys"]) > 0 and valid(show_validator, graph), "show output matches show.schema.json")
             broken = copy.deepcopy(graph)
             broken["keys"][0]["projects"].append({"id": "0" * 24, "name": "x", "roles": ["READ_ONLY"]})
             check(not valid(show_validator, broken), "a show document with a bad role is rejected by the schema")
+            check_show_attributes(show_validator, graph)
+            check_show_access_lists(args, env, port, show_validator)
 
-            for flags in (["--org", "5a0a1e7e0f2912c554080adc"], ["--org", "5a0a1e7e0f2912c554080adc", "--by-name"]):
+            for flags in (["--org", ORG], ["--org", ORG, "--by-name"]):
                 command = " ".join(["keyform export", *flags])
                 exported = keyform(args, env, "export", *flags)
                 check(exported.returncode == 0, f"{command} succeeds")

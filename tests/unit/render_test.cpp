@@ -297,6 +297,162 @@ TEST_CASE("apply json: a done deletion carries its note and its blast radius") {
   CHECK(doc["done"][0]["assignments_before"].size() == 2);
 }
 
+// ---- a key's own attributes and its access list -------------------------------------------
+
+namespace {
+
+const KeyInfo kCi{"65f0c0ffee0000000000000a", "zmmrboas", "CI deployer"};
+const KeyInfo kAdmin{"65f0c0ffee0000000000000d", "admin001", ""};
+
+// The three kinds of issue 12 as the planner makes them, and two skipped by the guards.
+Plan attributes_plan() {
+  Plan plan;
+  plan.target = {"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
+  Action update = make_update_key(kCi, {"CI deployer", std::vector<std::string>{"ORG_BILLING_ADMIN", "ORG_MEMBER"}},
+                                  {"CI deployer (payments)", std::vector<std::string>{"ORG_MEMBER"}},
+                                  "description and org roles differ");
+  plan.actions = {
+      std::move(update),
+      make_entry_action(ActionKind::add_access_entry, kCi, "203.0.113.7/32", "declared in access_list"),
+      make_entry_action(ActionKind::remove_access_entry, kCi, "198.51.100.0/24", "not in the declared access_list"),
+  };
+  plan.skipped = {
+      {make_update_key(kAdmin, {std::nullopt, std::vector<std::string>{"ORG_OWNER"}},
+                       {std::nullopt, std::vector<std::string>{"ORG_MEMBER"}}, "org roles differ"),
+       "keyform authenticates with this key"},
+      {make_entry_action(ActionKind::remove_access_entry, kAdmin, "192.0.2.0/24", "not in the declared access_list"),
+       "keyform authenticates with this key"},
+  };
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("text plan: update_key shows only what changes, access entries one line each") {
+  const std::string text = render_plan_text(attributes_plan(), false);
+  CHECK(text.find("  # key zmmrboas \"CI deployer\" (65f0c0ffee0000000000000a)\n"
+                  "  ~ update key: desc \"CI deployer\" -> \"CI deployer (payments)\", org roles "
+                  "[ORG_BILLING_ADMIN, ORG_MEMBER] -> [ORG_MEMBER]  # description and org roles differ\n"
+                  "  + add 203.0.113.7/32 to the access list  # declared in access_list\n"
+                  "  - remove 198.51.100.0/24 from the access list  # not in the declared access_list\n") !=
+        std::string::npos);
+  CHECK(text.find("Plan: 0 to assign, 0 to update, 1 to update key, 1 to add to access lists, 0 to unassign, "
+                  "1 to remove from access lists, 0 to delete.") != std::string::npos);
+  CHECK(text.find("  ! key admin001 (65f0c0ffee0000000000000d): update key: org roles [ORG_OWNER] -> [ORG_MEMBER]: "
+                  "keyform authenticates with this key\n") != std::string::npos);
+  CHECK(text.find("  ! key admin001 (65f0c0ffee0000000000000d): remove 192.0.2.0/24 from the access list: "
+                  "keyform authenticates with this key\n") != std::string::npos);
+  // Only the fields that change: a desc-only update says nothing about org roles.
+  Plan desc_only = attributes_plan();
+  desc_only.actions[0].before.org_roles = desc_only.actions[0].after.org_roles = std::nullopt;
+  const std::string line = render_plan_text(desc_only, false);
+  CHECK(line.find("~ update key: desc \"CI deployer\" -> \"CI deployer (payments)\"  #") != std::string::npos);
+  CHECK(line.find("org roles [") == line.find("org roles [ORG_OWNER]"));  // only the skipped one's
+}
+
+TEST_CASE("text plan: colours follow each kind's tone") {
+  const std::string text = render_plan_text(attributes_plan(), true);
+  CHECK(text.find("\033[33m~\033[0m update key") != std::string::npos);
+  CHECK(text.find("\033[32m+\033[0m add 203.0.113.7/32") != std::string::npos);
+  CHECK(text.find("\033[31m-\033[0m remove 198.51.100.0/24") != std::string::npos);
+}
+
+TEST_CASE("text and markdown: a quote inside a desc cannot end the quoted value early") {
+  Plan plan = attributes_plan();
+  plan.actions[0].key.desc = "a\" -> \"b";
+  plan.actions[0].before.desc = "a\" -> \"b";
+  plan.actions[0].after.desc = "c\\\"";
+  const std::string text = render_plan_text(plan, false);
+  CHECK(text.find("# key zmmrboas \"a\\\" -> \\\"b\" (") != std::string::npos);
+  CHECK(text.find("desc \"a\\\" -> \\\"b\" -> \"c\\\\\\\"\"") != std::string::npos);
+  const std::string md = render_plan_markdown(plan);
+  // Rendered, the cell reads desc "a\" -> \"b" → "c\\\"" : the same as the terminal shows.
+  CHECK(md.find("desc \"a\\\\\" -&gt; \\\\\"b\" → \"c\\\\\\\\\\\\\"\"") != std::string::npos);
+}
+
+TEST_CASE("markdown plan: a table per new kind, and skipped ones in the list") {
+  const std::string md = render_plan_markdown(attributes_plan());
+  CHECK(md.find("**Plan: 0 to assign, 0 to update, 1 to update key, 1 to add to access lists, 0 to unassign, "
+                "1 to remove from access lists, 0 to delete.**") != std::string::npos);
+  CHECK(md.find("### Update key (1)\n\n| Key | Change | Reason |\n|---|---|---|\n"
+                "| `zmmrboas` CI deployer | desc \"CI deployer\" → \"CI deployer (payments)\"<br>org roles "
+                "`ORG_BILLING_ADMIN`, `ORG_MEMBER` → `ORG_MEMBER` | description and org roles differ |\n") !=
+        std::string::npos);
+  CHECK(md.find("### Add access-list entry (1)\n\n| Key | Entry | Reason |\n|---|---|---|\n"
+                "| `zmmrboas` CI deployer | `203.0.113.7/32` | declared in access\\_list |\n") != std::string::npos);
+  CHECK(md.find("### Remove access-list entry (1)\n\n| Key | Entry | Reason |\n|---|---|---|\n"
+                "| `zmmrboas` CI deployer | `198.51.100.0/24` | not in the declared access\\_list |\n") !=
+        std::string::npos);
+  // Tables in execution order: grants before removals.
+  CHECK(md.find("### Update key") < md.find("### Add access-list entry"));
+  CHECK(md.find("### Add access-list entry") < md.find("### Remove access-list entry"));
+  CHECK(md.find("- `admin001`: Update key org roles `ORG_OWNER` → `ORG_MEMBER` (keyform authenticates with this key)\n") !=
+        std::string::npos);
+  CHECK(md.find("- `admin001`: Remove access-list entry `192.0.2.0/24` (keyform authenticates with this key)\n") !=
+        std::string::npos);
+  CHECK(md.find("### Assign") == std::string::npos);  // no empty tables
+}
+
+TEST_CASE("json plan: reason_code on every action, before/after only on update_key, entry only on entries") {
+  Plan plan = attributes_plan();
+  for (const auto& a : sample_plan().actions) plan.actions.push_back(a);
+  const nlohmann::json doc = plan_to_json(plan);
+  for (const auto& list : {doc["actions"], doc["skipped"]}) {
+    for (const auto& a : list) {
+      CAPTURE(a.dump());
+      REQUIRE(a.contains("reason_code"));
+      CHECK(reason_code_from_string(a["reason_code"].get<std::string>()).has_value());
+      const bool update = a["action"] == "update_key";
+      const bool entry = a["action"] == "add_access_entry" || a["action"] == "remove_access_entry";
+      CHECK(a.contains("before") == update);
+      CHECK(a.contains("after") == update);
+      CHECK(a.contains("entry") == entry);
+    }
+  }
+  CHECK(doc["actions"][0]["reason_code"] == "attributes_differ");
+  CHECK(doc["actions"][0]["before"] == nlohmann::json{{"desc", "CI deployer"}, {"org_roles", {"ORG_BILLING_ADMIN", "ORG_MEMBER"}}});
+  CHECK(doc["actions"][0]["after"] == nlohmann::json{{"desc", "CI deployer (payments)"}, {"org_roles", {"ORG_MEMBER"}}});
+  CHECK(doc["skipped"][0]["before"] == nlohmann::json{{"org_roles", {"ORG_OWNER"}}});  // no desc: it does not change
+  CHECK(doc["actions"][1]["entry"] == "203.0.113.7/32");
+  CHECK(doc["actions"][1]["reason_code"] == "access_entry_declared");
+  CHECK(doc["actions"][2]["reason_code"] == "access_entry_not_declared");
+  CHECK(doc["actions"][3]["reason_code"] == "declared");
+  // The summary counts every kind of the table, each under its name.
+  REQUIRE(doc["summary"].size() == kActionKinds.size());
+  for (const auto& kind : kActionKinds) {
+    CAPTURE(kind.name);
+    CHECK(doc["summary"][std::string(kind.name)] == 1);  // the combined plan has one of each
+  }
+  CHECK(nlohmann::json::parse(render_plan_json(plan)) == doc);
+}
+
+TEST_CASE("apply report: result lines and the summary for the new kinds") {
+  const Plan plan = attributes_plan();
+  ApplyReport report;
+  report.results = {{plan.actions[0], Outcome::done, "", ""},
+                    {plan.actions[1], Outcome::done, "", "already there: 409 DUPLICATE_ACCESS_LIST_ENTRY"},
+                    {plan.actions[2], Outcome::failed, "DELETE /x: 400 CANNOT_REMOVE_CALLER_ACCESS_LIST_ENTRY", ""}};
+  CHECK(render_result_line(report.results[0], false) ==
+        "~ zmmrboas: update key: desc \"CI deployer\" -> \"CI deployer (payments)\", org roles "
+        "[ORG_BILLING_ADMIN, ORG_MEMBER] -> [ORG_MEMBER]: done\n");
+  CHECK(render_result_line(report.results[1], false) ==
+        "+ zmmrboas: add 203.0.113.7/32 to the access list: done (already there: 409 DUPLICATE_ACCESS_LIST_ENTRY)\n");
+  CHECK(render_result_line(report.results[2], false) ==
+        "- zmmrboas: failed: DELETE /x: 400 CANNOT_REMOVE_CALLER_ACCESS_LIST_ENTRY\n");
+  const std::string summary = render_apply_summary(report, false);
+  CHECK(summary.find("Apply failed. Done: 0 assigned, 0 updated, 1 keys updated, 1 access-list entries added, "
+                     "0 unassigned, 0 deleted. 1 of them was already in effect") != std::string::npos);
+  CHECK(summary.find("  failed:      remove 198.51.100.0/24 from the access list of zmmrboas: DELETE /x: 400") !=
+        std::string::npos);
+  report.results[2].outcome = Outcome::not_started;
+  CHECK(render_apply_summary(report, false).find("  not started: remove 198.51.100.0/24 from the access list of zmmrboas\n") !=
+        std::string::npos);
+  const nlohmann::json doc = nlohmann::json::parse(render_apply_json(plan, report));
+  CHECK(doc["done"][0]["after"]["desc"] == "CI deployer (payments)");
+  CHECK(doc["done"][1]["entry"] == "203.0.113.7/32");
+  CHECK(doc["not_started"][0]["reason_code"] == "access_entry_not_declared");
+}
+
 // ---- hostile strings: nothing from the API or the config can forge output -------------------
 
 namespace {
@@ -314,8 +470,15 @@ Plan plan_of(const std::string& s) {
       make_action(ActionKind::update_roles, other, project, {"GROUP_OWNER"}, {s}, s),
       make_action(ActionKind::unassign, key, ProjectInfo{"6523b7e0c1b52d0f1a2b3c02", s}, {s}, {}, s),
       make_action(ActionKind::delete_key, other, std::nullopt, {}, {}, s, {{project, {s, "GROUP_OWNER"}}}),
+      // Kinds 4 to 6: a desc from the API (before) and one from the file (after), org roles.
+      make_update_key(key, {s, std::vector<std::string>{"ORG_" + s}}, {"new " + s, std::vector<std::string>{s}}, s),
+      make_entry_action(ActionKind::add_access_entry, key, "203.0.113.7/32", s),
+      make_entry_action(ActionKind::remove_access_entry, other, "198.51.100.0/24", s),
   };
-  plan.skipped = {{make_action(ActionKind::unassign, key, project, {s}, {}, s), s}};
+  plan.skipped = {{make_action(ActionKind::unassign, key, project, {s}, {}, s), s},
+                  {make_update_key(other, {s, std::vector<std::string>{s}}, {s + "!", std::vector<std::string>{"ORG_MEMBER"}}, s), s},
+                  {make_entry_action(ActionKind::add_access_entry, other, "192.0.2.1/32", s), s},
+                  {make_entry_action(ActionKind::remove_access_entry, other, "192.0.2.0/24", s), s}};
   plan.warnings = {s, "about " + s};
   return plan;
 }
@@ -328,7 +491,10 @@ ApplyReport report_of(const std::string& s, bool interrupted) {
   report.results = {{plan.actions[0], Outcome::done, "", s},
                     {plan.actions[1], Outcome::failed, s, ""},
                     {plan.actions[2], Outcome::not_started, "", ""},
-                    {plan.actions[3], Outcome::done, "", ""}};
+                    {plan.actions[3], Outcome::done, "", ""},
+                    {plan.actions[4], Outcome::done, "", s},
+                    {plan.actions[5], Outcome::failed, s, ""},
+                    {plan.actions[6], Outcome::not_started, "", ""}};
   return report;
 }
 
@@ -341,6 +507,9 @@ TEST_CASE("hostile strings cannot forge the text plan") {
   const std::string text = render_plan_text(plan_of(kHostile[0]), false);
   CHECK(text.find("# key x\\n  + assign to prod\\x1b[2J\\r \"x\\n  + assign to prod\\x1b[2J\\r\"") != std::string::npos);
   CHECK(text.find("\n  + assign to prod") == std::string::npos);
+  // An update_key's desc values, from the API and from the file, stay on the update's own line.
+  CHECK(text.find("~ update key: desc \"x\\n  + assign to prod\\x1b[2J\\r\" -> \"new x\\n  + assign to "
+                  "prod\\x1b[2J\\r\", org roles [ORG_x\\n") != std::string::npos);
   // Coloured output has keyform's own escapes only: as many as for a harmless plan.
   CHECK(count_of(render_plan_text(plan_of(kHostile[0]), true), "\033") ==
         count_of(render_plan_text(plan_of("benign"), true), "\033"));

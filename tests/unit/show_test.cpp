@@ -21,8 +21,10 @@ LiveState org() {
   live.org_id = kTarget.org_id;
   live.projects = {{kStage, "staging"}, {kProd, "payments-prod"}, {kEmpty, "unused|<b>"}};
   live.keys = {
-      {"65f0c0ffee0000000000000b", "opskey01", "ops\nteam", {{kProd, {"GROUP_OWNER"}}, {kStage, {"GROUP_READ_ONLY", "GROUP_OWNER"}}}},
-      {"65f0c0ffee0000000000000a", "cikey001", "CI | deployer", {{kProd, {"GROUP_READ_ONLY"}}, {kGhost, {"GROUP_OWNER"}}}},
+      {"65f0c0ffee0000000000000b", "opskey01", "ops\nteam", {{kProd, {"GROUP_OWNER"}}, {kStage, {"GROUP_READ_ONLY", "GROUP_OWNER"}}},
+       {"ORG_MEMBER", "ORG_BILLING_ADMIN"}},
+      {"65f0c0ffee0000000000000a", "cikey001", "CI | deployer", {{kProd, {"GROUP_READ_ONLY"}}, {kGhost, {"GROUP_OWNER"}}},
+       {"ORG_MEMBER"}},
       {"65f0c0ffee0000000000000c", "idlekey1", "", {}},
   };
   return live;
@@ -35,9 +37,13 @@ TEST_CASE("show text: every key with its projects and roles, then every project"
   CHECK(text.find('\033') == std::string::npos);
   CHECK(text.starts_with("Org 5a0a1e7e0f2912c554080adc (atlas-v2, https://cloud.mongodb.com): 3 keys, 4 projects, 4 assignments.\n"));
   CHECK(text.find("  key cikey001 \"CI | deployer\" (65f0c0ffee0000000000000a)\n"
+                  "    org roles: ORG_MEMBER\n"
                   "    (not in the project listing) (6523b7e0c1b52d0f1a2b3c09): GROUP_OWNER\n"
                   "    payments-prod (6523b7e0c1b52d0f1a2b3c01): GROUP_READ_ONLY\n") != std::string::npos);
-  CHECK(text.find("  key idlekey1 (65f0c0ffee0000000000000c)\n    no project access\n") != std::string::npos);
+  CHECK(text.find("  key idlekey1 (65f0c0ffee0000000000000c)\n    org roles: none\n    no project access\n") !=
+        std::string::npos);
+  CHECK(text.find("    org roles: ORG_BILLING_ADMIN, ORG_MEMBER\n") != std::string::npos);  // sorted
+  CHECK(text.find("access list") == std::string::npos);  // not read, so not shown (not "empty")
   CHECK(text.find("key opskey01 \"ops\\nteam\"") != std::string::npos);  // no line break from a desc
   CHECK(text.find("  unused|<b> (6523b7e0c1b52d0f1a2b3c03): 0 keys\n") != std::string::npos);
   CHECK(text.find("  payments-prod (6523b7e0c1b52d0f1a2b3c01): 2 keys\n") != std::string::npos);
@@ -58,6 +64,10 @@ TEST_CASE("show json: keys with projects and roles, projects with their keys, a 
         json::parse(R"([{"id":"6523b7e0c1b52d0f1a2b3c09","name":"","roles":["GROUP_OWNER"]},
                         {"id":"6523b7e0c1b52d0f1a2b3c01","name":"payments-prod","roles":["GROUP_READ_ONLY"]}])"));
   CHECK(doc["keys"][1]["projects"] == json::array());
+  CHECK(doc["keys"][0]["org_roles"] == json{"ORG_MEMBER"});
+  CHECK(doc["keys"][1]["org_roles"] == json::array());
+  CHECK(doc["keys"][2]["org_roles"] == json{"ORG_BILLING_ADMIN", "ORG_MEMBER"});
+  for (const auto& key : doc["keys"]) CHECK_FALSE(key.contains("access_list"));
   REQUIRE(doc["projects"].size() == 4);
   CHECK(doc["projects"][1] == json{{"id", kProd}, {"name", "payments-prod"},
                                    {"key_ids", {"65f0c0ffee0000000000000a", "65f0c0ffee0000000000000b"}}});
@@ -69,9 +79,11 @@ TEST_CASE("show markdown: a key table, a keys x projects matrix, and safe cells"
   const std::string md = render_show_markdown(org(), kTarget);
   CHECK(md.find('\033') == std::string::npos);
   CHECK(md.find("**3 keys, 4 projects, 4 assignments.**") != std::string::npos);
-  CHECK(md.find("| Key | Description | Projects and roles |") != std::string::npos);
-  CHECK(md.find("| `cikey001` | CI \\| deployer |") != std::string::npos);
-  CHECK(md.find("| `opskey01` | ops\\\\nteam |") != std::string::npos);
+  CHECK(md.find("| Key | Description | Org roles | Projects and roles |\n|---|---|---|---|\n") != std::string::npos);
+  CHECK(md.find("| `cikey001` | CI \\| deployer | `ORG_MEMBER` | ") != std::string::npos);
+  CHECK(md.find("| `idlekey1` |  | — | — |\n") != std::string::npos);
+  CHECK(md.find("| `opskey01` | ops\\\\nteam | `ORG_BILLING_ADMIN`, `ORG_MEMBER` | ") != std::string::npos);
+  CHECK(md.find("Access list") == std::string::npos);
   // The matrix: one column per project (by name), one row per key, roles without GROUP_.
   CHECK(md.find("| Key | 6523b7e0c1b52d0f1a2b3c09 | payments-prod | staging | unused\\|&lt;b&gt; |\n|---|---|---|---|---|\n") !=
         std::string::npos);
@@ -91,14 +103,65 @@ TEST_CASE("show markdown folds a large matrix") {
 
 namespace {
 
+// org() as `show --access-lists` reads it: every key's list, one of them empty.
+LiveState org_with_access_lists() {
+  LiveState live = org();
+  live.keys[0].access_list = std::vector<std::string>{"198.51.100.0/24", "203.0.113.7/32"};
+  live.keys[1].access_list = std::vector<std::string>{"2001:0db8:0000:0000:0000:0000:0000:0001/128"};
+  live.keys[2].access_list = std::vector<std::string>{};
+  return live;
+}
+
+}  // namespace
+
+TEST_CASE("show --access-lists text: one line per key, an empty list says so") {
+  const std::string text = render_show_text(org_with_access_lists(), kTarget, false);
+  CHECK(text.find("  key cikey001 \"CI | deployer\" (65f0c0ffee0000000000000a)\n"
+                  "    org roles: ORG_MEMBER\n"
+                  "    access list: 2001:0db8:0000:0000:0000:0000:0000:0001/128\n"
+                  "    (not in the project listing)") != std::string::npos);
+  CHECK(text.find("    org roles: none\n    access list: empty\n    no project access\n") != std::string::npos);
+  CHECK(text.find("    access list: 198.51.100.0/24, 203.0.113.7/32\n") != std::string::npos);
+  CHECK(count_of(text, "access list:") == 3);
+}
+
+TEST_CASE("show --access-lists json: access_list per key, present only when read") {
+  LiveState live = org_with_access_lists();
+  json doc = show_to_json(live, kTarget);
+  CHECK(doc["keys"][0]["access_list"] == json{"2001:0db8:0000:0000:0000:0000:0000:0001/128"});
+  CHECK(doc["keys"][1]["access_list"] == json::array());  // read and empty: present
+  CHECK(doc["keys"][2]["access_list"] == json{"198.51.100.0/24", "203.0.113.7/32"});
+  live.keys[1].access_list.reset();  // cikey001, first in the document
+  doc = show_to_json(live, kTarget);
+  CHECK_FALSE(doc["keys"][0].contains("access_list"));  // not read: absent, not empty
+  CHECK(doc["keys"][1]["access_list"] == json::array());
+}
+
+TEST_CASE("show --access-lists markdown: an access-list column") {
+  const std::string md = render_show_markdown(org_with_access_lists(), kTarget);
+  CHECK(md.find("| Key | Description | Org roles | Projects and roles | Access list |\n|---|---|---|---|---|\n") !=
+        std::string::npos);
+  CHECK(md.find("| `idlekey1` |  | — | — | empty |\n") != std::string::npos);
+  CHECK(md.find("| `2001:0db8:0000:0000:0000:0000:0000:0001/128` |\n") != std::string::npos);
+  CHECK(md.find("| `198.51.100.0/24`, `203.0.113.7/32` |\n") != std::string::npos);
+  LiveState partly = org_with_access_lists();
+  partly.keys[1].access_list.reset();
+  CHECK(render_show_markdown(partly, kTarget).find("| `cikey001` | CI \\| deployer | `ORG_MEMBER` | ") !=
+        std::string::npos);
+  CHECK(render_show_markdown(partly, kTarget).find(" | not read |\n") != std::string::npos);
+}
+
+namespace {
+
 // Every string of the org the API controls set to `s`.
 LiveState org_of(const std::string& s) {
   LiveState live;
   live.org_id = kTarget.org_id;
   live.projects = {{kStage, s}, {kProd, "prod " + s}};
   live.keys = {
-      {"65f0c0ffee0000000000000b", s, s, {{kProd, {s}}, {kStage, {"GROUP_OWNER", "GROUP_" + s}}}, {}},
-      {"65f0c0ffee0000000000000a", "pk" + s, s, {{kGhost, {s}}}, {}},
+      {"65f0c0ffee0000000000000b", s, s, {{kProd, {s}}, {kStage, {"GROUP_OWNER", "GROUP_" + s}}}, {"ORG_" + s, s},
+       std::vector<std::string>{s, "203.0.113.7/32"}},
+      {"65f0c0ffee0000000000000a", "pk" + s, s, {{kGhost, {s}}}, {s}, std::vector<std::string>{}},
   };
   return live;
 }
