@@ -34,6 +34,13 @@ enum class Scope {
 // How a reviewer sees a kind: the symbol's colour.
 enum class Tone { add, change, remove };
 
+// A count's words, for one and for any other number ("1 key to update", "2 keys to update").
+struct Counted {
+  std::string_view one;
+  std::string_view many;
+  std::string_view operator()(int n) const { return n == 1 ? one : many; }
+};
+
 struct ActionKindInfo {
   ActionKind kind;
   std::string_view name;     // JSON "action", plan-file and summary field name
@@ -43,8 +50,8 @@ struct ActionKindInfo {
   Tone tone;
   std::string_view symbol;   // text plan: "+", "~", "-", "x"
   std::string_view heading;  // markdown table heading
-  std::string_view planned;  // text summary: "{n} to assign"
-  std::string_view done;     // apply summary: "{n} assigned"
+  Counted planned;           // text summary: "{n} to assign"
+  Counted done;              // apply summary: "{n} assigned"
   bool always_summarised;    // shown in the summary line even at 0 (the lines users already grep)
   // Makes the key it names (which has no id until then): the executor hands the id it answers
   // with to the later actions that name the same key.
@@ -53,20 +60,21 @@ struct ActionKindInfo {
 
 inline constexpr std::array<ActionKindInfo, 7> kActionKinds{{
     {ActionKind::assign, "assign", Phase::grant, Phase::grant, Scope::project, Tone::add, "+", "Assign",
-     "to assign", "assigned", true},
+     {"to assign", "to assign"}, {"assigned", "assigned"}, true},
     {ActionKind::update_roles, "update_roles", Phase::grant, Phase::grant, Scope::project, Tone::change, "~",
-     "Update roles", "to update", "updated", true},
+     "Update roles", {"to update", "to update"}, {"updated", "updated"}, true},
     {ActionKind::update_key, "update_key", Phase::grant, Phase::remove, Scope::key, Tone::change, "~",
-     "Update key", "to update key", "keys updated", false},
+     "Update key", {"key to update", "keys to update"}, {"key updated", "keys updated"}, false},
     {ActionKind::add_access_entry, "add_access_entry", Phase::grant, Phase::grant, Scope::access_entry, Tone::add,
-     "+", "Add access-list entry", "to add to access lists", "access-list entries added", false},
+     "+", "Add access-list entry", {"access-list entry to add", "access-list entries to add"},
+     {"access-list entry added", "access-list entries added"}, false},
     {ActionKind::unassign, "unassign", Phase::remove, Phase::remove, Scope::project, Tone::remove, "-", "Unassign",
-     "to unassign", "unassigned", true},
+     {"to unassign", "to unassign"}, {"unassigned", "unassigned"}, true},
     {ActionKind::remove_access_entry, "remove_access_entry", Phase::remove, Phase::remove, Scope::access_entry,
-     Tone::remove, "-", "Remove access-list entry", "to remove from access lists",
-     "access-list entries removed", false},
+     Tone::remove, "-", "Remove access-list entry", {"access-list entry to remove", "access-list entries to remove"},
+     {"access-list entry removed", "access-list entries removed"}, false},
     {ActionKind::delete_key, "delete_key", Phase::destroy, Phase::destroy, Scope::key, Tone::remove, "x",
-     "Delete key", "to delete", "deleted", true},
+     "Delete key", {"to delete", "to delete"}, {"deleted", "deleted"}, true},
 }};
 
 const ActionKindInfo& info(ActionKind kind);

@@ -146,7 +146,7 @@ std::string summary_counts(const PlanSummary& s, bool planned) {
   for (std::size_t i = 0; i < kActionKinds.size(); ++i) {
     const ActionKindInfo& k = kActionKinds[i];
     if (!k.always_summarised && s.counts[i] == 0) continue;
-    parts.push_back(fmt::format("{} {}", s.counts[i], planned ? k.planned : k.done));
+    parts.push_back(fmt::format("{} {}", s.counts[i], planned ? k.planned(s.counts[i]) : k.done(s.counts[i])));
   }
   return fmt::format("{}", fmt::join(parts, ", "));
 }

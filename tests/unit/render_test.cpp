@@ -336,8 +336,8 @@ TEST_CASE("text plan: update_key shows only what changes, access entries one lin
                   "  + add 203.0.113.7/32 to the access list  # declared in access_list\n"
                   "  - remove 198.51.100.0/24 from the access list  # not in the declared access_list\n") !=
         std::string::npos);
-  CHECK(text.find("Plan: 0 to assign, 0 to update, 1 to update key, 1 to add to access lists, 0 to unassign, "
-                  "1 to remove from access lists, 0 to delete.") != std::string::npos);
+  CHECK(text.find("Plan: 0 to assign, 0 to update, 1 key to update, 1 access-list entry to add, 0 to unassign, "
+                  "1 access-list entry to remove, 0 to delete.") != std::string::npos);
   CHECK(text.find("  ! key admin001 (65f0c0ffee0000000000000d): update key: org roles [ORG_OWNER] -> [ORG_MEMBER]: "
                   "keyform authenticates with this key\n") != std::string::npos);
   CHECK(text.find("  ! key admin001 (65f0c0ffee0000000000000d): remove 192.0.2.0/24 from the access list: "
@@ -372,8 +372,8 @@ TEST_CASE("text and markdown: a quote inside a desc cannot end the quoted value 
 
 TEST_CASE("markdown plan: a table per new kind, and skipped ones in the list") {
   const std::string md = render_plan_markdown(attributes_plan());
-  CHECK(md.find("**Plan: 0 to assign, 0 to update, 1 to update key, 1 to add to access lists, 0 to unassign, "
-                "1 to remove from access lists, 0 to delete.**") != std::string::npos);
+  CHECK(md.find("**Plan: 0 to assign, 0 to update, 1 key to update, 1 access-list entry to add, 0 to unassign, "
+                "1 access-list entry to remove, 0 to delete.**") != std::string::npos);
   CHECK(md.find("### Update key (1)\n\n| Key | Change | Reason |\n|---|---|---|\n"
                 "| `zmmrboas` CI deployer | desc \"CI deployer\" → \"CI deployer (payments)\"<br>org roles "
                 "`ORG_BILLING_ADMIN`, `ORG_MEMBER` → `ORG_MEMBER` | description and org roles differ |\n") !=
@@ -440,7 +440,7 @@ TEST_CASE("apply report: result lines and the summary for the new kinds") {
   CHECK(render_result_line(report.results[2], false) ==
         "- zmmrboas: failed: DELETE /x: 400 CANNOT_REMOVE_CALLER_ACCESS_LIST_ENTRY\n");
   const std::string summary = render_apply_summary(report, false);
-  CHECK(summary.find("Apply failed. Done: 0 assigned, 0 updated, 1 keys updated, 1 access-list entries added, "
+  CHECK(summary.find("Apply failed. Done: 0 assigned, 0 updated, 1 key updated, 1 access-list entry added, "
                      "0 unassigned, 0 deleted. 1 of them was already in effect") != std::string::npos);
   CHECK(summary.find("  failed:      remove 198.51.100.0/24 from the access list of zmmrboas: DELETE /x: 400") !=
         std::string::npos);
