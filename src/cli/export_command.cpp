@@ -56,7 +56,11 @@ int run_export(const CommonOptions& common, const ExportCommandOptions& options)
     const ResolvedTarget target = resolve_target({options.target, config ? &*config : nullptr, env});
     const Credentials credentials = credentials_for(*target.family, common);
     ApiConnection api = connect(*target.family, target.base_url, credentials, target.org_id, common);
-    const LiveState live = read_live_org(*api.admin, target.org_id, "export");
+    LiveState live = read_live_org(*api.admin, target.org_id, "export");
+    // The key listing does not carry access lists: one paged GET per key, concurrently.
+    std::vector<std::string> ids;
+    for (const auto& key : live.keys) ids.push_back(key.id);
+    read_access_lists(*api.admin, live, ids, "export");
 
     ExportOptions style;
     style.api = std::string(target.family->name);

@@ -6,7 +6,10 @@
 #include <tuple>
 #include <vector>
 
+#include "core/cidr.h"
 #include "core/config.h"
+#include "core/escape.h"
+#include "core/ids.h"
 #include "core/text.h"
 
 namespace keyform {
@@ -15,6 +18,9 @@ namespace {
 // The config parser refuses lines with more than 256 '.' (a guard against deeply dotted keys);
 // strings with many dots spell them \u002E so that no exported line comes near that limit.
 constexpr std::size_t kMaxLiteralDots = 64;
+// An access list longer than this on one line is written one entry per line (which also keeps an
+// IPv4 list far below the parser's 256-dot line limit).
+constexpr std::size_t kMaxListLine = 100;
 
 // Length of the valid UTF-8 sequence at text[i], or 0 when it is not one (overlong forms,
 // surrogates and code points above U+10FFFF are invalid too).
@@ -50,6 +56,37 @@ std::string comment_text(std::string_view text) {
   // A comment may hold any printable text but no control character; quoting reuses the
   // string escapes, which are also readable.
   return toml_string(text);
+}
+
+// "# WHAT not written: WHY". Every part of WHY that comes from the API goes through quoted(), so
+// a line break or control character in it cannot end the comment early and forge a line.
+std::string omission_comment(std::string_view what, std::string_view why) {
+  return "# " + std::string(what) + " not written: " + std::string(why) + "\n";
+}
+
+std::string quoted(std::string_view text) { return "\"" + escape_text(text) + "\""; }
+
+// How an access-list entry is written: a host address without its /32 or /128 (the parser reads
+// both spellings as one value), a network as its canonical CIDR.
+std::string entry_spelling(const IpNetwork& network) {
+  return network.is_host() ? network.address() : network.to_string();
+}
+
+// The live entries as networks in address order, or the first one the file could not hold.
+struct ParsedEntries {
+  std::vector<IpNetwork> networks;
+  std::string bad;  // set when an entry does not parse
+};
+
+ParsedEntries parse_entries(const std::vector<std::string>& entries) {
+  ParsedEntries out;
+  for (const auto& entry : entries) {
+    IpNetworkParse parsed = parse_ip_network(entry);
+    if (!parsed.network) return {{}, entry};
+    out.networks.push_back(*parsed.network);
+  }
+  std::sort(out.networks.begin(), out.networks.end());  // 10.0.0.2 before 10.0.0.10
+  return out;
 }
 
 struct ProjectRef {
@@ -88,6 +125,7 @@ class Exporter {
     out += ":\n# " + std::to_string(live_.keys.size()) + " keys, " + std::to_string(live_.projects.size()) +
            " projects, " + std::to_string(assignments) + " assignments.\n";
     out += "# Every key is declared with exactly the access it has now, so `keyform plan` reports no changes.\n";
+    out += "# A key without access-list entries gets no access_list: plans leave its list alone.\n";
     out += "# Commit this file, then edit it and review each change as a plan.\n\n";
   }
 
@@ -117,7 +155,9 @@ class Exporter {
     } else {
       out += "id = " + toml_string(k.id) + "   # public key " + comment_text(k.public_key) + "\n";
     }
-    if (!desc_problem(k.desc)) out += "desc = " + toml_string(k.desc) + "\n";  // else the file could not hold it
+    desc(out, k);
+    org_roles(out, k);
+    access_list(out, k);
     if (k.project_roles.empty()) {
       out += "projects = {}   # no project access\n\n";
       return;
@@ -137,6 +177,52 @@ class Exporter {
       out += "\n";
     }
     out += "\n";
+  }
+
+  // A description the file would refuse is left out (and so left alone by plans), with the reason.
+  static void desc(std::string& out, const LiveKey& k) {
+    if (k.desc.empty()) {
+      out += "# desc not written: the key has no description (the file needs 1 to 250 characters)\n";
+    } else if (auto problem = desc_problem(k.desc)) {
+      out += omission_comment("desc", escape_text(*problem));  // names code points, not the text
+    } else {
+      out += "desc = " + toml_string(k.desc) + "\n";
+    }
+  }
+
+  // Written only when the key has org roles, all of them spelt as the file accepts them.
+  static void org_roles(std::string& out, const LiveKey& k) {
+    if (k.org_roles.empty()) return;
+    auto bad = std::find_if_not(k.org_roles.begin(), k.org_roles.end(), [](const std::string& r) { return is_org_role(r); });
+    if (bad != k.org_roles.end()) {
+      out += omission_comment("org_roles", "the role " + quoted(*bad) + " is not a name the file accepts");
+      return;
+    }
+    out += "org_roles = " + string_list(k.org_roles, false) + "\n";
+  }
+
+  // Only for keys that have entries: an empty list stays unmanaged (an entry added elsewhere is
+  // not fought, and plans need not read that key's list).
+  static void access_list(std::string& out, const LiveKey& k) {
+    if (!k.access_list || k.access_list->empty()) return;
+    const ParsedEntries parsed = parse_entries(*k.access_list);
+    if (!parsed.bad.empty()) {
+      out += omission_comment("access_list", "the entry " + quoted(parsed.bad) + " is not an address the file accepts");
+      return;
+    }
+    std::vector<std::string> spelled;
+    for (const auto& network : parsed.networks) spelled.push_back(entry_spelling(network));
+    const std::string line = string_list(spelled, false);
+    out += "access_list = " + (line.size() <= kMaxListLine ? line : string_list(spelled, true)) + "\n";
+  }
+
+  // ["a", "b"], or one element per line.
+  static std::string string_list(const std::vector<std::string>& items, bool one_per_line) {
+    std::string list;
+    for (const auto& item : items) {
+      list += one_per_line ? "\n  " + toml_string(item) + "," : (list.empty() ? "" : ", ") + toml_string(item);
+    }
+    return "[" + list + (one_per_line ? "\n]" : "]");
   }
 
   ProjectRef project_ref(const std::string& project_id) const {

@@ -1,5 +1,6 @@
 // `keyform export`: the live org written as a keyform.toml that declares every key with exactly
-// its current assignments, so that `keyform plan` on it reports no changes. Pure: data in, text out.
+// its current assignments, description, org roles and (where read and not empty) access list, so
+// that `keyform plan` on it reports no changes. Pure: data in, text out.
 #pragma once
 
 #include <string>
@@ -24,6 +25,10 @@ std::string toml_string(std::string_view text);
 // (24 hex digits would be read as one), and carried by exactly one project of the org.
 bool can_name_project_by_name(const LiveState& live, std::string_view name);
 
+// A value the file cannot hold (a description that is empty, too long or has control characters,
+// an org role or access-list entry the parser would refuse) is left out, so plans leave it alone,
+// and a "# desc not written: …" comment says why. Access lists are written for keys whose
+// access_list was read and has entries (host addresses without /32 or /128).
 std::string export_config(const LiveState& live, const ExportOptions& options);
 
 }  // namespace keyform

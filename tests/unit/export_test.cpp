@@ -32,14 +32,40 @@ LiveState tricky_org() {
                    {kDupB, "shared"},
                    {kHexName, "6523b7e0c1b52d0f1a2b3c01"},
                    {kOdd, "ünïcödé ☃ = [x] # not a comment\t."}};
+  // Access lists as AdminClient::read_access_lists leaves them: canonical CIDRs sorted as strings;
+  // opskey01's was read and is empty, idlekey1's was not read.
   live.keys = {
       {"65f0c0ffee0000000000000a", "cikey001", "CI \"deployer\"\nline two\\ \x01\x7f ☃",
-       {{kProd, {"GROUP_OWNER", "GROUP_READ_ONLY"}}, {kStage, {"GROUP_READ_ONLY"}}}},
-      {"65f0c0ffee0000000000000b", "opskey01", "", {{kDupA, {"GROUP_OWNER"}}, {kDupB, {"GROUP_READ_ONLY"}}}},
+       {{kProd, {"GROUP_OWNER", "GROUP_READ_ONLY"}}, {kStage, {"GROUP_READ_ONLY"}}},
+       {"ORG_MEMBER", "ORG_READ_ONLY"},
+       std::vector<std::string>{"198.51.100.0/24", "2001:0db8:0000:0000:0000:0000:0000:0000/32",
+                                "2001:0db8:0000:0000:0000:0000:0000:0001/128", "203.0.113.7/32"}},
+      {"65f0c0ffee0000000000000b", "opskey01", "", {{kDupA, {"GROUP_OWNER"}}, {kDupB, {"GROUP_READ_ONLY"}}},
+       {"ORG_OWNER"}, std::vector<std::string>{}},
       {"65f0c0ffee0000000000000c", "idlekey1", "no access", {}},
-      {"65f0c0ffee0000000000000d", "hexkey01", std::string(300, '.'), {{kHexName, {"GROUP_OWNER"}}, {kOdd, {"GROUP_CLUSTER_MANAGER"}}}},
+      {"65f0c0ffee0000000000000d", "hexkey01", std::string(300, '.'), {{kHexName, {"GROUP_OWNER"}}, {kOdd, {"GROUP_CLUSTER_MANAGER"}}},
+       {"ORG_BILLING_ADMIN"}, std::vector<std::string>{"0000:0000:0000:0000:0000:0000:0000:0000/0"}},
   };
   return live;
+}
+
+// What the exported file should manage: org roles when the key has any, an access list when it
+// was read and has entries.
+std::optional<std::vector<std::string>> expected_org_roles(const LiveKey& k) {
+  if (k.org_roles.empty()) return std::nullopt;
+  return k.org_roles;
+}
+
+std::optional<std::vector<std::string>> expected_access_list(const LiveKey& k) {
+  if (!k.access_list || k.access_list->empty()) return std::nullopt;
+  return k.access_list;
+}
+
+// The lines of `text` from the one containing `start` up to the next blank line.
+std::string block_of(const std::string& text, const std::string& start) {
+  const auto from = text.find(start);
+  if (from == std::string::npos) return "";
+  return text.substr(from, text.find("\n\n", from) - from);
 }
 
 ExportOptions style(bool by_name) { return {"atlas-v2", "", by_name, "keyform test"}; }
@@ -115,11 +141,17 @@ TEST_CASE("export parses back to an equivalent config, and planning it changes n
       CHECK(d.desc == (desc_problem(k.desc) ? std::nullopt : std::optional(k.desc)));
       CHECK(d.state == KeyState::present);
       CHECK(d.projects.size() == k.project_roles.size());
+      CHECK(d.org_roles == expected_org_roles(k));
+      CHECK(d.access_list == expected_access_list(k));
     }
-    const PlanResult plan = make_plan(config, live, "");
-    REQUIRE(plan.errors.empty());
-    CHECK_FALSE(plan.plan->has_changes());
-    CHECK(plan.plan->skipped.empty());
+    // Also as keyform's own key: its guards have nothing to hold back.
+    for (const std::string self : {"", "cikey001", "opskey01"}) {
+      CAPTURE(self);
+      const PlanResult plan = make_plan(config, live, self);
+      REQUIRE(plan.errors.empty());
+      CHECK_FALSE(plan.plan->has_changes());
+      CHECK(plan.plan->skipped.empty());
+    }
     // With every key declared, even the strictest policy changes nothing.
     Config strict = config;
     strict.policy.undeclared_keys = UndeclaredPolicy::remove;
@@ -192,4 +224,95 @@ TEST_CASE("an empty org exports a valid config") {
   live.org_id = kOrg;
   const Config config = parse_back(export_config(live, style(false)));
   CHECK(config.keys.empty());
+}
+
+TEST_CASE("org roles are written sorted, and only for keys that have some") {
+  LiveState live = tricky_org();
+  live.keys[2].org_roles = {};
+  const std::string text = export_config(live, style(false));
+  CHECK(block_of(text, "public_key = \"cikey001\"").find("\norg_roles = [\"ORG_MEMBER\", \"ORG_READ_ONLY\"]\n") !=
+        std::string::npos);
+  CHECK(block_of(text, "public_key = \"idlekey1\"").find("org_roles") == std::string::npos);
+  CHECK_FALSE(declared(parse_back(text), "idlekey1").org_roles.has_value());
+}
+
+TEST_CASE("access lists: hosts without /32 or /128, networks as CIDRs, in address order; none for an empty list") {
+  const std::string text = export_config(tricky_org(), style(false));
+  CHECK(block_of(text, "public_key = \"cikey001\"")
+            .find(R"(
+access_list = [
+  "198.51.100.0/24",
+  "203.0.113.7",
+  "2001:0db8:0000:0000:0000:0000:0000:0000/32",
+  "2001:0db8:0000:0000:0000:0000:0000:0001",
+]
+)") != std::string::npos);
+  CHECK(block_of(text, "public_key = \"hexkey01\"")
+            .find("\naccess_list = [\"0000:0000:0000:0000:0000:0000:0000:0000/0\"]\n") != std::string::npos);
+  // Read and empty, or not read: the file leaves the list alone rather than managing it as [].
+  CHECK(block_of(text, "public_key = \"opskey01\"").find("access_list") == std::string::npos);
+  CHECK(block_of(text, "public_key = \"idlekey1\"").find("access_list") == std::string::npos);
+}
+
+TEST_CASE("the exported access list is managed exactly: drift from it is planned back") {
+  LiveState live = tricky_org();
+  const Config config = parse_back(export_config(live, style(false)));
+  live.keys[0].access_list = std::vector<std::string>{"198.51.100.0/24", "2001:0db8:0000:0000:0000:0000:0000:0000/32",
+                                                      "2001:0db8:0000:0000:0000:0000:0000:0001/128", "203.0.113.8/32"};
+  const PlanResult plan = make_plan(config, live, "");
+  REQUIRE(plan.errors.empty());
+  REQUIRE(plan.plan->actions.size() == 2);
+  CHECK(plan.plan->actions[0].kind == ActionKind::add_access_entry);
+  CHECK(plan.plan->actions[0].entry == "203.0.113.7/32");
+  CHECK(plan.plan->actions[1].kind == ActionKind::remove_access_entry);
+  CHECK(plan.plan->actions[1].entry == "203.0.113.8/32");
+}
+
+TEST_CASE("a long access list is written one entry per line, numerically ordered, and round-trips") {
+  LiveState live = tricky_org();
+  std::vector<std::string> entries;
+  for (int i = 1; i <= 120; ++i) entries.push_back("10.0.0." + std::to_string(i) + "/32");
+  std::sort(entries.begin(), entries.end());  // string order, as read: 10.0.0.10 before 10.0.0.2
+  live.keys[2].access_list = entries;
+  const std::string text = export_config(live, style(false));
+  CHECK(block_of(text, "public_key = \"idlekey1\"").find("\naccess_list = [\n  \"10.0.0.1\",\n  \"10.0.0.2\",\n") !=
+        std::string::npos);
+  CHECK(declared(parse_back(text), "idlekey1").access_list == entries);
+  const PlanResult plan = make_plan(parse_back(text), live, "");
+  REQUIRE(plan.errors.empty());
+  CHECK_FALSE(plan.plan->has_changes());
+}
+
+TEST_CASE("a desc the file cannot hold is left out, with a comment saying why") {
+  const std::string text = export_config(tricky_org(), style(false));
+  CHECK(block_of(text, "public_key = \"cikey001\"")
+            .find("\n# desc not written: desc contains the control character U+000A at character 14 (expected one "
+                  "line of printable text)\n") != std::string::npos);
+  CHECK(block_of(text, "public_key = \"opskey01\"")
+            .find("\n# desc not written: the key has no description (the file needs 1 to 250 characters)\n") !=
+        std::string::npos);
+  CHECK(block_of(text, "public_key = \"hexkey01\"")
+            .find("\n# desc not written: desc is 300 characters long (the API accepts at most 250)\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("an org role or access-list entry the file would refuse is left out; its comment cannot forge a line") {
+  LiveState live = tricky_org();
+  live.keys[0].org_roles = {"ORG_MEMBER", "ORG_x\n[[keys]]\npublic_key = \"forged01\"\nprojects = {}"};
+  live.keys[1].access_list = std::vector<std::string>{"203.0.113.7/32", "bogus\r\n[[keys]]\x1b[2K"};
+  const std::string text = export_config(live, style(false));
+  CHECK(text.find(R"(
+# org_roles not written: the role "ORG_x\n[[keys]]\npublic_key = "forged01"\nprojects = {}" is not a name the file accepts
+)") != std::string::npos);
+  CHECK(text.find(R"(
+# access_list not written: the entry "bogus\r\n[[keys]]\x1b[2K" is not an address the file accepts
+)") != std::string::npos);
+  CHECK(text.find("\x1b") == std::string::npos);
+  const Config config = parse_back(text);
+  CHECK(config.keys.size() == live.keys.size());
+  CHECK_FALSE(declared(config, "cikey001").org_roles.has_value());
+  CHECK_FALSE(declared(config, "opskey01").access_list.has_value());
+  const PlanResult plan = make_plan(config, live, "");
+  REQUIRE(plan.errors.empty());
+  CHECK_FALSE(plan.plan->has_changes());
 }
