@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -75,7 +76,7 @@ std::string entry_spelling(const IpNetwork& network) {
 // The live entries as networks in address order, or the first one the file could not hold.
 struct ParsedEntries {
   std::vector<IpNetwork> networks;
-  std::string bad;  // set when an entry does not parse
+  std::optional<std::string> bad;  // the first entry that does not parse ("" included)
 };
 
 ParsedEntries parse_entries(const std::vector<std::string>& entries) {
@@ -206,8 +207,8 @@ class Exporter {
   static void access_list(std::string& out, const LiveKey& k) {
     if (!k.access_list || k.access_list->empty()) return;
     const ParsedEntries parsed = parse_entries(*k.access_list);
-    if (!parsed.bad.empty()) {
-      out += omission_comment("access_list", "the entry " + quoted(parsed.bad) + " is not an address the file accepts");
+    if (parsed.bad) {
+      out += omission_comment("access_list", "the entry " + quoted(*parsed.bad) + " is not an address the file accepts");
       return;
     }
     std::vector<std::string> spelled;

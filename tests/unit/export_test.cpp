@@ -315,4 +315,9 @@ TEST_CASE("an org role or access-list entry the file would refuse is left out; i
   const PlanResult plan = make_plan(config, live, "");
   REQUIRE(plan.errors.empty());
   CHECK_FALSE(plan.plan->has_changes());
+  // An empty entry is an entry too: the list is not written as [] (which would manage it empty).
+  live.keys[2].access_list = std::vector<std::string>{""};
+  const std::string idle = block_of(export_config(live, style(false)), "public_key = \"idlekey1\"");
+  CHECK(idle.find("\n# access_list not written: the entry \"\" is not an address the file accepts\n") != std::string::npos);
+  CHECK(idle.find("access_list = ") == std::string::npos);
 }
