@@ -35,7 +35,7 @@ constexpr std::string_view kKeyStates[] = {"present", "absent"};
 
 // toml++ recurses once per dotted-key segment and overflows the stack on keys nested tens of
 // thousands deep. A key path lives on one line, so bounding the dots per line bounds the depth;
-// no real config comes anywhere near this.
+// no real key comes anywhere near this. Dots inside strings are not counted (key_dots).
 constexpr int kMaxDotsPerLine = 256;
 
 // Values are echoed in messages; very long ones would bury the message itself.
@@ -128,17 +128,37 @@ bool looks_like_object_id(std::string_view text) {
   return text.size() == 24 && std::all_of(text.begin(), text.end(), is_hex_digit);
 }
 
-// The line of the first line with more dots than kMaxDotsPerLine, or 0.
+// The dots of one line that can separate key segments: those outside quoted strings (an access
+// list holds three per IPv4 address, and they nest nothing). A line with a multi-line string
+// delimiter counts every dot: keys may follow a """ that closes a string begun lines before.
+int key_dots(std::string_view line) {
+  if (line.find(R"(""")") != std::string_view::npos || line.find("'''") != std::string_view::npos) {
+    return static_cast<int>(std::count(line.begin(), line.end(), '.'));
+  }
+  int dots = 0;
+  char quote = 0;  // the quote of the string being scanned, or 0
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quote == '"' && c == '\\') {
+      ++i;  // an escape: the next character does not end the string
+    } else if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '.') {
+      ++dots;
+    }
+  }
+  return dots;
+}
+
+// The line of the first line with more key dots than kMaxDotsPerLine, or 0.
 int first_overdeep_line(std::string_view text) {
   int line = 1;
-  int dots = 0;
-  for (char c : text) {
-    if (c == '\n') {
-      ++line;
-      dots = 0;
-    } else if (c == '.' && ++dots > kMaxDotsPerLine) {
-      return line;
-    }
+  for (std::size_t start = 0; start < text.size(); ++line) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    if (key_dots(text.substr(start, end - start)) > kMaxDotsPerLine) return line;
+    start = end + 1;
   }
   return 0;
 }
