@@ -75,8 +75,8 @@ void check_drifted_plan_text(const std::string& out) {
            "- remove 192.0.2.10/32 from the access list",
            "- remove " + kV6Net2 + " from the access list",
            "- remove 198.51.100.0/24 from the access list",
-           "Plan: 0 to assign, 0 to update, 2 to update key, 3 to add to access lists, 0 to unassign, "
-           "4 to remove from access lists, 0 to delete.",
+           "Plan: 0 to assign, 0 to update, 2 keys to update, 3 access-list entries to add, 0 to unassign, "
+           "4 access-list entries to remove, 0 to delete.",
        }) {
     CHECK_MESSAGE(contains(out, line), line);
   }

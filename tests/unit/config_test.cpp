@@ -591,6 +591,14 @@ TEST_CASE("pathological input is rejected without crashing") {
     check_single_error(
         {"deep dotted key", deep, 4, 1, "keyform does not accept keys nested this deeply"});
   }
+  SUBCASE("dots inside strings are not nesting: a long access list on one line is fine") {
+    std::string list;
+    for (int i = 0; i < 200; ++i) list += (list.empty() ? "\"10.0." : ", \"10.0.") + std::to_string(i) + ".1\"";
+    const Config config = parse_ok(kTarget + "[[keys]]\npublic_key = \"abcdefgh\"\naccess_list = [" + list +
+                                   "]\n[keys.projects]\n");
+    REQUIRE(config.keys[0].access_list.has_value());
+    CHECK(config.keys[0].access_list->size() == 200);
+  }
   SUBCASE("a table header nested tens of thousands deep") {
     std::string deep = kTarget + "[keys";
     for (int i = 0; i < 60000; ++i) deep += ".a";
