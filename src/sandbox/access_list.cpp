@@ -77,8 +77,10 @@ Network element_network(const json& element) {
   if (element.size() != 1) {
     bad_attribute("accessList", "each element needs exactly one of ipAddress and cidrBlock.");
   }
-  const auto& [name, value] = *element.items().begin();
-  const std::string& text = value.get_ref<const std::string&>();
+  // Not `*element.items().begin()`: that proxy dies with the temporary items() (ASan caught it).
+  const auto only = element.begin();
+  const std::string name = only.key();
+  const std::string& text = only.value().get_ref<const std::string&>();
   if (name == "ipAddress") {
     return checked_network(text, ip_address_pattern(), name);
   }

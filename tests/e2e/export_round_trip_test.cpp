@@ -19,6 +19,7 @@ struct ExportFamily {
 const std::vector<ExportFamily> kExportFamilies = {
     {"atlas-v2", "/api/atlas/v2"},
     {"atlas-v1", "/api/atlas/v1.0"},
+    {"cloud-manager", "/api/public/v1.0"},
     {"ops-manager", "/api/public/v1.0"},
 };
 
