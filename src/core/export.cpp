@@ -59,13 +59,13 @@ std::string comment_text(std::string_view text) {
   return toml_string(text);
 }
 
-// "# WHAT not written: WHY". Every part of WHY that comes from the API goes through quoted(), so
+// "# WHAT not written: WHY". Every part of WHY that comes from the API goes through quoted_for_comment(), so
 // a line break or control character in it cannot end the comment early and forge a line.
 std::string omission_comment(std::string_view what, std::string_view why) {
   return "# " + std::string(what) + " not written: " + std::string(why) + "\n";
 }
 
-std::string quoted(std::string_view text) { return "\"" + escape_text(text) + "\""; }
+std::string quoted_for_comment(std::string_view text) { return "\"" + escape_text(text) + "\""; }
 
 // How an access-list entry is written: a host address without its /32 or /128 (the parser reads
 // both spellings as one value), a network as its canonical CIDR.
@@ -196,7 +196,7 @@ class Exporter {
     if (k.org_roles.empty()) return;
     auto bad = std::find_if_not(k.org_roles.begin(), k.org_roles.end(), [](const std::string& r) { return is_org_role(r); });
     if (bad != k.org_roles.end()) {
-      out += omission_comment("org_roles", "the role " + quoted(*bad) + " is not a name the file accepts");
+      out += omission_comment("org_roles", "the role " + quoted_for_comment(*bad) + " is not a name the file accepts");
       return;
     }
     out += "org_roles = " + string_list(k.org_roles, false) + "\n";
@@ -208,7 +208,7 @@ class Exporter {
     if (!k.access_list || k.access_list->empty()) return;
     const ParsedEntries parsed = parse_entries(*k.access_list);
     if (parsed.bad) {
-      out += omission_comment("access_list", "the entry " + quoted(*parsed.bad) + " is not an address the file accepts");
+      out += omission_comment("access_list", "the entry " + quoted_for_comment(*parsed.bad) + " is not an address the file accepts");
       return;
     }
     std::vector<std::string> spelled;
