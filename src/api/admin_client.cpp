@@ -168,19 +168,8 @@ std::vector<T> AdminClient::read_all_pages(std::string_view noun, MakeRequest ma
   // totalCount is known (and bounded by the check): every other page is requested at once.
   const long pages = check.pages_for_total();
   std::vector<Page<T>> rest(pages > 1 ? pages - 1 : 0);
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  parallel_for(static_cast<int>(rest.size()), pool_.max_connections(), [&](int i) {
-    try {
-      rest[i] = fetch(i + 2);
-      return true;
-    } catch (...) {
-      std::lock_guard lock(error_mutex);
-      if (!error) error = std::current_exception();
-      return false;
-    }
-  });
-  if (error) std::rethrow_exception(error);
+  parallel_for_or_throw(static_cast<int>(rest.size()), pool_.max_connections(),
+                        [&](int i) { rest[i] = fetch(i + 2); });
   for (size_t i = 0; i < rest.size(); ++i) take(static_cast<long>(i) + 2, rest[i]);
   check.finish();
   return items;
@@ -241,27 +230,17 @@ void AdminClient::read_access_lists(LiveState& live, const std::vector<std::stri
   for (const auto& id : key_ids) {
     if (auto it = keys.find(id); it != keys.end()) wanted.push_back(it->second);
   }
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  parallel_for(static_cast<int>(wanted.size()), pool_.max_connections(), [&](int i) {
-    try {
-      auto entries = read_listing<AccessEntry>(
-          "access-list entry",
-          [&](int page) { return list_access_list_request(family_, org_id_, wanted[i]->id, page); },
-          parse_access_list_page);
-      std::vector<std::string> list;
-      for (auto& entry : entries) list.push_back(std::move(entry.id));
-      std::sort(list.begin(), list.end());
-      list.erase(std::unique(list.begin(), list.end()), list.end());
-      wanted[i]->access_list = std::move(list);
-      return true;
-    } catch (...) {
-      std::lock_guard lock(error_mutex);
-      if (!error) error = std::current_exception();
-      return false;
-    }
+  parallel_for_or_throw(static_cast<int>(wanted.size()), pool_.max_connections(), [&](int i) {
+    auto entries = read_listing<AccessEntry>(
+        "access-list entry",
+        [&](int page) { return list_access_list_request(family_, org_id_, wanted[i]->id, page); },
+        parse_access_list_page);
+    std::vector<std::string> list;
+    for (auto& entry : entries) list.push_back(std::move(entry.id));
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+    wanted[i]->access_list = std::move(list);
   });
-  if (error) std::rethrow_exception(error);
 }
 
 namespace {

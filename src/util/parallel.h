@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -30,6 +32,24 @@ inline int parallel_for(int count, int workers, const std::function<bool(int)>& 
     for (int t = 0; t < threads; ++t) pool.emplace_back(work);
   }
   return std::min(next.load(), count);
+}
+
+// parallel_for for jobs that may throw: the first exception stops new jobs from starting and is
+// rethrown once the running ones have finished.
+inline void parallel_for_or_throw(int count, int workers, const std::function<void(int)>& job) {
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  parallel_for(count, workers, [&](int i) {
+    try {
+      job(i);
+      return true;
+    } catch (...) {
+      std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+      return false;
+    }
+  });
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace keyform
