@@ -290,7 +290,96 @@ bool AdminClient::entry_in_effect(const Action& action) {
   return action.kind == ActionKind::add_access_entry ? present : !present;
 }
 
+std::vector<std::string> AdminClient::key_ids_with_desc(const std::string& desc) {
+  std::vector<std::string> ids;
+  const auto keys = read_listing<LiveKey>(
+      "key", [&](int page) { return list_org_keys_request(family_, org_id_, page); },
+      [&](std::string_view body) { return parse_keys_page(body, org_id_); });
+  for (const auto& key : keys) {
+    if (key.desc == desc && std::find(ids.begin(), ids.end(), key.id) == ids.end()) ids.push_back(key.id);
+  }
+  return ids;
+}
+
+std::string AdminClient::delete_created_key(const std::string& key_id) {
+  Action remove;
+  remove.kind = ActionKind::delete_key;
+  remove.key.id = key_id;
+  const ApiRequest request = action_request(family_, org_id_, remove);
+  try {
+    const HttpResponse response = call(request, [&](Deadline until) { return action_in_effect(remove, until); });
+    if (is_success(response.status) || response.status == 404) return "";
+    return describe_call(request) + ": " + describe_failure(response);
+  } catch (const std::exception& e) {
+    return describe_call(request) + ": " + e.what();
+  }
+}
+
+// The body of a 200 to a create holds the private key: parsed once, then wiped. A 200 whose body
+// is unusable still made a key: it is taken back, since nobody can ever use it.
+CreatedKey AdminClient::created_key_from(HttpResponse& response, const ApiRequest& request) {
+  struct WipeBody {
+    std::string& body;
+    ~WipeBody() { wipe(body); }
+  } wipe_body{response.body};
+  try {
+    return parse_created_key(response.body, org_id_);
+  } catch (const ResponseError& e) {
+    std::string id;
+    try {
+      id = parse_key_response(response.body, org_id_).id;
+    } catch (const std::exception&) {
+    }
+    std::string taken_back = id.empty() ? "" : delete_created_key(id);
+    throw ApiError(describe_call(request) + ": unexpected response: " + e.what() +
+                       (id.empty() ? "" : taken_back.empty() ? "; the key was deleted again"
+                                                             : "; deleting it again failed too (" + taken_back +
+                                                                   "): key " + id + " is ORPHANED, delete it by hand"),
+                   response.status);
+  }
+}
+
+CreatedKey AdminClient::create_key(const Action& action) {
+  const ApiRequest request = action_request(family_, org_id_, action);
+  const Deadline deadline = Clock::now() + retry_.timeout;
+  std::vector<std::string> made;  // keys with the planned description found after a lost answer
+  HttpResponse response;
+  try {
+    response = call(
+        request,
+        [&](Deadline) {
+          try {
+            made = key_ids_with_desc(*action.after.desc);
+          } catch (const std::exception& e) {
+            // Repeating the create could make a second key: stop, and say what to look for.
+            throw ApiError(describe_call(request) + ": the answer was lost, and whether the key was made could not "
+                           "be checked (" + e.what() + "): look for a key with the description \"" +
+                           escape_text(*action.after.desc) + "\" before running apply again", 0);
+          }
+          return !made.empty();
+        },
+        deadline);
+  } catch (const TransportError& e) {
+    throw ApiError(describe_call(request) + ": " + e.what(), 0);
+  }
+  if (!made.empty()) {
+    // The key exists but its private key went with the lost answer: nobody can ever use it.
+    std::string failures;
+    for (const auto& id : made) {
+      const std::string failed = delete_created_key(id);
+      if (!failed.empty()) failures += "; deleting key " + id + " failed (" + failed + "): it is ORPHANED, delete it by hand";
+    }
+    throw ApiError(describe_call(request) + ": the answer was lost after the key was made, and with it the only copy "
+                   "of its private key" + (failures.empty() ? "; the key was deleted again" : failures), 0);
+  }
+  if (!is_success(response.status)) {
+    throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);
+  }
+  return created_key_from(response, request);
+}
+
 std::string AdminClient::execute(const Action& action) {
+  if (info(action.kind).creates_key) throw std::logic_error("execute: a create_key goes through create_key()");
   const ApiRequest request = action_request(family_, org_id_, action);
   // One budget for the action: its call, retries, and the reads that check a lost answer.
   const Deadline deadline = Clock::now() + retry_.timeout;

@@ -14,6 +14,7 @@
 #include "api/connection_pool.h"
 #include "api/family.h"
 #include "api/http_client.h"
+#include "core/created_key.h"
 #include "core/live_state.h"
 #include "core/plan.h"
 
@@ -62,6 +63,16 @@ class AdminClient {
   // needed no change after all (e.g. "already gone"); throws ApiError when it failed.
   std::string execute(const Action& action);
 
+  // POST /orgs/{O}/apiKeys for a create_key action: the new key with its private key. A create is
+  // not repeated blindly: when its answer is lost, the org is searched for a key with the planned
+  // description, and one found there (unreachable: its secret is gone with the answer) is deleted
+  // again before this throws. Throws ApiError, never naming the secret.
+  CreatedKey create_key(const Action& action);
+
+  // DELETE /orgs/{O}/apiKeys/{K}: takes back a key keyform created but could not deliver. Returns
+  // "" when the key is gone (404 counts), else what failed.
+  std::string delete_created_key(const std::string& key_id);
+
   const ApiFamily& family() const { return family_; }
 
  private:
@@ -74,6 +85,8 @@ class AdminClient {
   HttpResponse call(const ApiRequest& request, const std::function<bool(Deadline)>& already_done = nullptr,
                     std::optional<Deadline> deadline = std::nullopt);
   bool action_in_effect(const Action& action, Deadline deadline);
+  std::vector<std::string> key_ids_with_desc(const std::string& desc);
+  CreatedKey created_key_from(HttpResponse& response, const ApiRequest& request);
   bool entry_in_effect(const Action& action);
   template <typename T, typename MakeRequest, typename ParsePage>
   std::vector<T> read_all_pages(std::string_view noun, MakeRequest make_request, ParsePage parse_page);

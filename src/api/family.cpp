@@ -102,6 +102,10 @@ ApiRequest action_request(const ApiFamily& family, const std::string& org_id, co
   const std::string assignment =
       action.project ? base + "/groups/" + action.project->id + "/apiKeys/" + action.key.id : std::string();
   switch (action.kind) {
+    case ActionKind::create_key:
+      // POST /orgs/{O}/apiKeys {desc, roles}: every family, both fields required (roles: 1 or more).
+      return {"POST", base + "/orgs/" + org_id + "/apiKeys",
+              nlohmann::json{{"desc", *action.after.desc}, {"roles", *action.after.org_roles}}.dump()};
     case ActionKind::assign:
       if (family.assign_is_post_of_array) {
         return {"POST", assignment, nlohmann::json::array({{{"roles", action.roles_after}}}).dump()};

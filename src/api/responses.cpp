@@ -111,6 +111,45 @@ LiveKey parse_key_response(std::string_view body, std::string_view org_id) {
   return parse_key(doc, org_id);
 }
 
+namespace {
+
+// Masked as later reads show it ("********-****-****-db2c132ca78d"): not a secret anyone can use.
+bool looks_redacted(const std::string& private_key) { return private_key.find('*') != std::string::npos; }
+
+void wipe_private_key(json& key) {
+  if (!key.is_object()) return;
+  auto it = key.find("privateKey");
+  if (it != key.end() && it->is_string()) wipe(it->get_ref<std::string&>());
+}
+
+}  // namespace
+
+CreatedKey parse_created_key(std::string_view body, std::string_view org_id) {
+  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) throw ResponseError("response is not valid JSON");
+  const bool enveloped = doc.is_object() && doc.contains("content") && doc.contains("status") && doc.size() == 2;
+  json& item = enveloped ? doc["content"] : doc;
+  struct WipeOnExit {
+    json& item;
+    ~WipeOnExit() { wipe_private_key(item); }
+  } wipe_on_exit{item};
+  if (!item.is_object()) throw ResponseError("the created key is not a JSON object");
+  CreatedKey created;
+  const LiveKey key = parse_key(item, org_id);
+  created.id = key.id;
+  created.public_key = key.public_key;
+  if (created.id.empty() || created.public_key.empty()) throw ResponseError("the created key has no id or publicKey");
+  auto secret = item.find("privateKey");
+  if (secret == item.end() || !secret->is_string() || secret->get_ref<const std::string&>().empty()) {
+    throw ResponseError("the created key " + escape_text(created.id) + " comes without its \"privateKey\"");
+  }
+  if (looks_redacted(secret->get_ref<const std::string&>())) {
+    throw ResponseError("the created key " + escape_text(created.id) + " comes with its \"privateKey\" redacted");
+  }
+  created.private_key = Secret(secret->get<std::string>());
+  return created;
+}
+
 Page<AccessEntry> parse_access_list_page(std::string_view body) {
   return parse_page<AccessEntry>(body, parse_access_entry);
 }

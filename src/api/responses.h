@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/created_key.h"
 #include "core/live_state.h"
 
 namespace keyform {
@@ -28,6 +29,11 @@ Page<LiveKey> parse_keys_page(std::string_view body, std::string_view org_id = {
 
 // One key: GET /orgs/{O}/apiKeys/{K}.
 LiveKey parse_key_response(std::string_view body, std::string_view org_id = {});
+
+// The answer to POST /orgs/{O}/apiKeys: the new key, with the only copy of its private key the API
+// will ever send. Every copy the parse made is wiped before it returns; throws ResponseError (never
+// naming the secret) when the answer lacks an id, a public key or a private key in clear.
+CreatedKey parse_created_key(std::string_view body, std::string_view org_id = {});
 
 // One entry of a key's IP access list, as a canonical CIDR ("203.0.113.7/32"); `id` because the
 // listing checks (api/listing.h) find repeats by it.

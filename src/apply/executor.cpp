@@ -23,23 +23,31 @@ std::vector<std::vector<int>> by_phase(const Plan& plan) {
 // only between phases, read only inside one: no lock needed.
 class ProducedKeys {
  public:
-  void record(const Action& action, const ActionOutput& output) {
-    if (output.key_id) ids_[action.key.desc] = *output.key_id;
+  void record(const Action& action) {
+    if (info(action.kind).creates_key && !action.key.id.empty()) keys_[action.key.desc] = action.key;
   }
   // Fills in the id of a key the plan names only by description; throws when no earlier action
   // produced it (its creation failed or never ran, so this action cannot run either).
   void resolve(Action& action) const {
     if (!action.key.id.empty() || info(action.kind).creates_key) return;
-    auto it = ids_.find(action.key.desc);
-    if (it == ids_.end()) {
+    auto it = keys_.find(action.key.desc);
+    if (it == keys_.end()) {
       throw std::runtime_error("the key \"" + action.key.desc + "\" has no id: no earlier action created it");
     }
-    action.key.id = it->second;
+    action.key = it->second;
   }
 
  private:
-  std::map<std::string, std::string> ids_;
+  std::map<std::string, KeyInfo> keys_;
 };
+
+// A create names its key from now on by what the API answered: the report shows it, and later
+// actions get it through ProducedKeys.
+void take_created_key(Action& action, const ActionOutput& output) {
+  if (!info(action.kind).creates_key || !output.key_id) return;
+  action.key.id = *output.key_id;
+  action.key.public_key = output.public_key;
+}
 
 }  // namespace
 
@@ -69,7 +77,6 @@ ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const Progre
   const auto must_stop = [&] { return failed || (control && control->stop_requested()); };
   std::mutex progress_mutex;
   ProducedKeys produced;
-  std::vector<ActionOutput> outputs(plan.actions.size());
   for (const auto& phase : by_phase(plan)) {
     if (must_stop()) break;
     parallel_for(static_cast<int>(phase.size()), parallelism, [&](int i) {
@@ -78,8 +85,9 @@ ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const Progre
       if (control) control->started(result.action, phase[i]);
       try {
         produced.resolve(result.action);
-        outputs[phase[i]] = run(result.action);
-        result.note = outputs[phase[i]].note;
+        const ActionOutput output = run(result.action);
+        take_created_key(result.action, output);
+        result.note = output.note;
         result.outcome = Outcome::done;
       } catch (const std::exception& e) {
         result.outcome = Outcome::failed;
@@ -93,7 +101,7 @@ ApplyReport execute_plan(const Plan& plan, const ActionRunner& run, const Progre
       }
       return !must_stop();
     });
-    for (int index : phase) produced.record(report.results[index].action, outputs[index]);
+    for (int index : phase) produced.record(report.results[index].action);
   }
   return report;
 }

@@ -24,6 +24,7 @@ namespace keyform {
 struct ActionOutput {
   std::string note;                   // usually empty; "already gone" and the like
   std::optional<std::string> key_id;  // the id of a key this action created, for later actions
+  std::string public_key;             // and its public key (how the report names it)
 };
 
 // Runs one action; throws std::exception on failure. Called from several threads at once when

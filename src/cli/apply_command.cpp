@@ -1,12 +1,16 @@
+#include <algorithm>
 #include <csignal>
+#include <memory>
 #include <iostream>
 #include <thread>
 
 #include "apply/executor.h"
+#include "apply/key_creation.h"
 #include "cli/commands.h"
 #include "cli/file_reader.h"
 #include "cli/gitops.h"
 #include "cli/interrupt.h"
+#include "cli/secret_sink.h"
 #include "cli/session.h"
 #include "cli/target.h"
 #include "cli/terminal.h"
@@ -72,10 +76,67 @@ std::string verified_line(std::size_t left_alone) {
          " keyform leaves alone (protected keys, the key it runs as; see Skipped above).\n";
 }
 
+std::vector<std::string> keys_to_create(const Plan& plan) {
+  std::vector<std::string> descs;
+  for (const auto& a : plan.actions) {
+    if (info(a.kind).creates_key) descs.push_back(a.key.desc);
+  }
+  return descs;
+}
+
+// Where created keys' private keys go, checked before any write: a plan that creates a key needs
+// one, and a sink that would fail (a file others can read, a command line that does not parse)
+// fails now rather than after the key exists.
+std::unique_ptr<SecretSink> open_secret_sink(const Plan& plan, const ApplyOptions& options) {
+  std::unique_ptr<SecretSink> sink;
+  try {
+    if (!options.secrets_out.empty()) sink = open_secrets_file(options.secrets_out);
+    if (!options.secrets_command.empty()) sink = secrets_command(options.secrets_command, std::cerr);
+  } catch (const std::exception& e) {
+    throw CommandError("apply: " + std::string(e.what()) + ". Nothing was changed.");
+  }
+  const std::vector<std::string> creates = keys_to_create(plan);
+  if (!creates.empty() && !sink) {
+    std::string names;
+    for (std::size_t i = 0; i < creates.size() && i < 3; ++i) names += (i ? ", \"" : "\"") + escape_text(creates[i]) + "\"";
+    if (creates.size() > 3) names += ", …";
+    throw CommandError("apply: the plan creates " + std::to_string(creates.size()) +
+                       (creates.size() == 1 ? " key (" : " keys (") + names +
+                       ") and keyform keeps no copy of a private key: say where they go with --secrets-out FILE or "
+                       "--secrets-command CMD. Nothing was changed.");
+  }
+  return sink;
+}
+
+// Runs one action: a create goes with the delivery of its secret (and its undoing when that
+// fails), everything else is one call.
+ActionRunner action_runner(AdminClient& admin, SecretSink* sink, const std::string& org_id) {
+  return [&admin, sink, org_id](const Action& action) {
+    if (!info(action.kind).creates_key) return ActionOutput{admin.execute(action), std::nullopt, {}};
+    if (!sink) throw std::logic_error("a create_key without a secret sink");  // refused before any write
+    return create_and_deliver(
+        action, {[&admin](const Action& a) { return admin.create_key(a); },
+                 [sink, &org_id](const CreatedKey& key, const Action& a) {
+                   sink->deliver({key.id, key.public_key, a.key.desc, org_id, key.private_key});
+                 },
+                 [&admin](const std::string& id) { return admin.delete_created_key(id); }});
+  };
+}
+
+std::string delivered_line(const ApplyReport& report, const SecretSink* sink) {
+  int created = 0;
+  for (const auto& r : report.results) created += info(r.action.kind).creates_key && r.outcome == Outcome::done;
+  if (created == 0 || !sink) return "";
+  return "The private key" + std::string(created == 1 ? " of the created key was" : "s of the " +
+         std::to_string(created) + " created keys were") + " delivered to " + escape_text(sink->describe()) +
+         " and nowhere else: keyform cannot show " + (created == 1 ? "it" : "them") + " again.\n";
+}
+
 // The same executor, progress lines, report and verification for a fresh plan and a saved one.
-// `verify` reads the org again and returns the differences that remain.
-int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, bool color,
-            const std::function<std::vector<std::string>()>& verify) {
+// `verify` reads the org again (given what was done, with the ids of created keys filled in) and
+// returns the differences that remain.
+int execute(const Plan& plan, AdminClient& admin, SecretSink* sink, const ApplyOptions& options, bool color,
+            const std::function<std::vector<std::string>(const ApplyReport&)>& verify) {
   std::ostream& out = human_stream(options);
   out << "\nApplying...\n" << std::flush;
   // From the first write until the report is out (the verification and the JSON document
@@ -83,17 +144,17 @@ int execute(const Plan& plan, AdminClient& admin, const ApplyOptions& options, b
   ExecutionControl control;
   InterruptWatcher watcher(stop_on_first(control), report_on_second(control));
   ApplyReport report = execute_plan(
-      plan, [&](const Action& action) { return ActionOutput{admin.execute(action), std::nullopt}; },
+      plan, action_runner(admin, sink, plan.target.org_id),
       [&](const ActionResult& r) { out << render_result_line(r, color) << std::flush; }, options.parallelism,
       &control);
   if (const int signal_number = watcher.received()) {
     report.interrupted = true;
     report.interrupted_by = signal_name(signal_number);
   }
-  out << render_apply_summary(report, color) << std::flush;
+  out << render_apply_summary(report, color) << delivered_line(report, sink) << std::flush;
   auto& differences = report.differences;
   if (report.succeeded() && !report.interrupted && options.verify && plan.has_changes()) {
-    differences = verify();
+    differences = verify(report);
     if (differences->empty()) {
       out << verified_line(plan.skipped.size()) << std::flush;
     } else {
@@ -127,6 +188,21 @@ std::vector<std::string> verify_twice(const std::function<std::vector<std::strin
 
 std::string short_hash(const std::string& hash) { return hash.substr(0, 12); }
 
+// The access lists a saved plan's verification reads: those the plan read, and those of the keys
+// it created and gave entries to.
+std::vector<std::string> access_lists_to_verify(std::vector<std::string> ids, const Plan& plan,
+                                                const ApplyReport& report) {
+  for (std::size_t i = 0; i < plan.actions.size(); ++i) {
+    const Action& done = report.results[i].action;
+    if (plan.actions[i].key.is_new() && done.kind == ActionKind::add_access_entry && !done.key.id.empty()) {
+      ids.push_back(done.key.id);
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 // Everything offline first (the file, its checksum and structure, the target, the credentials,
 // the key keyform runs as), then the two listings, then the fingerprint, then the saved actions.
 int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
@@ -156,6 +232,7 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
     throw CommandError("apply: refusing plan file " + path + ": " + *conflict + ". Nothing was changed.");
   }
   require_confirmation_possible(plan, options);
+  const std::unique_ptr<SecretSink> sink = open_secret_sink(plan, options);
   const Credentials credentials = credentials_for(*family, common);
   if (auto refusal = check_self_key(plan, credentials.self_public_key(), nullptr)) {
     throw CommandError("apply: refusing plan file " + path + ": " + *refusal + ". Nothing was changed.");
@@ -192,11 +269,13 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
   out << ".\n\n" << render_plan_text(plan, color) << std::flush;
   confirm_or_cancel(plan, options);
   AdminClient& admin = *api.admin;
-  return execute(plan, admin, options, color, [&] {
+  return execute(plan, admin, sink.get(), options, color, [&](const ApplyReport& report) {
+    std::vector<Action> done;
+    for (const auto& r : report.results) done.push_back(r.action);
+    const std::vector<std::string> lists = access_lists_to_verify(saved.access_lists_read, plan, report);
     return verify_twice([&] {
-      std::vector<Action> done = plan.actions;
       LiveState after = read_live_org(admin, plan.target.org_id, "apply: verifying");
-      read_access_lists(admin, after, saved.access_lists_read, "apply: verifying");
+      read_access_lists(admin, after, lists, "apply: verifying");
       return unapplied_changes(done, after);
     });
   });
@@ -214,10 +293,11 @@ int run_apply(const CommonOptions& common, const ApplyOptions& options) {
     human_stream(options) << render_plan_text(plan, color) << std::flush;
     if (auto refusal = check_max_destroy(plan, s.config.policy)) throw CommandError("apply: " + *refusal);
     require_confirmation_possible(plan, options);
+    const std::unique_ptr<SecretSink> sink = open_secret_sink(plan, options);
     confirm_or_cancel(plan, options);
     AdminClient& admin = *api.admin;
     // Planning again must find nothing left to do: what differs is what the apply did not achieve.
-    return execute(plan, admin, options, color, [&] {
+    return execute(plan, admin, sink.get(), options, color, [&](const ApplyReport&) {
       return verify_twice([&] {
         std::vector<std::string> differences;
         for (const auto& a : compute_plan(s, admin, "apply: verifying").plan.actions) {

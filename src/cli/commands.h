@@ -34,6 +34,9 @@ struct ApplyOptions {
   std::string format = "text";  // text | json (the result document on stdout)
   std::string plan_file;  // apply exactly this saved plan instead of planning afresh
   bool verify = true;     // --no-verify: skip reading the org again after the apply
+  // Where created keys' private keys go (at most one of the two; needed when the plan creates keys).
+  std::string secrets_out;      // --secrets-out FILE
+  std::string secrets_command;  // --secrets-command CMD
 };
 
 // --org, --api, --base-url (export and show); empty when not given. How they combine with the

@@ -98,6 +98,11 @@ const std::string kApplyFooter =
             "  Afterwards it reads the org again (the same two listings) and says whether it matches\n"
             "  the configuration; a difference (another writer, a lagging API) is exit 1. --no-verify\n"
             "  skips that read.\n\n"
+            "  Creating keys: a [[keys]] entry named by desc alone is the key with that description;\n"
+            "  when the org has none, apply creates it (first, before any grant) and hands its private\n"
+            "  key at once to --secrets-out FILE or --secrets-command CMD. Without one of the two, a plan\n"
+            "  that creates a key is refused before any write. If the secret cannot be delivered, the\n"
+            "  key is deleted again and apply exits 1. keyform never prints or stores a private key.\n\n"
             "  Ctrl-C or SIGTERM during the writes: no new action starts, the calls in flight finish\n"
             "  (each bounded by --timeout), the usual report is printed (also with --format json) and\n"
             "  the exit status is 130 or 143. A second signal exits at once, naming the calls that were\n"
@@ -110,7 +115,9 @@ const std::string kApplyFooter =
     section("EXAMPLES",
             "  keyform apply                             # plan, confirm, and change the org\n"
             "  keyform apply --auto-approve              # in CI (required when stdin is not a terminal)\n"
-            "  keyform apply plan.json --auto-approve    # exactly the plan that was reviewed\n");
+            "  keyform apply plan.json --auto-approve    # exactly the plan that was reviewed\n"
+            "  keyform apply --secrets-out secrets.jsonl # created keys' private keys, one JSON line each\n"
+            "  keyform apply --secrets-command 'gh secret set ATLAS_PRIVATE_KEY'\n");
 
 const std::string kTargetEnvironment =
     "  MONGODB_ATLAS_ORG_ID     the org when neither --org nor the config's [target] names one.\n"
@@ -258,6 +265,14 @@ int main(int argc, char** argv) {
       ->default_str("text");
   apply->add_flag_callback("--no-verify", [&apply_options] { apply_options.verify = false; },
                            "Do not read the org again after applying to check that it matches the configuration");
+  auto* secrets_out = apply->add_option("--secrets-out", apply_options.secrets_out,
+                                        "Append each created key's private key to FILE as a JSON line (created 0600; "
+                                        "refused if others can read it)")
+                          ->option_text("FILE");
+  apply->add_option("--secrets-command", apply_options.secrets_command,
+                    "Run CMD once per created key with its private key on stdin (no shell: write sh -c '...' for one)")
+      ->option_text("CMD")
+      ->excludes(secrets_out);
   add_network(*apply, common.net);
   apply->footer(kApplyFooter);
 

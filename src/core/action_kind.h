@@ -10,6 +10,7 @@
 namespace keyform {
 
 enum class ActionKind {
+  create_key,
   assign,
   update_roles,
   update_key,
@@ -19,14 +20,15 @@ enum class ActionKind {
   delete_key,
 };
 
-// Phases run strictly in order: access is granted before any is taken away, and a key is deleted
-// last. Actions inside one phase are independent of each other.
-enum class Phase { grant = 0, remove = 1, destroy = 2 };
-constexpr int phase_count = 3;
+// Phases run strictly in order: keys are created first (what is granted next may name them),
+// access is granted before any is taken away, and a key is deleted last. Actions inside one phase
+// are independent of each other.
+enum class Phase { create = 0, grant = 1, remove = 2, destroy = 3 };
+constexpr int phase_count = 4;
 
 // What an action addresses besides its key; the plan file and the executor check the shape by it.
 enum class Scope {
-  key,           // the key itself (update_key, delete_key)
+  key,           // the key itself (create_key, update_key, delete_key)
   project,       // the key in one project (assign, update_roles, unassign)
   access_entry,  // one entry of the key's IP access list
 };
@@ -58,7 +60,9 @@ struct ActionKindInfo {
   bool creates_key = false;
 };
 
-inline constexpr std::array<ActionKindInfo, 7> kActionKinds{{
+inline constexpr std::array<ActionKindInfo, 8> kActionKinds{{
+    {ActionKind::create_key, "create_key", Phase::create, Phase::create, Scope::key, Tone::add, "+", "Create key",
+     {"key to create", "keys to create"}, {"key created", "keys created"}, false, /*creates_key=*/true},
     {ActionKind::assign, "assign", Phase::grant, Phase::grant, Scope::project, Tone::add, "+", "Assign",
      {"to assign", "to assign"}, {"assigned", "assigned"}, true},
     {ActionKind::update_roles, "update_roles", Phase::grant, Phase::grant, Scope::project, Tone::change, "~",

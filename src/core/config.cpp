@@ -461,6 +461,12 @@ class ConfigParser {
     check_fields(entry, "field", " in [[keys]]", kKeyFields);
     parse_key_identity(entry, key);
     parse_key_desc(entry, key);
+    // Named by neither id nor public key: the description is the key's name (and a key with that
+    // description that does not exist yet is created).
+    if (!entry.contains("id") && !entry.contains("public_key") && !entry.contains("desc")) {
+      error(key.pos, "key has neither id nor public_key nor desc (name an existing key by id or public_key, or "
+                     "give it a desc: the key with that description, created when the org has none)");
+    }
     bool state_known = parse_key_state(entry, key);
     parse_key_projects(entry, state_known, key);
     parse_key_org_roles(entry, state_known, key);
@@ -482,10 +488,9 @@ class ConfigParser {
   void parse_key_identity(const toml::table& entry, DeclaredKey& key) {
     bool has_id = entry.contains("id");
     bool has_public_key = entry.contains("public_key");
-    if (has_id == has_public_key) {
-      error(key.pos, std::string(has_id ? "key sets both id and public_key"
-                                        : "key has neither id nor public_key") +
-                         " (expected exactly one of the two)");
+    if (has_id && has_public_key) {
+      error(key.pos, "key sets both id and public_key (expected one of the two, or neither and a desc to name the "
+                     "key by its description)");
     }
     if (const auto* id = string_field(entry, "id", "24 lowercase hex digits")) {
       if (is_object_id(id->get())) {
@@ -764,6 +769,21 @@ class ConfigParser {
     for (const DeclaredKey& key : keys) {
       check_duplicate(key, "id", key.id, first_by_id);
       check_duplicate(key, "public_key", key.public_key, first_by_public_key);
+    }
+    check_descs_identify(keys);
+  }
+
+  // A key named by its description must be the only entry with that description: otherwise two
+  // entries could mean one key, or the plan could not tell which one to create.
+  void check_descs_identify(const std::vector<DeclaredKey>& keys) {
+    std::map<std::string, const DeclaredKey*> first_by_desc;
+    for (const DeclaredKey& key : keys) {
+      if (!key.desc) continue;
+      auto [it, added] = first_by_desc.emplace(*key.desc, &key);
+      if (added || !(key.by_desc() || it->second->by_desc())) continue;
+      error(key.desc_pos, "desc " + quote(*key.desc) + " is also the desc of the [[keys]] entry at line " +
+                              std::to_string(it->second->pos.line) +
+                              ": a key named by its description needs a desc no other entry has");
     }
   }
 

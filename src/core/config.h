@@ -45,8 +45,8 @@ struct DeclaredProject {
 
 // Each optional attribute is managed when present and left alone when absent.
 struct DeclaredKey {
-  std::string id;          // 24 hex digits, or empty when public_key is used
-  std::string public_key;  // or empty when id is used
+  std::string id;          // 24 hex digits, or empty when public_key or desc names the key
+  std::string public_key;  // or empty when id or desc names the key
   // 1-250 Unicode characters (code points), valid UTF-8, no control characters.
   std::optional<std::string> desc;
   KeyState state = KeyState::present;
@@ -59,8 +59,15 @@ struct DeclaredKey {
   SourcePos pos;  // of the [[keys]] entry
   SourcePos desc_pos, org_roles_pos, access_list_pos;  // of the values, for messages
 
-  // How the user named the key, for messages: the public key or the id.
-  const std::string& label() const { return public_key.empty() ? id : public_key; }
+  // Named by neither id nor public key: the key in the org whose description is exactly `desc`
+  // (created when there is none). The config makes such a desc unique in the file.
+  bool by_desc() const { return id.empty() && public_key.empty() && desc.has_value(); }
+
+  // How the user named the key, for messages: the public key, the id, or the description.
+  const std::string& label() const {
+    if (by_desc()) return *desc;
+    return public_key.empty() ? id : public_key;
+  }
 };
 
 struct ConfigError {

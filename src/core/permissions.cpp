@@ -62,7 +62,7 @@ std::vector<std::string> permission_warnings(const Plan& plan, const LiveState& 
                        count_actions(deletes.size()) + " with 403: " + list_actions(deletes));
   }
   if (!key_changes.empty()) {
-    warnings.push_back(who + " is not ORG_OWNER, which changing a key's description, org roles or access list "
+    warnings.push_back(who + " is not ORG_OWNER, which creating a key or changing a key's description, org roles or access list "
                        "needs: the API will refuse " + count_actions(key_changes.size()) + " with 403: " +
                        list_actions(key_changes));
   }

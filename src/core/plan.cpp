@@ -22,6 +22,7 @@ constexpr std::array kReasonNames{
     ReasonName{ReasonCode::attributes_differ, "attributes_differ"},
     ReasonName{ReasonCode::access_entry_declared, "access_entry_declared"},
     ReasonName{ReasonCode::access_entry_not_declared, "access_entry_not_declared"},
+    ReasonName{ReasonCode::no_key_with_desc, "no_key_with_desc"},
 };
 
 std::string key_label(const KeyInfo& key) {
@@ -44,6 +45,8 @@ int removed_count(const std::optional<std::vector<std::string>>& before,
 }
 
 }  // namespace
+
+std::string key_ref(const KeyInfo& key) { return key.is_new() ? "new key:" + key.desc : key.id; }
 
 std::string_view to_string(ReasonCode code) {
   for (const auto& entry : kReasonNames) {
@@ -104,6 +107,7 @@ std::string describe(const Action& action) {
   const auto project = project_label(action.project);
   const std::string entry = action.entry.value_or("");
   switch (action.kind) {
+    case ActionKind::create_key: return "create key " + key;
     case ActionKind::assign: return "assign " + key + " to " + project;
     case ActionKind::update_roles: return "update roles of " + key + " in " + project;
     case ActionKind::update_key: return "update key " + key;

@@ -15,11 +15,19 @@
 
 namespace keyform {
 
+// A key as an action names it. A key the plan is about to create has no id and no public key
+// yet: it is named by its description, which the config makes unique.
 struct KeyInfo {
   std::string id;
   std::string public_key;
   std::string desc;
+
+  bool is_new() const { return id.empty(); }
 };
+
+// Which key an action is about, for grouping and de-duplicating actions: its id, or for a key
+// still to be created its description (prefixed, so it never equals an id).
+std::string key_ref(const KeyInfo& key);
 
 struct ProjectInfo {
   std::string id;
@@ -52,6 +60,7 @@ enum class ReasonCode {
   attributes_differ,            // update_key: desc and/or org roles
   access_entry_declared,        // add_access_entry
   access_entry_not_declared,    // remove_access_entry
+  no_key_with_desc,             // create_key: no key in the org has the declared description
 };
 std::string_view to_string(ReasonCode code);
 std::optional<ReasonCode> reason_code_from_string(std::string_view text);
@@ -63,7 +72,9 @@ struct Action {
   std::optional<std::string> entry;    // Scope::access_entry kinds only: a canonical CIDR ("203.0.113.7/32")
   std::vector<std::string> roles_before;  // project roles (Scope::project kinds)
   std::vector<std::string> roles_after;
-  KeyAttributes before;  // update_key: the fields it changes, as they are and as they will be
+  // update_key: the fields it changes, as they are and as they will be. create_key: `after` holds
+  // the new key's desc and org roles, `before` nothing.
+  KeyAttributes before;
   KeyAttributes after;
   ReasonCode reason_code = ReasonCode::declared;
   std::string reason;

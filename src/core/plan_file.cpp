@@ -48,9 +48,14 @@ std::vector<Action> parse_actions(const json& doc) {
     const std::string path = "actions[" + std::to_string(i) + "]";
     Action a = action_from_json(list[i], path, false);
     if (!actions.empty() && phase_of(a) < phase_of(actions.back())) {
-      bad(path, "is out of execution order (grants, then removals, then deletes)");
+      bad(path, "is out of execution order (creates, then grants, then removals, then deletes)");
     }
-    if (!targets.emplace(a.key.id, addressed(a)).second) {
+    // A key named by its description alone must be one this plan creates: else the executor
+    // would have no id to give the action.
+    if (a.key.is_new() && a.kind != ActionKind::create_key && !targets.count({key_ref(a.key), "key"})) {
+      bad(path, "names a key with no id that no earlier create_key in the plan creates");
+    }
+    if (!targets.emplace(key_ref(a.key), addressed(a)).second) {
       bad(path, "is a second action for the same key and " + std::string(scope_noun(a)));
     }
     actions.push_back(std::move(a));
@@ -89,15 +94,19 @@ std::vector<std::string> parse_warnings(const json& doc) {
 void check_summary(const json& doc, const Plan& plan) {
   const json& summary = object_at(doc, "plan", "summary");
   const PlanSummary s = plan.summary();
+  std::size_t present = 0;
   for (std::size_t i = 0; i < kActionKinds.size(); ++i) {
     const std::string name(kActionKinds[i].name);
+    // A plan saved before a kind existed has no count for it, and no action of it either.
+    if (!summary.contains(name) && s.counts[i] == 0) continue;
+    ++present;
     const json& value = member(summary, "summary", name.c_str());
     if (!value.is_number_integer()) bad("summary." + name, std::string("is ") + type_name(value) + ", expected an integer");
     if (value.get<long long>() != s.counts[i]) {
       bad("summary." + name, "says " + value.dump() + " but the actions have " + std::to_string(s.counts[i]));
     }
   }
-  if (summary.size() != kActionKinds.size()) bad("summary", "has a field that is no action kind");
+  if (summary.size() != present) bad("summary", "has a field that is no action kind");
 }
 
 // The keys whose access lists the fingerprint covers: ids, sorted, each once.
@@ -293,6 +302,21 @@ std::optional<std::string> entry_changed(const Action& a, const LiveKey& key) {
          " in its access list";
 }
 
+// A key the plan creates must still be missing (else the apply would make a second key with that
+// description), and the projects it is to be given must still be there under the same names.
+std::optional<std::string> new_key_stale(const Action& a, const LiveState& live, const ProjectNames& names) {
+  if (a.kind == ActionKind::create_key) {
+    for (const auto& k : live.keys) {
+      if (k.desc != a.key.desc) continue;
+      return "a key with the description \"" + escape_text(a.key.desc) + "\" now exists (" + escape_text(k.public_key) +
+             ", id " + escape_text(k.id) + "); the plan would create another";
+    }
+    return std::nullopt;
+  }
+  if (info(a.kind).scope == Scope::project) return project_changed(a, LiveKey{}, names);
+  return std::nullopt;
+}
+
 std::optional<std::string> action_stale(const Action& a, const LiveKey& key, const ProjectNames& names) {
   switch (info(a.kind).scope) {
     case Scope::project: return project_changed(a, key, names);
@@ -313,6 +337,10 @@ std::vector<std::string> stale_details(const Plan& plan, const LiveState& live, 
   std::vector<std::string> out;
   for (const auto& a : plan.actions) {
     if (out.size() >= limit) break;
+    if (a.key.is_new()) {
+      if (auto changed = new_key_stale(a, live, names)) out.push_back(*changed);
+      continue;
+    }
     auto key = keys.find(a.key.id);
     if (key == keys.end()) {
       out.push_back("key " + key_label(a.key) + " no longer exists");

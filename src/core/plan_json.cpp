@@ -27,7 +27,11 @@ json attributes_json(const KeyAttributes& attributes) {
 
 }  // namespace
 
-json key_to_json(const KeyInfo& key) { return {{"id", key.id}, {"public_key", key.public_key}, {"desc", key.desc}}; }
+// A key still to be created has no id and no public key yet: null, not "".
+json key_to_json(const KeyInfo& key) {
+  if (key.is_new()) return {{"id", nullptr}, {"public_key", nullptr}, {"desc", key.desc}};
+  return {{"id", key.id}, {"public_key", key.public_key}, {"desc", key.desc}};
+}
 
 json action_to_json(const Action& a) {
   json out = {{"action", std::string(to_string(a.kind))}, {"key", key_to_json(a.key)}};
@@ -35,10 +39,8 @@ json action_to_json(const Action& a) {
   if (a.entry) out["entry"] = *a.entry;
   out["roles_before"] = a.roles_before;
   out["roles_after"] = a.roles_after;
-  if (a.kind == ActionKind::update_key) {
-    out["before"] = attributes_json(a.before);
-    out["after"] = attributes_json(a.after);
-  }
+  if (a.kind == ActionKind::update_key) out["before"] = attributes_json(a.before);
+  if (a.kind == ActionKind::update_key || a.kind == ActionKind::create_key) out["after"] = attributes_json(a.after);
   out["reason_code"] = std::string(to_string(a.reason_code));
   out["reason"] = a.reason;
   // A deletion carries its blast radius, so a pipeline can gate on what the key loses.
@@ -128,6 +130,27 @@ KeyAttributes attributes_at(const json& entry, const std::string& path, const ch
   return out;
 }
 
+// Which kinds may name a key that does not exist yet: its create, and what it is given with it.
+bool may_name_new_key(ActionKind kind) {
+  return kind == ActionKind::create_key || kind == ActionKind::assign || kind == ActionKind::add_access_entry;
+}
+
+// The key an action names: id and public key, or both null for a key still to be created (then
+// named by its description, which cannot be empty).
+KeyInfo key_at(const json& entry, const std::string& path, ActionKind kind) {
+  const json& key = object_at(entry, path, "key");
+  const std::string where = path + ".key";
+  only_fields(key, where, {"id", "public_key", "desc"});
+  const bool is_new = member(key, where, "id").is_null();
+  if (!is_new) {
+    if (kind == ActionKind::create_key) bad(where + ".id", "is set on a create_key (a new key has no id yet)");
+    return {id_at(key, where, "id"), string_at(key, where, "public_key"), string_at(key, where, "desc")};
+  }
+  if (!may_name_new_key(kind)) bad(where + ".id", "is null on " + with_article(to_string(kind)) + " (it needs a key that exists)");
+  if (!member(key, where, "public_key").is_null()) bad(where + ".public_key", "is set on a key with no id");
+  return {"", "", nonempty_string_at(key, where, "desc")};
+}
+
 // The project roles a project-scoped kind goes between.
 void check_project_roles(const Action& a, const std::string& path) {
   const bool before = !a.roles_before.empty(), after = !a.roles_after.empty();
@@ -169,12 +192,22 @@ void read_scope(Action& a, const json& entry, const std::string& path) {
   }
 }
 
+// create_key: after only, the new key's description (its name in the plan) and org roles.
+void read_new_key_attributes(Action& a, const json& entry, const std::string& path) {
+  if (entry.contains("before")) bad(path, "is a create_key with before (a new key has nothing before)");
+  a.after = attributes_at(entry, path, "after", true);
+  if (!a.after.desc || *a.after.desc != a.key.desc) bad(path + ".after.desc", "is not the new key's key.desc");
+  if (!a.after.org_roles) bad(path + ".after", "has no org_roles (a key is created with at least one)");
+}
+
 // update_key: before and after name the same fields, and every one of them changes.
 void read_attributes(Action& a, const json& entry, const std::string& path) {
+  if (a.kind == ActionKind::create_key) return read_new_key_attributes(a, entry, path);
   const bool wants = a.kind == ActionKind::update_key;
   if (!wants) {
     if (entry.contains("before") || entry.contains("after")) {
-      bad(path, "is " + with_article(to_string(a.kind)) + " with before/after (only an update_key has them)");
+      bad(path, "is " + with_article(to_string(a.kind)) +
+                    " with before/after (only an update_key and a create_key have them)");
     }
     return;
   }
@@ -208,10 +241,7 @@ Action action_from_json(const json& entry, const std::string& path, bool skipped
   if (!parsed_kind) bad(path + ".action", "is an unknown action \"" + escape_text(kind) + "\"");
   a.kind = *parsed_kind;
 
-  const json& key = object_at(entry, path, "key");
-  only_fields(key, path + ".key", {"id", "public_key", "desc"});
-  a.key = {id_at(key, path + ".key", "id"), string_at(key, path + ".key", "public_key"),
-           string_at(key, path + ".key", "desc")};
+  a.key = key_at(entry, path, a.kind);
   read_scope(a, entry, path);
   a.roles_before = project_roles_at(entry, path, "roles_before");
   a.roles_after = project_roles_at(entry, path, "roles_after");

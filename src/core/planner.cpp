@@ -24,7 +24,14 @@ class LiveIndex {
     for (const auto& k : live.keys) {
       if (!keys_by_id_.emplace(k.id, &k).second) continue;
       keys_by_public_key_[k.public_key].push_back(&k);
+      keys_by_desc_[k.desc].push_back(&k);
     }
+  }
+
+  // Every live key with exactly this description (a key the config names by its description).
+  std::vector<const LiveKey*> keys_with_desc(const std::string& desc) const {
+    auto it = keys_by_desc_.find(desc);
+    return it == keys_by_desc_.end() ? std::vector<const LiveKey*>{} : it->second;
   }
 
   const LiveKey* key_by_id(const std::string& id) const {
@@ -61,6 +68,7 @@ class LiveIndex {
   std::map<std::string, std::vector<const LiveProject*>> projects_by_name_;
   std::map<std::string, const LiveKey*> keys_by_id_;
   std::map<std::string, std::vector<const LiveKey*>> keys_by_public_key_;
+  std::map<std::string, std::vector<const LiveKey*>> keys_by_desc_;
 };
 
 // The sentence beside each reason code (JSON "reason"; an update_key's names what differs).
@@ -75,6 +83,7 @@ std::string reason_text(ReasonCode code) {
     case ReasonCode::attributes_differ: return "attributes differ";
     case ReasonCode::access_entry_declared: return "declared in access_list";
     case ReasonCode::access_entry_not_declared: return "not in the declared access_list";
+    case ReasonCode::no_key_with_desc: return "no key in the org has this description";
   }
   return "";
 }
@@ -109,6 +118,7 @@ class Planner {
   // The live key a declaration names. Null, with the error said, when the name is ambiguous or
   // names no key (no error for a key declared absent: it is already gone).
   const LiveKey* find_key(const DeclaredKey& declared) {
+    if (declared.by_desc()) return find_key_by_desc(declared);
     const auto matches = declared.id.empty() ? index_.keys_with_public_key(declared.public_key)
                                              : std::vector<const LiveKey*>{index_.key_by_id(declared.id)};
     if (matches.size() == 1 && matches.front()) return matches.front();
@@ -126,11 +136,30 @@ class Planner {
     return nullptr;
   }
 
+  // The one live key with the declared description; none (no error: the plan creates it), or an
+  // error naming every match when the description is ambiguous.
+  const LiveKey* find_key_by_desc(const DeclaredKey& declared) {
+    const auto matches = index_.keys_with_desc(*declared.desc);
+    if (matches.size() == 1) return matches.front();
+    if (matches.size() > 1) {
+      std::string ids;
+      for (const auto* k : matches) ids += (ids.empty() ? "" : ", ") + k->id;
+      error(declared.desc_pos, "desc \"" + *declared.desc + "\" matches " + std::to_string(matches.size()) +
+                                   " keys in org " + config_.target.org_id + " (" + ids +
+                                   "): name the key by id, or give the others another description");
+    }
+    return nullptr;
+  }
+
   // Ids of the live keys the file declares (present or absent).
   std::set<std::string> plan_declared_keys() {
     std::map<std::string, const DeclaredKey*> seen;
     for (const auto& declared : config_.keys) {
       const LiveKey* live = find_key(declared);
+      if (!live && declared.by_desc() && declared.state == KeyState::present &&
+          index_.keys_with_desc(*declared.desc).empty()) {
+        plan_new_key(declared);
+      }
       if (!live) continue;
       auto [it, inserted] = seen.emplace(live->id, &declared);
       if (!inserted) {
@@ -148,6 +177,47 @@ class Planner {
     std::set<std::string> result;
     for (const auto& [id, _] : seen) result.insert(id);
     return result;
+  }
+
+  // A key the org does not have yet: create it, then give it its projects and access list. The
+  // later actions name it by its description; the executor fills in the id the create answers with.
+  void plan_new_key(const DeclaredKey& declared) {
+    const KeyInfo key{"", "", *declared.desc};
+    Action create = new_key_action(ActionKind::create_key, key, ReasonCode::no_key_with_desc);
+    create.after.desc = *declared.desc;
+    // The API wants at least one org role; the least a key can have is membership.
+    create.after.org_roles = declared.org_roles.value_or(std::vector<std::string>{"ORG_MEMBER"});
+    plan_.actions.push_back(std::move(create));
+    std::set<std::string> assigned;
+    for (const auto& project : declared.projects) {
+      std::optional<std::string> id = resolve_project(project);
+      if (!id) continue;
+      if (!assigned.insert(*id).second) {
+        error(project.pos, "project \"" + project.ref + "\" is declared twice for key \"" + declared.label() +
+                               "\" (by id and by name)");
+        continue;
+      }
+      Action assign = new_key_action(ActionKind::assign, key, ReasonCode::declared);
+      assign.project = project_info(index_, *id);
+      assign.roles_after = project.roles;
+      plan_.actions.push_back(std::move(assign));
+    }
+    for (const auto& entry : declared.access_list.value_or(std::vector<std::string>{})) {
+      Action add = new_key_action(ActionKind::add_access_entry, key, ReasonCode::access_entry_declared);
+      add.entry = entry;
+      plan_.actions.push_back(std::move(add));
+    }
+  }
+
+  // An action on a key that does not exist yet: no guard applies (it is neither protected nor
+  // keyform's own, and nothing is taken from it).
+  static Action new_key_action(ActionKind kind, const KeyInfo& key, ReasonCode code) {
+    Action action;
+    action.kind = kind;
+    action.key = key;
+    action.reason_code = code;
+    action.reason = reason_text(code);
+    return action;
   }
 
   void plan_present_key(const DeclaredKey& declared, const LiveKey& live) {
@@ -276,12 +346,7 @@ class Planner {
   }
 
   Action key_action(ActionKind kind, const LiveKey& key, ReasonCode code) const {
-    Action action;
-    action.kind = kind;
-    action.key = key_info(key);
-    action.reason_code = code;
-    action.reason = reason_text(code);
-    return action;
+    return new_key_action(kind, key_info(key), code);
   }
 
   Action project_action(ActionKind kind, const LiveKey& key, const std::string& project_id,
@@ -324,7 +389,7 @@ class Planner {
 
   void order_actions() {
     auto order = [](const Action& a) {
-      const std::string& key = a.key.public_key.empty() ? a.key.id : a.key.public_key;
+      const std::string& key = !a.key.public_key.empty() ? a.key.public_key : !a.key.id.empty() ? a.key.id : a.key.desc;
       const std::string target = a.project ? a.project->name + '\n' + a.project->id : a.entry.value_or("");
       return std::tuple(phase_of(a), key, static_cast<int>(info(a.kind).scope), target);
     };
@@ -352,12 +417,17 @@ PlanResult make_plan(const Config& config, const LiveState& live, std::string_vi
   return Planner(config, live, self_public_key).run();
 }
 
+bool declares(const DeclaredKey& declared, const LiveKey& key) {
+  if (declared.by_desc()) return key.desc == *declared.desc;
+  return declared.id.empty() ? key.public_key == declared.public_key : key.id == declared.id;
+}
+
 std::vector<std::string> access_lists_to_read(const Config& config, const LiveState& live) {
   std::set<std::string> ids;
   for (const auto& declared : config.keys) {
     if (!declared.access_list || declared.state == KeyState::absent) continue;
     for (const auto& key : live.keys) {
-      if (declared.id.empty() ? key.public_key == declared.public_key : key.id == declared.id) ids.insert(key.id);
+      if (declares(declared, key)) ids.insert(key.id);
     }
   }
   return {ids.begin(), ids.end()};

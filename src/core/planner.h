@@ -28,6 +28,9 @@ struct PlanResult {
 // it is never unassigned, updated or deleted.
 PlanResult make_plan(const Config& config, const LiveState& live, std::string_view self_public_key);
 
+// Whether the config entry names this live key (by id, by public key, or by description).
+bool declares(const DeclaredKey& declared, const LiveKey& key);
+
 // The keys whose IP access lists the plan needs (those whose entry declares access_list), as ids
 // of `live` keys, sorted: the key listing does not carry access lists, so they are read apart.
 std::vector<std::string> access_lists_to_read(const Config& config, const LiveState& live);

@@ -19,6 +19,7 @@ std::string roles(const std::vector<std::string>& names) {
 }
 
 std::string key_cell(const KeyInfo& key) {
+  if (key.is_new()) return "*new key* " + quoted_markdown(key.desc);
   std::string text = md_code(key.public_key.empty() ? key.id : key.public_key);
   if (!key.desc.empty()) text += " " + escape_markdown(key.desc);
   return text;
@@ -45,6 +46,10 @@ std::string delete_row(const Action& a) {
 
 // desc "old" → "new"<br>org roles A → B: only the fields the update changes.
 std::string attribute_cell(const Action& a) {
+  if (a.kind == ActionKind::create_key) {
+    return "desc " + quoted_markdown(a.after.desc.value_or("")) + "<br>org roles " +
+           roles(a.after.org_roles.value_or(std::vector<std::string>{}));
+  }
   std::string out;
   if (a.after.desc) {
     out += "desc " + quoted_markdown(a.before.desc.value_or("")) + " → " + quoted_markdown(*a.after.desc);
@@ -71,7 +76,7 @@ std::string row(const Action& a) {
 
 std::string table_header(ActionKind kind) {
   if (info(kind).scope == Scope::access_entry) return "| Key | Entry | Reason |\n|---|---|---|\n";
-  if (kind == ActionKind::update_key) return "| Key | Change | Reason |\n|---|---|---|\n";
+  if (kind == ActionKind::update_key || kind == ActionKind::create_key) return "| Key | Change | Reason |\n|---|---|---|\n";
   return "| Key | Project | Roles | Reason |\n|---|---|---|---|\n";
 }
 

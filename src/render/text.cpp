@@ -34,9 +34,14 @@ std::string project_label(const ProjectInfo& project) {
 
 std::string project_text(const Action& a) { return a.project ? project_label(*a.project) : std::string(); }
 
-std::string key_name(const KeyInfo& key) { return escape_text(key.public_key.empty() ? key.id : key.public_key); }
+// A key still to be created has only its description to go by.
+std::string key_name(const KeyInfo& key) {
+  if (!key.public_key.empty()) return escape_text(key.public_key);
+  return key.id.empty() ? "new key " + quoted_text(key.desc) : escape_text(key.id);
+}
 
 std::string key_heading(const KeyInfo& key) {
+  if (key.is_new()) return "new key " + quoted_text(key.desc);
   std::string text = "key " + key_name(key);
   if (!key.desc.empty()) text += " " + quoted_text(key.desc);
   return text + fmt::format(" ({})", escape_text(key.id));
@@ -69,6 +74,9 @@ std::string attribute_changes(const Action& a) {
 std::string action_text(const Action& a) {
   const std::string entry = escape_text(a.entry.value_or(""));
   switch (a.kind) {
+    case ActionKind::create_key:
+      return fmt::format("create key {} with org roles {}", quoted_text(a.after.desc.value_or(a.key.desc)),
+                         roles(a.after.org_roles.value_or(std::vector<std::string>{})));
     case ActionKind::assign:
       return fmt::format("assign to {} with roles {}", project_text(a), roles(a.roles_after));
     case ActionKind::update_roles:
@@ -102,11 +110,12 @@ std::string actions_section(const Plan& plan, const Palette& p) {
                                 escape_text(plan.target.org_id), escape_text(plan.target.api));
   std::vector<std::string> seen;  // keys in first-appearance order, each heading once
   for (const auto& first : plan.actions) {
-    if (std::find(seen.begin(), seen.end(), first.key.id) != seen.end()) continue;
-    seen.push_back(first.key.id);
+    const std::string ref = key_ref(first.key);
+    if (std::find(seen.begin(), seen.end(), ref) != seen.end()) continue;
+    seen.push_back(ref);
     out += "\n  " + p.bold("# " + key_heading(first.key)) + "\n";
     for (const auto& a : plan.actions) {
-      if (a.key.id != first.key.id) continue;
+      if (key_ref(a.key) != ref) continue;
       out += fmt::format("  {} {}  # {}\n", symbol(a.kind, p), action_text(a), escape_text(a.reason));
       out += blast_radius(a);
     }

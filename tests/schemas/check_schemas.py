@@ -24,7 +24,7 @@ import jsonschema
 failures = 0
 ORG = "5a0a1e7e0f2912c554080adc"
 CI_KEY_ID = "65f0c0ffee00000000000002"  # zmmrboas in examples/sandbox-org.json
-ALL_KINDS = ("assign", "update_roles", "update_key", "add_access_entry", "unassign", "remove_access_entry", "delete_key")
+ALL_KINDS = ("create_key", "assign", "update_roles", "update_key", "add_access_entry", "unassign", "remove_access_entry", "delete_key")
 
 
 def check(ok, what):
@@ -75,6 +75,9 @@ def check_access_list_plan(args, env, port, work, validator):
     # A new description too, so the plan also has an update_key.
     declared = text.replace('desc = "CI deployer"\n', 'desc = "CI deployer (payments)"\naccess_list = ["203.0.113.7"]\n', 1)
     check(declared != text, "the example config has zmmrboas's desc line to add an access_list after")
+    # And a key named by a description no key has, so the plan also has a create_key.
+    declared += '\n[[keys]]\ndesc = "CI deployer (next)"\naccess_list = ["192.0.2.0/24"]\nprojects = {}\n'
+
     config = os.path.join(work, "access-list.toml")
     with open(config, "w", encoding="utf-8") as f:
         f.write(declared)
@@ -88,7 +91,7 @@ def check_access_list_plan(args, env, port, work, validator):
         return None
     plan = json.loads(printed.stdout)
     check(valid(validator, plan), "a plan with access-list actions matches plan.schema.json")
-    entries = {(a["action"], a["entry"]) for a in plan["actions"] if "entry" in a}
+    entries = {(a["action"], a["entry"]) for a in plan["actions"] if "entry" in a and a["key"]["id"] is not None}
     check(entries == {("add_access_entry", "203.0.113.7/32"), ("remove_access_entry", "198.51.100.0/24"),
                       ("remove_access_entry", "2001:0db8:0000:0000:0000:0000:0000:0000/32")},
           "the plan adds the declared entry and removes the two live ones, in canonical form")
@@ -136,6 +139,14 @@ def check_new_kinds(validator, plan):
     refused("before/after on an assign",
             lambda d: next(a for a in d["actions"] if a["action"] == "assign").update(before={"desc": "x"}, after={"desc": "y"}))
     refused("an unknown reason_code", lambda d: d["actions"][0].update(reason_code="because"))
+    create = lambda d: next(a for a in d["actions"] if a["action"] == "create_key")
+    check(create(plan)["key"]["id"] is None and create(plan)["key"]["public_key"] is None,
+          "a create_key names its key by desc, with null id and public_key")
+    check(set(create(plan)["after"]) == {"desc", "org_roles"}, "a create_key's after has desc and org_roles")
+    refused("a create_key with an id", lambda d: create(d)["key"].update(id="0" * 24))
+    refused("a create_key without org_roles", lambda d: create(d)["after"].pop("org_roles"))
+    refused("a create_key with before", lambda d: create(d).update(before={"desc": "x"}))
+    refused("an update_key naming a key with no id", lambda d: pick(d)["key"].update(id=None, public_key=None))
     refused("an action without a reason_code", lambda d: d["actions"][0].pop("reason_code"))
     refused("a summary without update_key", lambda d: d["summary"].pop("update_key"))
 

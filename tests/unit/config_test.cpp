@@ -403,9 +403,19 @@ TEST_CASE("[[keys]] entry errors") {
        "projects, org_roles, access_list)"},
       {"both id and public_key",
        key_snippet("id = \"5a0a1e7e0f2912c554080adc\"\npublic_key = \"zmmrboas\"\nprojects = {}\n"),
-       4, 1, "key sets both id and public_key (expected exactly one of the two)"},
-      {"neither id nor public_key", key_snippet("desc = \"x\"\nprojects = {}\n"), 4, 1,
-       "key has neither id nor public_key (expected exactly one of the two)"},
+       4, 1, "key sets both id and public_key (expected one of the two, or neither and a desc"},
+      {"neither id nor public_key nor desc", key_snippet("projects = {}\n"), 4, 1,
+       "key has neither id nor public_key nor desc (name an existing key by id or public_key, or give it a "
+       "desc"},
+      {"a desc that names a key is shared with another entry",
+       key_snippet("desc = \"CI deployer\"\nprojects = {}\n\n[[keys]]\npublic_key = \"zmmrboas\"\n"
+                   "desc = \"CI deployer\"\nprojects = {}\n"),
+       10, 8,
+       "desc \"CI deployer\" is also the desc of the [[keys]] entry at line 4: a key named by its description "
+       "needs a desc no other entry has"},
+      {"two entries named by one desc",
+       key_snippet("desc = \"CI\"\nprojects = {}\n\n[[keys]]\ndesc = \"CI\"\nstate = \"absent\"\n"), 9, 8,
+       "desc \"CI\" is also the desc of the [[keys]] entry at line 4"},
       {"bad id", key_snippet("id = \"123\"\nprojects = {}\n"), 5, 6,
        "key id \"123\" is not an id (expected 24 lowercase hex digits)"},
       {"id not a string", key_snippet("id = 5\nprojects = {}\n"), 5, 6,

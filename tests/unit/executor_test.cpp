@@ -176,13 +176,12 @@ TEST_CASE("concurrent apply: a stop request lets every call in flight finish, an
   CHECK(report.count(Outcome::failed) == 0);
 }
 
-TEST_CASE("a key id one phase produces reaches the later phases' actions that name the key by description") {
+TEST_CASE("a created key's id and public key reach the later phases' actions that name it by description") {
   Plan plan;
-  // Any action may hand over a key id (a create_key will); here a phase-one action does.
-  Action create = act(ActionKind::update_key, "k0");
-  create.key.desc = "CI deployer";
+  Action create = act(ActionKind::create_key, "");
+  create.key = {"", "", "CI deployer"};
   create.project.reset();
-  Action grant = act(ActionKind::unassign, "");
+  Action grant = act(ActionKind::assign, "");
   grant.key = {"", "", "CI deployer"};
   Action other = act(ActionKind::unassign, "k9");
   plan.actions = {create, grant, other};
@@ -193,14 +192,47 @@ TEST_CASE("a key id one phase produces reaches the later phases' actions that na
       [&](const Action& a) {
         std::lock_guard lock(mutex);
         seen.push_back(a.key.id);
-        return a.kind == ActionKind::update_key ? ActionOutput{"", "65f0c0ffee00000000000001"} : ActionOutput{};
+        return a.kind == ActionKind::create_key ? ActionOutput{"", "65f0c0ffee00000000000001", "newkey01"}
+                                                : ActionOutput{};
       },
       nullptr, 4);
   REQUIRE(report.succeeded());
-  CHECK(seen.front() == "k0");
+  CHECK(seen.front() == "");  // the create runs first, before anything that names its key
   CHECK(std::count(seen.begin(), seen.end(), "65f0c0ffee00000000000001") == 1);
-  CHECK(report.results[1].action.key.id == "65f0c0ffee00000000000001");  // the report shows the id used
+  // The report shows the key as created and as used.
+  CHECK(report.results[0].action.key.id == "65f0c0ffee00000000000001");
+  CHECK(report.results[0].action.key.public_key == "newkey01");
+  CHECK(report.results[1].action.key.id == "65f0c0ffee00000000000001");
+  CHECK(report.results[1].action.key.public_key == "newkey01");
   CHECK(report.results[2].action.key.id == "k9");
+}
+
+TEST_CASE("a failed create starts none of its key's actions, nor any later action") {
+  Plan plan;
+  Action create_a = act(ActionKind::create_key, "");
+  create_a.key = {"", "", "A"};
+  create_a.project.reset();
+  Action create_b = create_a;
+  create_b.key.desc = "B";
+  Action grant_a = act(ActionKind::assign, "");
+  grant_a.key = {"", "", "A"};
+  Action grant_b = grant_a;
+  grant_b.key.desc = "B";
+  plan.actions = {create_a, create_b, grant_a, grant_b};
+  std::atomic<int> calls{0};
+  const ApplyReport report = execute_plan(
+      plan,
+      [&](const Action& a) {
+        ++calls;
+        if (a.key.desc == "B") throw std::runtime_error("503 SERVICE_UNAVAILABLE");
+        return ActionOutput{"", "65f0c0ffee00000000000002", "newkey02"};
+      },
+      nullptr, 1);
+  CHECK(calls == 2);
+  CHECK(report.results[0].outcome == Outcome::done);
+  CHECK(report.results[1].outcome == Outcome::failed);
+  CHECK(report.results[2].outcome == Outcome::not_started);  // A was created, but the run stopped
+  CHECK(report.results[3].outcome == Outcome::not_started);
 }
 
 TEST_CASE("an action whose key was never produced fails instead of running without an id") {

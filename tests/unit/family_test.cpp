@@ -140,3 +140,17 @@ TEST_CASE("key updates and access-list entries: the documented paths and bodies,
     CHECK(list.path == key + "/accessList?pageNum=2&itemsPerPage=" + std::to_string(family.page_size));
   }
 }
+
+TEST_CASE("create_key: POST /orgs/{O}/apiKeys with desc and roles, on every family") {
+  const Action create = keyform::testing::make_create_key("CI \"deployer\"", {"ORG_GROUP_CREATOR", "ORG_MEMBER"});
+  for (const auto& name : family_names()) {
+    CAPTURE(name);
+    const ApiFamily& family = *find_family(name);
+    const ApiRequest request = action_request(family, kOrg, create);
+    CHECK(request.method == "POST");
+    CHECK(request.path == std::string(family.base_path) + "/orgs/" + kOrg + "/apiKeys");
+    REQUIRE(request.body);
+    CHECK(nlohmann::json::parse(*request.body) ==
+          nlohmann::json{{"desc", "CI \"deployer\""}, {"roles", {"ORG_GROUP_CREATOR", "ORG_MEMBER"}}});
+  }
+}

@@ -17,6 +17,7 @@ inline ReasonCode usual_reason_code(ActionKind kind) {
     case ActionKind::update_key: return ReasonCode::attributes_differ;
     case ActionKind::remove_access_entry: return ReasonCode::access_entry_not_declared;
     case ActionKind::add_access_entry: return ReasonCode::access_entry_declared;
+    case ActionKind::create_key: return ReasonCode::no_key_with_desc;
     default: return ReasonCode::declared;
   }
 }
@@ -48,6 +49,14 @@ inline Action make_update_key(KeyInfo key, KeyAttributes before, KeyAttributes a
   Action a = make_action(ActionKind::update_key, std::move(key), std::nullopt, {}, {}, std::move(reason));
   a.before = std::move(before);
   a.after = std::move(after);
+  return a;
+}
+
+// A create_key for a key named by `desc` (no id yet), with these org roles.
+inline Action make_create_key(const std::string& desc, std::vector<std::string> org_roles = {"ORG_MEMBER"}) {
+  Action a = make_action(ActionKind::create_key, {"", "", desc}, std::nullopt, {}, {},
+                         "no key in the org has this description");
+  a.after = {desc, std::move(org_roles)};
   return a;
 }
 

@@ -346,3 +346,105 @@ TEST_CASE("a saved access-list addition for the key keyform runs as is judged ag
   plan.actions[0].kind = ActionKind::remove_access_entry;
   CHECK(check_self_key(plan, "cikey001", nullptr).has_value());
 }
+
+namespace {
+
+// A plan that creates a key and gives it a project and an access-list entry.
+Plan create_plan() {
+  Plan plan;
+  plan.target = {"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
+  const KeyInfo fresh{"", "", "CI deployer (payments)"};
+  Action create = make_action(ActionKind::create_key, fresh, std::nullopt, {}, {}, "no key in the org has this description");
+  create.reason_code = ReasonCode::no_key_with_desc;
+  create.after = {std::string("CI deployer (payments)"), std::vector<std::string>{"ORG_MEMBER"}};
+  plan.actions = {create,
+                  make_action(ActionKind::assign, fresh, ProjectInfo{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"}, {},
+                              {"GROUP_READ_ONLY"}, "declared in config"),
+                  keyform::testing::make_entry_action(ActionKind::add_access_entry, fresh, "192.0.2.1/32")};
+  return plan;
+}
+
+std::string create_file() { return write_plan_file({create_plan(), kFingerprint, kConfigHash}); }
+
+}  // namespace
+
+TEST_CASE("a plan that creates a key: null ids in the file, and it round-trips") {
+  const json doc = json::parse(create_file());
+  const json& create = doc["actions"][0];
+  CHECK(create["action"] == "create_key");
+  CHECK(create["key"] == json{{"id", nullptr}, {"public_key", nullptr}, {"desc", "CI deployer (payments)"}});
+  CHECK(create["after"] == json{{"desc", "CI deployer (payments)"}, {"org_roles", {"ORG_MEMBER"}}});
+  CHECK_FALSE(create.contains("before"));
+  CHECK(doc["actions"][1]["key"]["id"].is_null());
+  CHECK(doc["summary"]["create_key"] == 1);
+  const PlanFileResult r = read_plan_file(create_file());
+  INFO(r.detail);
+  REQUIRE(r.saved.has_value());
+  const Plan original = create_plan();
+  REQUIRE(r.saved->plan.actions.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(same_action(r.saved->plan.actions[i], original.actions[i]));
+  CHECK(r.saved->plan.actions[0].after == original.actions[0].after);
+  CHECK(write_plan_file(*r.saved) == create_file());
+}
+
+TEST_CASE("a saved plan's new keys are checked: created before use, only by the kinds that can name them") {
+  auto resealed = [](const std::function<void(json&)>& edit) {
+    json doc = json::parse(create_file());
+    edit(doc);
+    doc["checksum"] = sha256_hex(plan_file_canonical(doc));
+    return doc.dump(2) + "\n";
+  };
+  check_corrupt(resealed([](json& d) {
+                  d["actions"].erase(0);
+                  d["summary"]["create_key"] = 0;
+                }),
+                "names a key with no id that no earlier create_key in the plan creates");
+  check_corrupt(resealed([](json& d) { d["actions"][0]["key"]["id"] = "65f0c0ffee0000000000000a"; }),
+                "is set on a create_key");
+  check_corrupt(resealed([](json& d) { d["actions"][0]["after"]["desc"] = "another"; }), "is not the new key's key.desc");
+  check_corrupt(resealed([](json& d) { d["actions"][0]["after"].erase("org_roles"); }), "has no org_roles");
+  check_corrupt(resealed([](json& d) { d["actions"][1]["key"]["public_key"] = "abcdefgh"; }), "is set on a key with no id");
+  check_corrupt(resealed([](json& d) {
+                  d["actions"][1]["action"] = "unassign";
+                  d["actions"][1]["roles_before"] = d["actions"][1]["roles_after"];
+                  d["actions"][1]["roles_after"] = json::array();
+                  d["summary"]["assign"] = 0;
+                  d["summary"]["unassign"] = 1;
+                }),
+                "is null on an unassign");
+  check_corrupt(resealed([](json& d) { std::swap(d["actions"][0], d["actions"][1]); }),
+                "names a key with no id that no earlier create_key");
+  check_corrupt(resealed([](json& d) {
+                  json late = d["actions"][0];
+                  late["key"]["desc"] = late["after"]["desc"] = "another";
+                  d["actions"].push_back(late);
+                  d["summary"]["create_key"] = 2;
+                }),
+                "out of execution order");
+}
+
+TEST_CASE("a plan saved before create_key existed (no create_key count) is still read") {
+  json doc = json::parse(sample_file());
+  doc["summary"].erase("create_key");
+  doc["checksum"] = sha256_hex(plan_file_canonical(doc));
+  const PlanFileResult r = read_plan_file(doc.dump(2));
+  INFO(r.detail);
+  CHECK(r.saved.has_value());
+}
+
+TEST_CASE("a saved create is stale once a key with that description exists") {
+  const Plan plan = create_plan();
+  LiveState live;
+  live.projects = {{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"}};
+  CHECK(stale_details(plan, live, 5).empty());
+  live.keys = {{"65f0c0ffee0000000000000a", "cikey001", "CI deployer (payments)", {}}};
+  const auto details = stale_details(plan, live, 5);
+  REQUIRE(details.size() == 1);
+  CHECK(details[0] ==
+        "a key with the description \"CI deployer (payments)\" now exists (cikey001, id 65f0c0ffee0000000000000a); the "
+        "plan would create another");
+  live.keys.clear();
+  live.projects.clear();
+  CHECK(stale_details(plan, live, 5) ==
+        std::vector<std::string>{"project payments-prod (6523b7e0c1b52d0f1a2b3c01) no longer exists"});
+}

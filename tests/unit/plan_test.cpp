@@ -56,6 +56,9 @@ TEST_CASE("phases: grants before removals before deletes; an update_key that dro
   for (const Action* removal : {&unassign, &remove, &loss}) CHECK(phase_of(*removal) == Phase::remove);
   CHECK(phase_of(del) == Phase::destroy);
   CHECK(static_cast<int>(Phase::destroy) == phase_count - 1);
+  // A key is created before anything that may name it.
+  CHECK(phase_of(keyform::testing::make_create_key("new")) == Phase::create);
+  CHECK(static_cast<int>(Phase::create) == 0);
 }
 
 TEST_CASE("removals: what policy.max_destroy counts") {
@@ -69,11 +72,12 @@ TEST_CASE("removals: what policy.max_destroy counts") {
       make_update_key(kKey, {"a", std::vector<std::string>{"ORG_BILLING_ADMIN", "ORG_MEMBER", "ORG_OWNER"}},
                       {"b", std::vector<std::string>{"ORG_READ_ONLY"}}),
       make_action(ActionKind::delete_key, kKey, std::nullopt, {}, {}, "r"),
+      keyform::testing::make_create_key("new"),
   };
-  // 1 unassign + 1 entry + 3 org roles dropped + 1 delete
+  // 1 unassign + 1 entry + 3 org roles dropped + 1 delete; a create takes nothing away
   CHECK(plan.destroy_count() == 6);
   const PlanSummary s = plan.summary();
-  CHECK(s.total() == 7);
+  CHECK(s.total() == 8);
   for (const auto& kind : kActionKinds) CHECK(s.count(kind.kind) == 1);
 }
 

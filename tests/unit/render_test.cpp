@@ -74,7 +74,7 @@ TEST_CASE("json plan document") {
   CHECK_FALSE(doc["actions"][3].contains("project"));
   CHECK(doc["skipped"][0]["skip_reason"] == "keyform authenticates with this key");
   CHECK(doc["summary"] == nlohmann::json{{"assign", 1}, {"update_roles", 1}, {"unassign", 1}, {"delete_key", 1},
-                                         {"update_key", 0}, {"add_access_entry", 0}, {"remove_access_entry", 0}});
+                                         {"update_key", 0}, {"add_access_entry", 0}, {"remove_access_entry", 0}, {"create_key", 0}});
 }
 
 TEST_CASE("markdown plan: a summary and a table per kind, no escapes") {
@@ -396,6 +396,7 @@ TEST_CASE("markdown plan: a table per new kind, and skipped ones in the list") {
 TEST_CASE("json plan: reason_code on every action, before/after only on update_key, entry only on entries") {
   Plan plan = attributes_plan();
   for (const auto& a : sample_plan().actions) plan.actions.push_back(a);
+  plan.actions.push_back(make_create_key("CI deployer (next)"));
   const nlohmann::json doc = plan_to_json(plan);
   for (const auto& list : {doc["actions"], doc["skipped"]}) {
     for (const auto& a : list) {
@@ -405,7 +406,7 @@ TEST_CASE("json plan: reason_code on every action, before/after only on update_k
       const bool update = a["action"] == "update_key";
       const bool entry = a["action"] == "add_access_entry" || a["action"] == "remove_access_entry";
       CHECK(a.contains("before") == update);
-      CHECK(a.contains("after") == update);
+      CHECK(a.contains("after") == (update || a["action"] == "create_key"));
       CHECK(a.contains("entry") == entry);
     }
   }
@@ -424,6 +425,62 @@ TEST_CASE("json plan: reason_code on every action, before/after only on update_k
     CHECK(doc["summary"][std::string(kind.name)] == 1);  // the combined plan has one of each
   }
   CHECK(nlohmann::json::parse(render_plan_json(plan)) == doc);
+  const nlohmann::json& create = doc["actions"].back();
+  CHECK(create["key"] == nlohmann::json{{"id", nullptr}, {"public_key", nullptr}, {"desc", "CI deployer (next)"}});
+  CHECK(create["after"] == nlohmann::json{{"desc", "CI deployer (next)"}, {"org_roles", {"ORG_MEMBER"}}});
+  CHECK(create["reason_code"] == "no_key_with_desc");
+}
+
+namespace {
+
+// A key to create with two projects, beside an existing key's change.
+Plan create_plan() {
+  Plan plan;
+  plan.target = {"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
+  const KeyInfo fresh{"", "", "CI deployer (payments)"};
+  plan.actions = {
+      make_create_key("CI deployer (payments)"),
+      make_action(ActionKind::assign, fresh, ProjectInfo{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"}, {},
+                  {"GROUP_READ_ONLY"}, "declared in config"),
+      make_action(ActionKind::assign, {"65f0c0ffee0000000000000a", "cikey001", "CI"},
+                  ProjectInfo{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"}, {}, {"GROUP_OWNER"}, "declared in config"),
+      make_entry_action(ActionKind::add_access_entry, fresh, "192.0.2.1/32", "declared in access_list"),
+  };
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("text plan: a key to create heads its own group, with its assigns and entries under it") {
+  const std::string text = render_plan_text(create_plan(), false);
+  CHECK(text.find("  # new key \"CI deployer (payments)\"\n"
+                  "  + create key \"CI deployer (payments)\" with org roles [ORG_MEMBER]  # no key in the org has "
+                  "this description\n"
+                  "  + assign to payments-prod (6523b7e0c1b52d0f1a2b3c01) with roles [GROUP_READ_ONLY]  # declared in "
+                  "config\n"
+                  "  + add 192.0.2.1/32 to the access list  # declared in access_list\n") != std::string::npos);
+  CHECK(text.find("# key cikey001 \"CI\" (65f0c0ffee0000000000000a)\n  + assign to payments-prod") != std::string::npos);
+  CHECK(text.find("Plan: 1 key to create, 2 to assign,") != std::string::npos);
+}
+
+TEST_CASE("markdown plan: a Create key table names the new key by its description") {
+  const std::string md = render_plan_markdown(create_plan());
+  CHECK(md.find("### Create key (1)\n\n| Key | Change | Reason |\n|---|---|---|\n| *new key* \"CI deployer "
+                "(payments)\" | desc \"CI deployer (payments)\"<br>org roles `ORG_MEMBER` | no key in the org has this "
+                "description |\n") != std::string::npos);
+  CHECK(md.find("| *new key* \"CI deployer (payments)\" | payments-prod") != std::string::npos);
+}
+
+TEST_CASE("apply report: a done create names the key by its new public key, a failed one by its description") {
+  Plan plan = create_plan();
+  ApplyReport report;
+  Action created = plan.actions[0];
+  created.key = {"65f0c0ffee00000000000009", "newkey01", "CI deployer (payments)"};
+  report.results = {{created, Outcome::done, "", ""}, {plan.actions[1], Outcome::failed, "403", ""}};
+  const std::string done = render_result_line(report.results[0], false);
+  CHECK(done == "+ newkey01: create key \"CI deployer (payments)\" with org roles [ORG_MEMBER]: done\n");
+  CHECK(render_result_line(report.results[1], false).rfind("+ new key \"CI deployer (payments)\": failed: 403", 0) == 0);
+  CHECK(render_apply_summary(report, false).find("1 key created") != std::string::npos);
 }
 
 TEST_CASE("apply report: result lines and the summary for the new kinds") {
@@ -474,6 +531,9 @@ Plan plan_of(const std::string& s) {
       make_update_key(key, {s, std::vector<std::string>{"ORG_" + s}}, {"new " + s, std::vector<std::string>{s}}, s),
       make_entry_action(ActionKind::add_access_entry, key, "203.0.113.7/32", s),
       make_entry_action(ActionKind::remove_access_entry, other, "198.51.100.0/24", s),
+      // A key to create, named by a desc from the file, and what it is given.
+      make_create_key(s, {"ORG_" + s}),
+      make_action(ActionKind::assign, {"", "", s}, project, {}, {"GROUP_OWNER"}, s),
   };
   plan.skipped = {{make_action(ActionKind::unassign, key, project, {s}, {}, s), s},
                   {make_update_key(other, {s, std::vector<std::string>{s}}, {s + "!", std::vector<std::string>{"ORG_MEMBER"}}, s), s},

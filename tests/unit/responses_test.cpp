@@ -105,3 +105,34 @@ TEST_CASE("an enveloped single object is unwrapped before parsing") {
       R"({"status":200,"content":{"results":[{"id":"6523b7e0c1b52d0f1a2b3c4d","name":"p"}],"totalCount":1}})");
   CHECK(page.items.size() == 1);
 }
+
+TEST_CASE("a created key's answer gives its id, public key and the private key in clear") {
+  const std::string body =
+      R"({"id":"65f0c0ffee00000000000009","desc":"CI deployer","publicKey":"newkey01",)"
+      R"("privateKey":"b1946ac9-2f3e-4c1d-9d2a-0123456789ab","roles":[{"orgId":"5a0a1e7e0f2912c554080adc",)"
+      R"("roleName":"ORG_MEMBER"}],"links":[]})";
+  const CreatedKey key = parse_created_key(body, "5a0a1e7e0f2912c554080adc");
+  CHECK(key.id == "65f0c0ffee00000000000009");
+  CHECK(key.public_key == "newkey01");
+  CHECK(key.private_key.reveal() == "b1946ac9-2f3e-4c1d-9d2a-0123456789ab");
+  // ?envelope=true wraps it.
+  const CreatedKey wrapped = parse_created_key(R"({"status":200,"content":)" + body + "}");
+  CHECK(wrapped.private_key.reveal() == "b1946ac9-2f3e-4c1d-9d2a-0123456789ab");
+}
+
+TEST_CASE("a created key's answer without a usable private key is refused, without echoing it") {
+  const std::string head = R"({"id":"65f0c0ffee00000000000009","desc":"x","publicKey":"newkey01")";
+  CHECK_THROWS_WITH_AS(parse_created_key(head + "}"), doctest::Contains("comes without its \"privateKey\""),
+                       ResponseError);
+  CHECK_THROWS_WITH_AS(parse_created_key(head + R"(,"privateKey":""})"), doctest::Contains("without"), ResponseError);
+  CHECK_THROWS_WITH_AS(parse_created_key(head + R"(,"privateKey":"********-****-****-db2c132ca78d"})"),
+                       doctest::Contains("redacted"), ResponseError);
+  CHECK_THROWS_AS(parse_created_key(R"({"desc":"x","publicKey":"newkey01","privateKey":"s3cr3t-s3cr3t"})"),
+                  ResponseError);
+  try {
+    parse_created_key(R"({"id":"65f0c0ffee00000000000009","publicKey":7,"privateKey":"s3cr3t-s3cr3t"})");
+    FAIL("accepted");
+  } catch (const ResponseError& e) {
+    CHECK(std::string(e.what()).find("s3cr3t") == std::string::npos);
+  }
+}

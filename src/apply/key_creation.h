@@ -1,0 +1,25 @@
+// A create_key as one step: create the key, hand its private key to the sink at once, and when
+// that fails take the key back, so no credential nobody can use is left in the org. The three
+// calls are given (the API and the sink live at the edges); this is the order and the reporting.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "apply/executor.h"
+#include "core/created_key.h"
+
+namespace keyform {
+
+struct KeyCreationSteps {
+  std::function<CreatedKey(const Action&)> create;              // throws when the key was not made
+  std::function<void(const CreatedKey&, const Action&)> deliver;  // throws when the secret did not arrive
+  std::function<std::string(const std::string& key_id)> take_back;  // "" when deleted, else what failed
+};
+
+// Runs the three steps for one create_key; returns the new key's id and public key for the later
+// actions, and throws (the action fails) when the secret was not delivered: saying whether the key
+// was deleted again, or, loudly, that it is orphaned. The private key is wiped before returning.
+ActionOutput create_and_deliver(const Action& action, const KeyCreationSteps& steps);
+
+}  // namespace keyform
