@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -395,6 +397,16 @@ TEST_CASE("secrets command: a non-zero exit, a signal and a missing executable a
   CHECK(run_command(not_executable).error == "--secrets-command " + not_executable + ": could not start: Permission denied");
 }
 
+TEST_CASE("secrets command: signals keyform blocks (its interrupt watcher blocks SIGINT, SIGTERM) are not blocked in the command") {
+  sigset_t term, old;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  REQUIRE(pthread_sigmask(SIG_BLOCK, &term, &old) == 0);
+  const CommandRun run = run_command("sh -c 'kill -TERM $$; exit 0'");
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  CHECK(run.error == "--secrets-command sh: killed by signal 15 (SIGTERM)");
+}
+
 TEST_CASE("secrets command: an exit status of 127 from the command itself is not taken for a failed start") {
   CHECK(run_command("sh -c 'exit 127'").error == "--secrets-command sh: exited with status 127");
 }
@@ -460,7 +472,14 @@ TEST_CASE("secrets command: a command that does not read its stdin still deliver
   // A secret larger than a pipe holds: the write must meet a closed pipe (EPIPE), and keyform
   // must not die of SIGPIPE.
   const std::string large(1 << 20, 'k');
+  // keyform runs with SIGPIPE's default action (death); a test runner may have it ignored.
+  struct sigaction default_action {}, old {};
+  default_action.sa_handler = SIG_DFL;
+  REQUIRE(sigaction(SIGPIPE, &default_action, &old) == 0);
   CHECK(run_command("true", large).error.empty());
+  // Alive after closing its stdin: the rest of the secret certainly meets a closed pipe.
+  CHECK(run_command("sh -c 'exec 0<&-; sleep 0.3'", large).error.empty());
+  sigaction(SIGPIPE, &old, nullptr);
   CHECK(run_command("sh -c 'exec 0<&-; exit 4'", large).error == "--secrets-command sh: exited with status 4");
   // And one that reads all of a large secret while it writes a lot gets all of it.
   Scratch dir;
