@@ -38,16 +38,14 @@ void require_pair(bool first, bool second, const std::string& first_name, const 
 }  // namespace
 
 Credentials credentials_from_env(const EnvLookup& env) {
-  auto client_id = env("MONGODB_ATLAS_CLIENT_ID");
-  auto client_secret = env("MONGODB_ATLAS_CLIENT_SECRET");
-  require_pair(client_id.has_value(), client_secret.has_value(), "MONGODB_ATLAS_CLIENT_ID",
-               "MONGODB_ATLAS_CLIENT_SECRET");
+  auto client_id = env(kEnvClientId);
+  auto client_secret = env(kEnvClientSecret);
+  require_pair(client_id.has_value(), client_secret.has_value(), kEnvClientId, kEnvClientSecret);
   if (client_id) return {std::nullopt, ServiceAccountCredentials{*client_id, *client_secret}};
 
-  auto public_key = first_of(env, "MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PUBLIC_KEY");
-  auto private_key = first_of(env, "MONGODB_ATLAS_PRIVATE_API_KEY", "MONGODB_ATLAS_PRIVATE_KEY");
-  require_pair(public_key.has_value(), private_key.has_value(), "MONGODB_ATLAS_PUBLIC_API_KEY",
-               "MONGODB_ATLAS_PRIVATE_API_KEY");
+  auto public_key = first_of(env, kEnvPublicApiKey, kEnvOlderPublicKey);
+  auto private_key = first_of(env, kEnvPrivateApiKey, kEnvOlderPrivateKey);
+  require_pair(public_key.has_value(), private_key.has_value(), kEnvPublicApiKey, kEnvPrivateApiKey);
   if (public_key) return {DigestCredentials{*public_key, *private_key}, std::nullopt};
 
   throw CredentialsError(

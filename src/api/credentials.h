@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -35,6 +36,18 @@ struct Credentials {
 struct CredentialsError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// Every environment variable credentials_from_env reads, and nothing else: one list, so that what
+// a secrets command's environment is stripped of (cli/secret_sink.h) cannot fall behind what
+// keyform itself reads its credentials from.
+inline constexpr const char* kEnvClientId = "MONGODB_ATLAS_CLIENT_ID";
+inline constexpr const char* kEnvClientSecret = "MONGODB_ATLAS_CLIENT_SECRET";
+inline constexpr const char* kEnvPublicApiKey = "MONGODB_ATLAS_PUBLIC_API_KEY";
+inline constexpr const char* kEnvPrivateApiKey = "MONGODB_ATLAS_PRIVATE_API_KEY";
+inline constexpr const char* kEnvOlderPublicKey = "MONGODB_ATLAS_PUBLIC_KEY";
+inline constexpr const char* kEnvOlderPrivateKey = "MONGODB_ATLAS_PRIVATE_KEY";
+inline constexpr std::array<const char*, 6> kCredentialEnvVariables = {
+    kEnvClientId, kEnvClientSecret, kEnvPublicApiKey, kEnvPrivateApiKey, kEnvOlderPublicKey, kEnvOlderPrivateKey};
 
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
 

@@ -54,12 +54,17 @@ struct SecretsCommandOptions {
 // Each delivery runs it once with the private key on stdin (no trailing newline) and
 // KEYFORM_PUBLIC_KEY, KEYFORM_KEY_ID, KEYFORM_KEY_DESC, KEYFORM_ORG_ID in its environment, minus
 // every credential variable. Its stdout and stderr are captured and written to `log` (keyform's
-// stderr) with the private key redacted and control characters escaped. Fails when it cannot
-// start, exits non-zero, dies of a signal, or outlives the time limit (then it is killed).
+// stderr) with the private key redacted and control characters escaped, each line prefixed
+// "secrets-command (PUBLIC_KEY): " (deliveries run side by side), at most 64 KiB per delivery.
+// Fails when it cannot start, exits non-zero, dies of a signal, or outlives the time limit (then
+// it is killed with its process group). The executable is looked up in the PATH of the
+// environment the command gets. Safe to call from several threads at once.
 std::unique_ptr<SecretSink> secrets_command(const std::string& command_line, std::ostream& log,
                                             SecretsCommandOptions options = {});
 
-// The words of a command line, split as a shell would without expanding anything: exposed for tests.
+// The words of a command line, split as a shell would without expanding anything ($VAR, ~, globs
+// and backquotes stay literal): exposed for tests. An unquoted | & ; < > ( ) is refused, since
+// no shell runs to give it its meaning.
 std::vector<std::string> split_command_words(const std::string& command_line);
 
 // Environment variables that hold credentials and never reach a secrets command.

@@ -22,7 +22,9 @@ inline void wipe(std::string& text) {
 class Secret {
  public:
   Secret() = default;
-  explicit Secret(std::string value) : value_(std::move(value)) {}
+  // By rvalue reference, not by value: moving a short string copies its bytes (small-string
+  // buffer), so the source is wiped here; a by-value parameter would be destroyed unwiped.
+  explicit Secret(std::string&& value) : value_(std::move(value)) { wipe(value); }
   Secret(const Secret&) = delete;
   Secret& operator=(const Secret&) = delete;
   Secret(Secret&& other) noexcept : value_(std::move(other.value_)) { wipe(other.value_); }
