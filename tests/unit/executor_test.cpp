@@ -133,7 +133,7 @@ TEST_CASE("concurrent apply: a failure stops new work, in-flight work finishes, 
 TEST_CASE("notes from the runner are kept") {
   Plan plan;
   plan.actions = {act(ActionKind::unassign, "k1")};
-  const ApplyReport report = execute_plan(plan, [](const Action&) { return ActionOutput{"already gone", std::nullopt}; }, nullptr);
+  const ApplyReport report = execute_plan(plan, [](const Action&) { return ActionOutput{"already gone", std::nullopt, {}}; }, nullptr);
   CHECK(report.results[0].note == "already gone");
   CHECK(report.succeeded());
 }

@@ -32,7 +32,7 @@ struct Calls {
   KeyCreationSteps steps() {
     return {[this](const Action& a) {
               log.push_back("create " + a.key.desc);
-              return CreatedKey{"65f0c0ffee00000000000001", "newkey01", Secret(kSecret)};
+              return CreatedKey{"65f0c0ffee00000000000001", "newkey01", Secret(std::string(kSecret))};
             },
             [this](const CreatedKey& key, const Action&) {
               log.push_back("deliver " + key.public_key);
