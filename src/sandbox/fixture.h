@@ -41,7 +41,7 @@ struct AccessEntry {
 struct ApiKey {
   std::string id;
   std::string public_key;   // the digest user name
-  std::string private_key;  // the digest password; never leaves the process
+  std::string private_key;  // the digest password; leaves the process only in its create answer
   std::string desc;
   std::vector<std::string> org_roles;
   // Project id -> roles. An entry is never empty: taking the last role away is an unassign.

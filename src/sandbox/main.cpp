@@ -65,7 +65,8 @@ Test endpoints (no authentication, no latency, not in the request log):
   GET    /__sandbox/requests        every API request so far (403s and 401s included): seq, method,
                                     path, query, status, auth, user, challenged, connection,
                                     accept, content_type, fault (a fault answered, or a listing
-                                    fault shaped the page)
+                                    fault shaped the page), created_key_id (the key a create
+                                    made, also when a '+' fault lost its answer; else "")
   DELETE /__sandbox/requests        clear that log
   GET    /__sandbox/faults          the faults and how many failures each has left
   POST   /__sandbox/faults          add one: body METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER], or
@@ -76,22 +77,30 @@ Test endpoints (no authentication, no latency, not in the request log):
   POST   /__sandbox/listing-faults  add one: body LISTING:MODE[:PASSES], or {"spec": "..."}
   DELETE /__sandbox/listing-faults  remove every listing fault
 
-API: /api/atlas/v2, /api/atlas/v1.0 and /api/public/v1.0 (GET /orgs/{O}/apiKeys,
+API: /api/atlas/v2, /api/atlas/v1.0 and /api/public/v1.0 (GET/POST /orgs/{O}/apiKeys,
 GET/PATCH/DELETE /orgs/{O}/apiKeys/{K}, GET/POST /orgs/{O}/apiKeys/{K}/accessList,
 GET/DELETE /orgs/{O}/apiKeys/{K}/accessList/{ADDRESS or CIDR with %2F}, GET /orgs/{O}/groups,
 GET /groups/{G}/apiKeys, POST/PATCH/DELETE /groups/{G}/apiKeys/{K}).
+Creating a key (POST /orgs/{O}/apiKeys, body {"desc": "1-250 characters", "roles": ["ORG_..."]})
+answers 200 with its id, publicKey (8 lowercase letters) and privateKey in clear (a random
+UUID-shaped secret); only that answer shows it, later reads mask it. The new key may sign in with
+digest at once, with its org roles, no project and an empty access list. Faults for a client's
+failure paths (a client retries 503: give a COUNT above its retries to make that fail for good):
+  the create fails                 --fault 'POST:/apiKeys$:500:1'
+  the key is made, answer lost     --fault 'POST:/apiKeys$:0+:1' (or 502+, 504+)
+  the next delete of a key fails   --fault 'DELETE:/orgs/[0-9a-f]{24}/apiKeys/[0-9a-f]{24}$:500:1'
 Fixture keys may carry "access_list": ["203.0.113.7", "198.51.100.0/24", "2001:db8::/32"];
 GET /__sandbox/state shows each key's access list as canonical CIDRs (IPv6 fully expanded).
 
 Credentials:
   HTTP digest, every family: user name = a fixture key's public_key, password = its private_key
-  (realm "MMS Public API", MD5, qop=auth).
+  (realm "MMS Public API", MD5, qop=auth); a created key's publicKey and privateKey likewise.
   OAuth 2.0 client credentials, /api/atlas/v2 only: POST /api/oauth/token with HTTP Basic
   client_id:client_secret of a fixture service account and the form body
   grant_type=client_credentials; then send "Authorization: Bearer <access_token>".
-Roles: deleting or updating (PATCH) a key and changing an access list need ORG_OWNER; assigning,
-updating or unassigning a key in a project needs ORG_OWNER or GROUP_OWNER in that project;
-reading an access list needs any org role; otherwise 403 USER_UNAUTHORIZED. Keys are checked
+Roles: creating, deleting or updating (PATCH) a key and changing an access list need ORG_OWNER;
+assigning, updating or unassigning a key in a project needs ORG_OWNER or GROUP_OWNER in that
+project; reading an access list needs any org role; otherwise 403 USER_UNAUTHORIZED. Keys are checked
 against their roles at the time of the call; service accounts may do everything.
 Access lists: a key whose access list is not empty may only call from an address inside it;
 otherwise every call answers 403 IP_ADDRESS_NOT_ON_ACCESS_LIST.)";

@@ -1,6 +1,11 @@
 #include "sandbox/operation_kit.h"
 
+#include "sandbox/ids.h"
+#include "sandbox/text.h"
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace keyform::sandbox {
 
@@ -54,6 +59,38 @@ void bad_attribute(const std::string& attribute, const std::string& detail) {
       fmt::format("Received JSON for the {} attribute does not match expected format: {}",
                   attribute, detail),
       {attribute});
+}
+
+void missing_attribute(const std::string& attribute) {
+  throw ApiError(400, "MISSING_ATTRIBUTE",
+                 fmt::format("The required attribute {} was not specified.", attribute),
+                 {attribute});
+}
+
+std::string desc_value(const json& value) {
+  const auto* desc = value.get_ptr<const std::string*>();
+  if (!desc || desc->empty() || utf8_length(*desc) > 250) {
+    bad_attribute("desc", "expected a string of 1 to 250 characters.");
+  }
+  return *desc;
+}
+
+std::vector<std::string> org_roles_value(const json& value) {
+  if (!value.is_array()) bad_attribute("roles", "expected an array of role names.");
+  if (value.empty()) missing_attribute("roles");
+  std::vector<std::string> roles;
+  for (const json& role : value) {
+    if (!role.is_string()) bad_attribute("roles", "expected an array of role names.");
+    const std::string& name = role.get_ref<const std::string&>();
+    if (!is_documented_org_role(name)) {
+      throw ApiError(400, "INVALID_ENUM_VALUE",
+                     fmt::format("An invalid enumeration value {} was specified for roles.",
+                                 role.dump()),
+                     {name});
+    }
+    if (std::find(roles.begin(), roles.end(), name) == roles.end()) roles.push_back(name);
+  }
+  return roles;
 }
 
 }  // namespace keyform::sandbox

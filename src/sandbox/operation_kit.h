@@ -57,5 +57,14 @@ const ApiKey& require_key(const OrgState& state, const std::string& id);
 nlohmann::json parse_body(std::string_view body);
 // 400 INVALID_JSON_ATTRIBUTE naming the attribute.
 [[noreturn]] void bad_attribute(const std::string& attribute, const std::string& detail);
+// 400 MISSING_ATTRIBUTE naming the attribute.
+[[noreturn]] void missing_attribute(const std::string& attribute);
+
+// A key's "desc": a string of 1 to 250 characters (not bytes). Else 400 INVALID_JSON_ATTRIBUTE.
+std::string desc_value(const nlohmann::json& value);
+// A key's org "roles": a non-empty array of the documented org roles (ids.h), duplicates dropped,
+// order kept. 400 INVALID_JSON_ATTRIBUTE (not an array of strings), MISSING_ATTRIBUTE (empty) or
+// INVALID_ENUM_VALUE (naming the role).
+std::vector<std::string> org_roles_value(const nlohmann::json& value);
 
 }  // namespace keyform::sandbox

@@ -2,6 +2,7 @@
 
 #include "sandbox/access_list.h"
 #include "sandbox/ids.h"
+#include "sandbox/key_creation.h"
 #include "sandbox/operation_kit.h"
 #include "sandbox/permissions.h"
 #include "sandbox/text.h"
@@ -109,16 +110,11 @@ const Project& require_project(const OrgState& state, const std::string& id) {
       {route.key_id, route.project_id});
 }
 
-[[noreturn]] void missing_roles() {
-  throw ApiError(400, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.",
-                 {"roles"});
-}
-
 // Adds `value` (a "roles" array) to `roles`. Every listed role must be a project role, and a list,
 // when given, must not be empty.
 void add_roles(const json& value, std::set<std::string>& roles) {
   if (!value.is_array()) bad_attribute("roles", "expected an array of role names.");
-  if (value.empty()) missing_roles();
+  if (value.empty()) missing_attribute("roles");
   for (const json& role : value) {
     if (!role.is_string()) bad_attribute("roles", "expected an array of role names.");
     if (!is_project_role(role.get_ref<const std::string&>())) {
@@ -132,7 +128,7 @@ void add_roles(const json& value, std::set<std::string>& roles) {
 
 const json& required_roles(const json& object) {
   auto it = object.find("roles");
-  if (it == object.end()) missing_roles();
+  if (it == object.end()) missing_attribute("roles");
   return *it;
 }
 
@@ -142,7 +138,7 @@ std::set<std::string> assign_body_roles(std::string_view body) {
   if (!parsed.is_array()) {
     throw ApiError(400, "INVALID_JSON", "Expected a JSON array of {\"roles\": [...]} objects.");
   }
-  if (parsed.empty()) missing_roles();
+  if (parsed.empty()) missing_attribute("roles");
   std::set<std::string> roles;
   for (const json& element : parsed) {
     if (!element.is_object()) bad_attribute("roles", "each array element must be an object.");
@@ -152,14 +148,6 @@ std::set<std::string> assign_body_roles(std::string_view body) {
     add_roles(required_roles(element), roles);
   }
   return roles;
-}
-
-std::string desc_value(const json& value) {
-  const auto* desc = value.get_ptr<const std::string*>();
-  if (!desc || desc->empty() || utf8_length(*desc) > 250) {
-    bad_attribute("desc", "expected a string of 1 to 250 characters.");
-  }
-  return *desc;
 }
 
 struct RolesUpdate {
@@ -190,24 +178,6 @@ struct KeyUpdate {
   std::optional<std::string> desc;
   std::optional<std::vector<std::string>> org_roles;
 };
-
-std::vector<std::string> org_roles_value(const json& value) {
-  if (!value.is_array()) bad_attribute("roles", "expected an array of role names.");
-  if (value.empty()) missing_roles();
-  std::vector<std::string> roles;
-  for (const json& role : value) {
-    if (!role.is_string()) bad_attribute("roles", "expected an array of role names.");
-    const std::string& name = role.get_ref<const std::string&>();
-    if (!is_documented_org_role(name)) {
-      throw ApiError(400, "INVALID_ENUM_VALUE",
-                     fmt::format("An invalid enumeration value {} was specified for roles.",
-                                 role.dump()),
-                     {name});
-    }
-    if (std::find(roles.begin(), roles.end(), name) == roles.end()) roles.push_back(name);
-  }
-  return roles;
-}
 
 KeyUpdate key_update_body(std::string_view body) {
   json parsed = parse_body(body);
@@ -317,6 +287,7 @@ Reply execute(OrgState& state, const Call& call) {
   require_permission(state, call.principal, route);
   switch (route.operation) {
     case Operation::list_org_keys: return ok(call, keys_page(state, call));
+    case Operation::create_org_key: return create_key(state, call);
     case Operation::get_org_key: return ok(call, key_json(state, require_key(state, route.key_id)));
     case Operation::delete_org_key: return delete_key(state, call);
     case Operation::update_org_key: return update_key(state, call);

@@ -37,6 +37,7 @@ bool is_project_write(Operation operation) {
 // What an org-level write is for, as the 403 says it; nullopt for any other operation.
 std::optional<std::string_view> org_write_purpose(Operation operation) {
   switch (operation) {
+    case Operation::create_org_key: return "to create an API key";
     case Operation::delete_org_key: return "to delete an API key";
     case Operation::update_org_key: return "to update an API key";
     case Operation::add_access_entries:

@@ -1,8 +1,8 @@
-// Role enforcement, as the Admin API does it for the calls keyform makes: deleting or updating
-// (PATCH) a key and adding or removing access-list entries need Organization Owner; assigning,
-// updating or unassigning a key in a project needs Organization Owner or Project Owner of that
-// project; reading a key's access list needs a role in the org (Organization Member). Other reads
-// need no role beyond a valid login.
+// Role enforcement, as the Admin API does it for the calls keyform makes: creating, deleting or
+// updating (PATCH) a key and adding or removing access-list entries need Organization Owner;
+// assigning, updating or unassigning a key in a project needs Organization Owner or Project Owner
+// of that project; reading a key's access list needs a role in the org (Organization Member).
+// Other reads need no role beyond a valid login.
 //
 // API keys are checked against their roles at the time of the call. Service accounts are allowed
 // everything: fixtures give them no roles.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <utility>
 
 namespace keyform::sandbox {
 
@@ -13,15 +14,16 @@ std::uint64_t RequestLog::begin(LoggedRequest entry) {
   return entries_.back().seq;
 }
 
-void RequestLog::finish(std::uint64_t seq, int status, bool challenged, bool fault) {
+void RequestLog::finish(std::uint64_t seq, Outcome outcome) {
   std::lock_guard lock(mutex_);
   auto it = std::lower_bound(
       entries_.begin(), entries_.end(), seq,
       [](const LoggedRequest& entry, std::uint64_t value) { return entry.seq < value; });
   if (it == entries_.end() || it->seq != seq) return;  // cleared meanwhile
-  it->status = status;
-  it->challenged = challenged;
-  it->fault = fault;
+  it->status = outcome.status;
+  it->challenged = outcome.challenged;
+  it->fault = outcome.fault;
+  it->created_key_id = std::move(outcome.created_key_id);
 }
 
 nlohmann::json RequestLog::to_json() const {
@@ -39,7 +41,8 @@ nlohmann::json RequestLog::to_json() const {
                         {"user", e.user},
                         {"accept", e.accept},
                         {"content_type", e.content_type},
-                        {"fault", e.fault}});
+                        {"fault", e.fault},
+                        {"created_key_id", e.created_key_id}});
   }
   return {{"requests", requests}};
 }

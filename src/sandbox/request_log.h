@@ -26,6 +26,17 @@ struct LoggedRequest {
   std::string content_type;
   bool fault = false;  // answered (or dropped) by an injected fault instead of the API, or a
                        // listing page shaped by a listing fault
+  // The id of the key this request created (POST /orgs/{O}/apiKeys that took effect), also when
+  // a '+' fault lost or replaced the answer; "" otherwise. Never the key's private key.
+  std::string created_key_id;
+};
+
+// How a request ended, for RequestLog::finish.
+struct Outcome {
+  int status = 0;
+  bool challenged = false;
+  bool fault = false;
+  std::string created_key_id;
 };
 
 // Thread-safe. Entries are numbered at arrival, so the log is in arrival order even when
@@ -33,7 +44,7 @@ struct LoggedRequest {
 class RequestLog {
  public:
   std::uint64_t begin(LoggedRequest entry);  // returns the entry's seq
-  void finish(std::uint64_t seq, int status, bool challenged, bool fault = false);
+  void finish(std::uint64_t seq, Outcome outcome);
   nlohmann::json to_json() const;  // {"requests": [...]}
   // Numbering continues after a clear, so a request in flight cannot update a newer entry.
   void clear();

@@ -22,8 +22,9 @@ struct Rule {
   Families families = Families::all;
 };
 
-constexpr std::array<Rule, 14> rules{{
+constexpr std::array<Rule, 15> rules{{
     {"/orgs/{O}/apiKeys", "GET", Operation::list_org_keys},
+    {"/orgs/{O}/apiKeys", "POST", Operation::create_org_key},
     {"/orgs/{O}/apiKeys/{K}", "GET", Operation::get_org_key},
     {"/orgs/{O}/apiKeys/{K}", "DELETE", Operation::delete_org_key},
     {"/orgs/{O}/apiKeys/{K}", "PATCH", Operation::update_org_key},

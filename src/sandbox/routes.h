@@ -13,6 +13,7 @@ namespace keyform::sandbox {
 
 enum class Operation {
   list_org_keys,      // GET    /orgs/{O}/apiKeys
+  create_org_key,     // POST   /orgs/{O}/apiKeys   body {"desc", "roles": org roles}
   get_org_key,        // GET    /orgs/{O}/apiKeys/{K}
   delete_org_key,     // DELETE /orgs/{O}/apiKeys/{K}
   update_org_key,     // PATCH  /orgs/{O}/apiKeys/{K}   body {"desc"?, "roles"?: org roles}

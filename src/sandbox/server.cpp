@@ -100,6 +100,12 @@ std::optional<std::string> listing_fault_spec(const std::string& text) {
 
 Reply no_content() { return Reply{204, std::nullopt, "application/json", {}}; }
 
+// The id a successful create answered with, for the request log; "" for anything else.
+std::string created_key_id(const Route& route, const Reply& reply) {
+  if (route.operation != Operation::create_org_key || reply.status != 200 || !reply.body) return "";
+  return reply.body->value("id", "");
+}
+
 bool is_listing(Operation operation) {
   return operation == Operation::list_org_keys || operation == Operation::list_org_projects ||
          operation == Operation::list_access_list;
@@ -285,13 +291,14 @@ void Sandbox::handle(const httplib::Request& request, httplib::Response& respons
   if (exchange.drop) {
     // Logged before the drop: the client sees the end of its connection at once and may read the
     // log before this thread runs again.
-    log_.finish(seq, 0, false, true);
+    log_.finish(seq, Outcome{0, false, true, exchange.created_key_id});
     if (drop_connection(request)) return;  // httplib's answer goes nowhere: the socket is shut down
     exchange = {error_reply(ApiError(500, "UNEXPECTED_ERROR",
                                      "The sandbox could not find the connection to drop.")),
-                500, true};
+                500, true, false, exchange.created_key_id};
   }
-  log_.finish(seq, exchange.status, is_digest_challenge(exchange.reply), exchange.fault);
+  log_.finish(seq, Outcome{exchange.status, is_digest_challenge(exchange.reply), exchange.fault,
+                           exchange.created_key_id});
   write(exchange.reply, response);
 }
 
@@ -366,12 +373,13 @@ template <typename Serve>
 Sandbox::Exchange Sandbox::unless_faulted(const httplib::Request& request, Serve serve) {
   const std::optional<Fault> fault = faults_.take(request.method, request.path);
   if (!fault) return serve();
-  if (fault->after_apply) serve();  // the change is made; its answer is lost
+  std::string created;  // the change is made, its answer lost; the log still shows what it made
+  if (fault->after_apply) created = serve().created_key_id;
   // Not enveloped: faults stand for the rate limiter, a gateway or the network in front of the API.
-  if (fault->drops_connection()) return {Reply{}, 0, true, true};
+  if (fault->drops_connection()) return {Reply{}, 0, true, true, std::move(created)};
   Reply reply = fault_reply(*fault, request.path);
   const int status = reply.status;
-  return {std::move(reply), status, true};
+  return {std::move(reply), status, true, false, std::move(created)};
 }
 
 Sandbox::Exchange Sandbox::api(const httplib::Request& request) {
@@ -493,7 +501,8 @@ Sandbox::Exchange Sandbox::respond(const httplib::Request& request, const Family
     Reply reply = execute(state_, Call{family, route, query, request.body, href, principal, mode,
                                        request.remote_addr});
     const int status = reply.status;
-    return {std::move(reply), status, mode.has_value()};
+    std::string created = created_key_id(route, reply);
+    return {std::move(reply), status, mode.has_value(), false, std::move(created)};
   } catch (const ApiError& error) {
     Reply reply = error_reply(error);
     const int status = reply.status;

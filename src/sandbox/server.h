@@ -70,6 +70,7 @@ class Sandbox {
     int status;           // the real status, before any envelope; 0 for a dropped connection
     bool fault = false;   // an injected fault answered instead of the API, or shaped a listing
     bool drop = false;    // the fault drops the connection: nothing is answered
+    std::string created_key_id{};  // for the request log: the key a create made, even if lost
   };
 
   int bind(const std::string& host, int port);
