@@ -102,8 +102,9 @@ std::unique_ptr<SecretSink> open_secret_sink(const Plan& plan, const ApplyOption
     if (creates.size() > 3) names += ", …";
     throw CommandError("apply: the plan creates " + std::to_string(creates.size()) +
                        (creates.size() == 1 ? " key (" : " keys (") + names +
-                       ") and keyform keeps no copy of a private key: say where they go with --secrets-out FILE or "
-                       "--secrets-command CMD. Nothing was changed.");
+                       ") and keeps no copy of a private key: say where " +
+                       (creates.size() == 1 ? "it goes" : "they go") +
+                       " with --secrets-out FILE or --secrets-command CMD. Nothing was changed.");
   }
   return sink;
 }
