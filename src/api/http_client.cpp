@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/escape.h"
+#include "util/secret.h"
 
 namespace keyform {
 
@@ -38,6 +39,19 @@ std::string lower_case(std::string_view text) {
   return lower;
 }
 
+// Appends like std::string::append, but wipes each buffer it outgrows: a body may carry a created
+// key's private key, and a reallocation would leave a copy of it in freed memory.
+void append_wiping(std::string& body, const char* data, size_t size) {
+  if (body.size() + size > body.capacity()) {
+    std::string bigger;
+    bigger.reserve(std::max(body.capacity() * 2, body.size() + size));
+    bigger.append(body);
+    wipe(body);
+    body.swap(bigger);
+  }
+  body.append(data, size);
+}
+
 size_t append_body(char* data, size_t size, size_t count, void* out) {
   auto& transfer = *static_cast<Transfer*>(out);
   std::string& body = transfer.response->body;
@@ -45,7 +59,7 @@ size_t append_body(char* data, size_t size, size_t count, void* out) {
     transfer.too_large = true;
     return 0;  // any other count than given aborts the transfer
   }
-  body.append(data, size * count);
+  append_wiping(body, data, size * count);
   return size * count;
 }
 
