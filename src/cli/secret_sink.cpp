@@ -7,6 +7,7 @@
 #include <string.h>  // sigabbrev_np
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -400,7 +401,9 @@ void close_all_but(int keep, int max_fd) {
 // The started command: killed (with its process group) and reaped if it is left behind by a throw.
 class Child {
  public:
-  explicit Child(pid_t pid) : pid_(pid) {}
+  // The pidfd becomes readable when the command exits, so waiting for it costs no polling tick
+  // (Linux 5.3; without it the exit is checked every kExitCheckInterval).
+  explicit Child(pid_t pid) : pid_(pid), exit_fd_(static_cast<int>(syscall(SYS_pidfd_open, pid, 0))) {}
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
   ~Child() {
@@ -418,9 +421,11 @@ class Child {
     reaped_ = true;
   }
   int status() const { return status_; }
+  int exit_fd() const { return exit_fd_.get(); }
 
  private:
   pid_t pid_;
+  Fd exit_fd_;
   int status_ = 0;
   bool reaped_ = false;
 };
@@ -516,8 +521,9 @@ class Conversation {
 
  private:
   void wait_and_serve(std::chrono::milliseconds timeout) {
-    pollfd fds[2] = {{output_.get(), POLLIN, 0}, {input_.get(), POLLOUT, 0}};  // a closed (-1) entry is skipped
-    if (poll(fds, 2, static_cast<int>(timeout.count())) <= 0) return;
+    // A closed (-1) entry is skipped; the third wakes the wait when the command exits.
+    pollfd fds[3] = {{output_.get(), POLLIN, 0}, {input_.get(), POLLOUT, 0}, {child_.exit_fd(), POLLIN, 0}};
+    if (poll(fds, 3, static_cast<int>(timeout.count())) <= 0) return;
     if (fds[0].revents) read_output();
     if (fds[1].revents) write_input();
   }
