@@ -188,3 +188,300 @@ TEST_CASE("create key: a key declared by desc is created, its secret delivered o
     s.check_secrets_kept({"secrets.jsonl"});
   }
 }
+
+TEST_CASE("harness: a secret learnt after a run is still found in that run's output" * doctest::should_fail()) {
+  RunHistory history;
+  history.add({0, "created; its private key is 0b5e2a4c-1111-2222-3333-444455556666\n", ""});
+  history.check_none_shows({"0b5e2a4c-1111-2222-3333-444455556666"});
+}
+
+namespace {
+
+// A command that receives the private key on stdin, keeps it in FILE, echoes it back (keyform
+// must redact the echo) and keeps its environment in FILE.env.
+std::string keeping_command(const Scene& s, const std::string& file, const std::string& exit = "") {
+  return "sh -c 'tee \"$0\"; env > \"$0.env\"" + exit + "' " + s.path(file);
+}
+
+std::map<std::string, std::string> env_of(const std::string& text) {
+  std::map<std::string, std::string> out;
+  for (const auto& line : lines_of(text)) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("create key: --secrets-command gets exactly the private key on stdin, the KEYFORM_* variables and no credential") {
+  for (const std::string api : {"atlas-v2", "cloud-manager"}) {
+    CAPTURE(api);
+    Scene s(attrs::family_named(api), small_org());
+    s.env["E2E_INHERITED"] = "kept";
+    const RunResult apply = s.run({"apply", "--auto-approve", "--secrets-command", keeping_command(s, "delivered")});
+    INFO(apply.all());
+    REQUIRE(apply.exit_code == 0);
+    const std::string secret = read_file(s.path("delivered"));
+    s.learnt.push_back(secret);
+    CHECK(looks_like_private_key(secret));
+    CHECK(secret.size() == 36);  // no trailing newline
+    const auto made = keys_with_desc(s.sandbox.state(), kDesc);
+    REQUIRE(made.size() == 1);
+    const std::string public_key = made[0]["public_key"], id = made[0]["id"];
+    // The secret is the key's: a direct v2 call signs in with it.
+    CHECK(admin_api_call(s.sandbox, "GET", "/api/atlas/v2/orgs/" + kOrg + "/apiKeys", "", public_key, secret) == 200);
+
+    const auto env = env_of(read_file(s.path("delivered.env")));
+    CHECK(env.at("KEYFORM_PUBLIC_KEY") == public_key);
+    CHECK(env.at("KEYFORM_KEY_ID") == id);
+    CHECK(env.at("KEYFORM_KEY_DESC") == kDesc);
+    CHECK(env.at("KEYFORM_ORG_ID") == kOrg);
+    CHECK(env.at("E2E_INHERITED") == "kept");
+    CHECK(env.count("MONGODB_ATLAS_PRIVATE_API_KEY") == 0);
+    CHECK(env.count("MONGODB_ATLAS_PUBLIC_API_KEY") == 0);
+    CHECK_FALSE(contains(read_file(s.path("delivered.env")), kAdminSecret));
+
+    // The echo is shown, redacted, on stderr.
+    CHECK(contains(apply.err, "secrets-command (" + public_key + "): [redacted]"));
+    CHECK(contains(apply.out, "delivered to --secrets-command sh and nowhere else"));
+    CHECK(creates_in_log(s.sandbox).size() == 1);
+    const RunResult again = s.run({"plan", "--detailed-exitcode"});
+    CHECK(again.exit_code == 0);
+    s.check_secrets_kept({"delivered"});
+  }
+}
+
+namespace {
+
+// Nothing but reads reached the sandbox, and no key was made.
+void check_no_write(const Scene& s) {
+  CHECK(s.sandbox.writes().empty());
+  CHECK(creates_in_log(s.sandbox).empty());
+  CHECK(keys_with_desc(s.sandbox.state(), kDesc).empty());
+}
+
+}  // namespace
+
+TEST_CASE("create key: refused before any write without a sink, with both sinks, or with a sink others can read") {
+  const Family& family = attrs::family_named("atlas-v1");
+  SUBCASE("no sink, for a fresh plan and a saved one") {
+    Scene s(family, small_org());
+    const std::string refusal = "apply: the plan creates 1 key (\"" + kDesc + "\") and keeps no copy of a private "
+                                "key: say where it goes with --secrets-out FILE or --secrets-command CMD. Nothing "
+                                "was changed.";
+    const RunResult fresh = s.run({"apply", "--auto-approve"});
+    INFO(fresh.all());
+    CHECK(fresh.exit_code == 1);
+    CHECK(contains(fresh.err, refusal));
+    REQUIRE(s.run({"plan", "--out", "plan.json"}).exit_code == 0);
+    const RunResult saved = s.run({"apply", "plan.json", "--auto-approve"});
+    INFO(saved.all());
+    CHECK(saved.exit_code == 1);
+    CHECK(contains(saved.err, refusal));
+    check_no_write(s);
+  }
+  SUBCASE("both sinks: a usage error, before any request") {
+    Scene s(family, small_org());
+    const RunResult r = s.run({"apply", "--auto-approve", "--secrets-out", "secrets.jsonl", "--secrets-command", "cat"});
+    INFO(r.all());
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "--secrets-command"));
+    CHECK(contains(r.err, "--secrets-out"));
+    CHECK(s.sandbox.requests().empty());
+    CHECK_FALSE(std::filesystem::exists(s.path("secrets.jsonl")));
+  }
+  SUBCASE("a --secrets-out file with a permission bit for group or others") {
+    for (const int mode : {0644, 0640, 0604}) {
+      CAPTURE(mode);
+      Scene s(family, small_org());
+      s.dir.write("secrets.jsonl", "{\"an\": \"earlier line\"}\n");
+      chmod(s.path("secrets.jsonl").c_str(), mode);
+      const RunResult r = s.run({"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"});
+      INFO(r.all());
+      CHECK(r.exit_code == 1);
+      CHECK(contains(r.err, "--secrets-out secrets.jsonl"));
+      CHECK(contains(r.err, "Nothing was changed."));
+      check_no_write(s);
+      CHECK(read_file(s.path("secrets.jsonl")) == "{\"an\": \"earlier line\"}\n");
+      CHECK(mode_of(s.path("secrets.jsonl")) == mode);
+    }
+  }
+}
+
+TEST_CASE("create key: two keys in the org with the declared desc: plan and apply exit 1 naming both, no write") {
+  json org = small_org();
+  org["keys"].push_back(attrs::fixture_key("oldci001", kDesc, {"ORG_MEMBER"}, json::array()));
+  org["keys"].push_back(attrs::fixture_key("contrac1", kDesc, {"ORG_MEMBER"}, json::array()));
+  Scene s(attrs::family_named("ops-manager"), org);
+  for (const std::vector<std::string> args : {std::vector<std::string>{"plan"},
+                                              {"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"}}) {
+    CAPTURE(args[0]);
+    const RunResult r = s.run(args);
+    INFO(r.all());
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "desc \"" + kDesc + "\" matches 2 keys in org " + kOrg));
+    CHECK(contains(r.err, attrs::kKeyIds.at("oldci001")));
+    CHECK(contains(r.err, attrs::kKeyIds.at("contrac1")));
+  }
+  CHECK(s.sandbox.writes().empty());
+  CHECK(creates_in_log(s.sandbox).empty());
+  CHECK_FALSE(std::filesystem::exists(s.path("secrets.jsonl")));
+}
+
+namespace {
+
+// The new key's dependants, and with `bystander` analyst1's assign, were never started.
+void check_dependants_not_started(const RunResult& r, bool bystander = false) {
+  CHECK(contains(r.out, "not started: assign \"" + kDesc + "\" to payments-staging"));
+  CHECK(contains(r.out, "not started: add 127.0.0.1/32 to the access list of \"" + kDesc + "\""));
+  CHECK(contains(r.out, "not started: add 203.0.113.0/24 to the access list of \"" + kDesc + "\""));
+  if (bystander) CHECK(contains(r.out, "not started: assign analyst1 to payments-prod"));
+  CHECK_FALSE(contains(r.out, "Apply complete!"));
+  CHECK_FALSE(contains(r.out, "delivered to"));
+}
+
+// The writes were the create that made `id` and its deletion, nothing else.
+void check_created_then_deleted(const Scene& s, const std::string& create_status, const std::string& id) {
+  const auto writes = write_log(s.sandbox);
+  CAPTURE(json(writes).dump());
+  REQUIRE(writes.size() == 2);
+  CHECK(writes[0] == "POST " + s.org_path() + "/apiKeys -> " + create_status);
+  CHECK(writes[1].rfind("DELETE " + s.org_path() + "/apiKeys/" + id + " -> 20", 0) == 0);  // 200 or 204
+  CHECK(keys_with_desc(s.sandbox.state(), kDesc).empty());
+}
+
+std::string only_created_id(const Scene& s) {
+  const auto creates = creates_in_log(s.sandbox);
+  REQUIRE(creates.size() == 1);
+  return creates[0]["created_key_id"];
+}
+
+const std::string kAnyKeyDelete = "DELETE:/orgs/[0-9a-f]{24}/apiKeys/[0-9a-f]{24}$:500:1";
+
+}  // namespace
+
+TEST_CASE("create key: a failed delivery deletes the key again, starts none of its dependants, exit 1") {
+  Scene s(attrs::family_named("atlas-v1"), small_org());
+  // The command takes the secret, echoes it, and fails.
+  const RunResult r = s.run({"apply", "--auto-approve", "--secrets-command", keeping_command(s, "taken", "; exit 3")});
+  INFO(r.all());
+  s.learnt.push_back(read_file(s.path("taken")));
+  CHECK(looks_like_private_key(s.learnt.back()));
+  CHECK(r.exit_code == 1);
+  const std::string id = only_created_id(s);
+  CHECK(contains(r.err, "delivering its private key failed: --secrets-command sh: exited with status 3; key "));
+  CHECK(contains(r.err, "(id " + id + ") was deleted again"));
+  CHECK(contains(r.err, "[redacted]"));
+  check_dependants_not_started(r);
+  check_created_then_deleted(s, "200", id);
+
+  // Once the sink works, apply converges with a new key.
+  const RunResult again = s.run({"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"});
+  INFO(again.all());
+  CHECK(again.exit_code == 0);
+  const Delivered d = s.only_delivery("secrets.jsonl");
+  CHECK(d.id != id);
+  check_created_state(s, d);
+  s.check_secrets_kept({"taken", "secrets.jsonl"});
+}
+
+TEST_CASE("create key: when the rollback delete fails too, the orphaned key id is said loudly") {
+  Scene s(attrs::family_named("cloud-manager"), small_org());
+  s.sandbox.add_fault(kAnyKeyDelete);
+  const RunResult r = s.run({"apply", "--auto-approve", "--secrets-command", keeping_command(s, "taken", "; exit 3")});
+  INFO(r.all());
+  s.learnt.push_back(read_file(s.path("taken")));
+  CHECK(r.exit_code == 1);
+  const std::string id = only_created_id(s);
+  const auto orphans = keys_with_desc(s.sandbox.state(), kDesc);
+  REQUIRE(orphans.size() == 1);
+  CHECK(orphans[0]["id"] == id);
+  CHECK(orphans[0]["projects"].empty());
+  CHECK(orphans[0]["access_list"].empty());
+  CHECK(contains(r.err, "deleting it again failed too ("));
+  const std::string orphan = "KEY " + orphans[0]["public_key"].get<std::string>() + " (ID " + id + ") IS ORPHANED";
+  CHECK(contains(r.err, orphan + ": nobody has its private key; delete it by hand"));
+  check_dependants_not_started(r);
+  CHECK(write_log(s.sandbox) == std::vector<std::string>{"POST " + s.org_path() + "/apiKeys -> 200",
+                                                         "DELETE " + s.org_path() + "/apiKeys/" + id + " -> 500"});
+  s.check_secrets_kept({"taken"});
+}
+
+TEST_CASE("create key: a create that fails starts nothing after it and makes no key") {
+  Scene s(attrs::family_named("ops-manager"), small_org(),
+          new_key_toml() + "\n[[keys]]\npublic_key = \"analyst1\"\n[keys.projects]\n\"payments-prod\" = [\"GROUP_READ_ONLY\"]\n");
+  s.sandbox.add_fault("POST:/apiKeys$:500:1");
+  const RunResult r = s.run({"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"});
+  INFO(r.all());
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "Error: apply: create key \"" + kDesc + "\": POST " + s.org_path() + "/apiKeys: 500 "));
+  check_dependants_not_started(r, /*bystander=*/true);
+  CHECK(write_log(s.sandbox) == std::vector<std::string>{"POST " + s.org_path() + "/apiKeys -> 500"});
+  CHECK(creates_in_log(s.sandbox).empty());
+  CHECK(keys_with_desc(s.sandbox.state(), kDesc).empty());
+  CHECK_FALSE(std::filesystem::exists(s.path("secrets.jsonl")));
+}
+
+TEST_CASE("create key: a create whose answer was lost is found by its desc and deleted again") {
+  Scene s(attrs::family_named("atlas-v2"), small_org());
+  s.sandbox.add_fault("POST:/apiKeys$:0+:1");
+  const RunResult r = s.run({"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"});
+  INFO(r.all());
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "POST " + s.org_path() + "/apiKeys: the answer was lost after the key was made, and with it "
+                        "the only copy of its private key; the key was deleted again"));
+  check_dependants_not_started(r);
+  const std::string id = only_created_id(s);
+  check_created_then_deleted(s, "0", id);
+  // Made once: the lost create is not repeated, and the listing found it.
+  const json requests = s.sandbox.requests();
+  int listings_after_create = 0;
+  bool created = false;
+  for (const auto& req : requests) {
+    created = created || req["created_key_id"] == id;
+    listings_after_create += created && req["method"] == "GET" && req["path"] == s.org_path() + "/apiKeys" &&
+                             req["status"] == 200;
+  }
+  CHECK(listings_after_create == 1);
+  CHECK_FALSE(std::filesystem::exists(s.path("secrets.jsonl")));
+}
+
+TEST_CASE("create key: a saved plan with a create applies with the new key's id, and is stale once a key has that desc") {
+  const Family& family = attrs::family_named("cloud-manager");
+  SUBCASE("applied") {
+    Scene s(family, small_org());
+    REQUIRE(s.run({"plan", "--out", "plan.json"}).exit_code == 0);
+    const json saved = json::parse(read_file(s.path("plan.json")));
+    CHECK(saved.dump().find("\"id\":null") != std::string::npos);  // the new key has no id yet
+    s.sandbox.clear_requests();
+    const RunResult r = s.run({"apply", "plan.json", "--auto-approve", "--secrets-out", "secrets.jsonl"});
+    INFO(r.all());
+    REQUIRE(r.exit_code == 0);
+    const Delivered d = s.only_delivery("secrets.jsonl");
+    check_created_state(s, d);
+    check_create_writes(s, d);  // the dependants went to the id the create answered with
+    CHECK(contains(r.out, "Verified: the org matches the configuration."));
+    const RunResult again = s.run({"plan", "--detailed-exitcode"});
+    CHECK(again.exit_code == 0);
+    CHECK(contains(again.out, kNoChanges));
+    s.check_secrets_kept({"secrets.jsonl"});
+  }
+  SUBCASE("stale: a key with the planned desc appeared meanwhile") {
+    Scene s(family, small_org());
+    REQUIRE(s.run({"plan", "--out", "plan.json"}).exit_code == 0);
+    const std::string body = json{{"desc", kDesc}, {"roles", {"ORG_MEMBER"}}}.dump();
+    REQUIRE(admin_api_call(s.sandbox, "POST", "/api/atlas/v2/orgs/" + kOrg + "/apiKeys", body, kAdmin, kAdminSecret) == 200);
+    const json before = s.sandbox.state();
+    s.sandbox.clear_requests();
+    const RunResult r = s.run({"apply", "plan.json", "--auto-approve", "--secrets-out", "secrets.jsonl"});
+    INFO(r.all());
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "plan file plan.json is stale"));
+    CHECK(contains(r.err, "a key with the description \"" + kDesc + "\" now exists"));
+    CHECK(contains(r.err, "Nothing was changed."));
+    CHECK(s.sandbox.writes().empty());
+    CHECK(s.sandbox.state() == before);
+    CHECK_FALSE(std::filesystem::exists(s.path("secrets.jsonl")));
+  }
+}
