@@ -485,3 +485,61 @@ TEST_CASE("create key: a saved plan with a create applies with the new key's id,
     CHECK_FALSE(std::filesystem::exists(s.path("secrets.jsonl")));
   }
 }
+
+namespace {
+
+const std::string kRotated = "CI deployer 2025-06";
+
+// The file of a rotation: the old CI key (present with its project, or retired) and its
+// successor, named by desc, with the same project.
+std::string rotation_toml(bool old_retired) {
+  const std::string old_key = old_retired ? "state = \"absent\"\n" : "[keys.projects]\n\"payments-staging\" = [\"GROUP_READ_ONLY\"]\n";
+  return "[[keys]]\npublic_key = \"kfadmin1\"\n[keys.projects]\n\"payments-prod\" = [\"GROUP_OWNER\"]\n\n"
+         "[[keys]]\npublic_key = \"oldci001\"\n" + old_key +
+         "\n[[keys]]\ndesc = \"" + kRotated + "\"\n[keys.projects]\n\"payments-staging\" = [\"GROUP_READ_ONLY\"]\n";
+}
+
+// A consumer's call with the key: reading its own access list needs only an org role.
+int consumer_call(const Scene& s, const Delivered& key, const std::string& secret) {
+  return admin_api_call(s.sandbox, "GET", "/api/atlas/v2/orgs/" + kOrg + "/apiKeys/" + key.id + "/accessList", "",
+                        key.public_key, secret);
+}
+
+}  // namespace
+
+TEST_CASE("create key: rotation as two reviewed changes — add the successor, then retire the old key") {
+  json org = small_org();
+  org["keys"].push_back(attrs::fixture_key("oldci001", "CI deployer", {"ORG_MEMBER"}, json::array(),
+                                           {{kStaging, {"GROUP_READ_ONLY"}}}));
+  Scene s(attrs::family_named("atlas-v2"), org, rotation_toml(false));
+  const std::string head = attrs::target_for(s.family, s.sandbox, "");
+
+  // Change 1: the successor is created with the old key's access; the old key is untouched.
+  const RunResult add = s.run({"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"});
+  INFO(add.all());
+  REQUIRE(add.exit_code == 0);
+  CHECK(contains(add.out, "+ create key \"" + kRotated + "\" with org roles [ORG_MEMBER]"));
+  const Delivered successor = s.only_delivery("secrets.jsonl");
+  CHECK(consumer_call(s, successor, successor.private_key) == 200);
+  CHECK(consumer_call(s, successor, "00000000-0000-0000-0000-000000000000") == 401);
+  CHECK(attrs::state_key(s.sandbox.state(), successor.public_key)["org_roles"] == json{"ORG_MEMBER"});
+  CHECK(assignments(s.sandbox.state(), "oldci001") == json{{kStaging, {"GROUP_READ_ONLY"}}});
+
+  // Change 2 (consumers moved): the old key is declared absent. No create, so no sink is needed.
+  s.dir.write("keyform.toml", head + rotation_toml(true));
+  const RunResult retire = s.run({"apply", "--auto-approve"});
+  INFO(retire.all());
+  REQUIRE(retire.exit_code == 0);
+  CHECK(contains(retire.out, "1 deleted"));
+  CHECK_FALSE(contains(retire.out, "create key"));
+  const json state = s.sandbox.state();
+  CHECK_FALSE(has_key(state, "oldci001"));
+  CHECK(assignments(state, successor.public_key) == json{{kStaging, {"GROUP_READ_ONLY"}}});
+  CHECK(consumer_call(s, successor, successor.private_key) == 200);
+  CHECK(admin_api_call(s.sandbox, "GET", "/api/atlas/v2/orgs/" + kOrg + "/apiKeys", "", "oldci001",
+                       "attr-secret-oldci001-0000") == 401);  // the old credential is gone
+  CHECK(creates_in_log(s.sandbox).size() == 1);
+  const RunResult after = s.run({"plan", "--detailed-exitcode"});
+  CHECK(after.exit_code == 0);
+  s.check_secrets_kept({"secrets.jsonl"});
+}
