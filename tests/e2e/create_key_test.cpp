@@ -423,6 +423,24 @@ TEST_CASE("create key: a create that fails starts nothing after it and makes no 
   CHECK_FALSE(std::filesystem::exists(s.path("secrets.jsonl")));
 }
 
+TEST_CASE("create key: a 503 that made nothing is retried, and the key is made once") {
+  Scene s(attrs::family_named("atlas-v1"), small_org());
+  s.sandbox.add_fault("POST:/apiKeys$:503:1");
+  const RunResult r = s.run({"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"});
+  INFO(r.all());
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.err, "retry: POST " + s.org_path() + "/apiKeys: 503 "));
+  const Delivered d = s.only_delivery("secrets.jsonl");
+  const auto writes = write_log(s.sandbox);
+  REQUIRE(writes.size() == 5);
+  CHECK(writes[0] == "POST " + s.org_path() + "/apiKeys -> 503");
+  CHECK(writes[1] == "POST " + s.org_path() + "/apiKeys -> 200");
+  CHECK(creates_in_log(s.sandbox).size() == 1);
+  CHECK(keys_with_desc(s.sandbox.state(), kDesc).size() == 1);
+  check_created_state(s, d);
+  s.check_secrets_kept({"secrets.jsonl"});
+}
+
 TEST_CASE("create key: a create whose answer was lost is found by its desc and deleted again") {
   Scene s(attrs::family_named("atlas-v2"), small_org());
   s.sandbox.add_fault("POST:/apiKeys$:0+:1");
