@@ -252,6 +252,21 @@ TEST_CASE("create key: --secrets-command gets exactly the private key on stdin, 
   }
 }
 
+TEST_CASE("create key: --secrets-command runs no shell: $VAR, ~, globs and backquotes reach the command literally") {
+  Scene s(attrs::family_named("ops-manager"), small_org());
+  const std::string literal = "$HOME ~ * `id` $(id)";
+  const RunResult r = s.run({"apply", "--auto-approve", "--secrets-command",
+                             "sh -c 'cat > \"$0\"; echo \"$1\"' " + s.path("taken") + " '" + literal + "'"});
+  INFO(r.all());
+  CHECK(r.exit_code == 0);
+  s.learnt.push_back(read_file(s.path("taken")));
+  CHECK(looks_like_private_key(s.learnt.back()));
+  const auto made = keys_with_desc(s.sandbox.state(), kDesc);
+  REQUIRE(made.size() == 1);
+  CHECK(contains(r.err, "secrets-command (" + made[0]["public_key"].get<std::string>() + "): " + literal + "\n"));
+  s.check_secrets_kept({"taken"});
+}
+
 namespace {
 
 // Nothing but reads reached the sandbox, and no key was made.
