@@ -7,7 +7,6 @@
 
 #include <sys/stat.h>
 
-#include <chrono>
 #include <ctime>
 #include <regex>
 
