@@ -256,6 +256,21 @@ void check_no_secret_leaked(const RunResult& result, const std::map<std::string,
   }
 }
 
+RunResult RunHistory::add(RunResult result) {
+  runs_.push_back(std::move(result));
+  return runs_.back();
+}
+
+void RunHistory::check_none_shows(const std::vector<std::string>& secrets) const {
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (std::size_t i = 0; i < runs_.size(); ++i) {
+      CHECK_MESSAGE(runs_[i].all().find(secret) == std::string::npos,
+                    "a secret learnt later appeared in the output of keyform run " << i + 1 << " of this test");
+    }
+  }
+}
+
 nlohmann::json assignments(const nlohmann::json& state, const std::string& public_key) {
   for (const auto& key : state["keys"]) {
     if (key["public_key"] == public_key) return key.value("projects", nlohmann::json::object());

@@ -97,6 +97,19 @@ std::map<std::string, std::string> keyform_env(const Sandbox& sandbox, const std
 // org, or an Authorization header. keyform() calls it on every run.
 void check_no_secret_leaked(const RunResult& result, const std::map<std::string, std::string>& env);
 
+// The outputs of a test's keyform runs, kept for secrets the test learns only later: the private
+// keys of the keys those runs created, which no env or fixture knew when the runs were checked.
+class RunHistory {
+ public:
+  RunResult add(RunResult result);  // returns a copy: the history grows
+  // Fails the running test when any kept output shows one of `secrets` (empty ones are ignored).
+  void check_none_shows(const std::vector<std::string>& secrets) const;
+  std::size_t size() const { return runs_.size(); }
+
+ private:
+  std::vector<RunResult> runs_;
+};
+
 // keyform with `args`, run in `cwd`; its output is checked for secrets.
 RunResult keyform(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                   const std::string& cwd);
