@@ -85,7 +85,7 @@ HttpResponse AdminClient::send_once(const ApiRequest& request, Deadline deadline
 // One call within its budget: at most max_retries + 1 attempts, and `timeout` of wall time for
 // all of them together (each attempt gets what is left, waits included).
 HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bool(Deadline)>& already_done,
-                               std::optional<Deadline> until) {
+                               std::optional<Deadline> until, bool check_every_retry) {
   const Deadline deadline = until.value_or(Clock::now() + retry_.timeout);
   for (int attempt = 1;; ++attempt) {
     std::optional<HttpResponse> response;
@@ -105,7 +105,8 @@ HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bo
     else if (response) failure = describe_failure(*response);
 
     // The write may have happened even though no answer came back: look before repeating it.
-    const bool outcome_unknown = request.method != "GET" && (status == 0 || status == 502 || status == 504);
+    const bool outcome_unknown =
+        request.method != "GET" && (check_every_retry || status == 0 || status == 502 || status == 504);
     if (outcome_unknown && already_done && already_done(deadline)) {
       hooks_.warn("warning: " + describe_call(request) + ": " + failure + ", but the change is in effect");
       return HttpResponse{200, "", std::nullopt};
@@ -358,19 +359,21 @@ CreatedKey AdminClient::create_key(const Action& action) {
           }
           return !made.empty();
         },
-        deadline);
+        deadline, /*check_every_retry=*/true);
   } catch (const TransportError& e) {
     throw ApiError(describe_call(request) + ": " + e.what(), 0);
   }
   if (!made.empty()) {
     // The key exists but its private key went with the lost answer: nobody can ever use it.
-    std::string failures;
+    std::string outcome;
     for (const auto& id : made) {
       const std::string failed = delete_created_key(id);
-      if (!failed.empty()) failures += "; deleting key " + id + " failed (" + failed + "): it is ORPHANED, delete it by hand";
+      outcome += failed.empty() ? "; key " + id + " was deleted again"
+                                : "; deleting key " + id + " failed (" + failed + "): KEY " + id +
+                                      " IS ORPHANED, delete it by hand";
     }
     throw ApiError(describe_call(request) + ": the answer was lost after the key was made, and with it the only copy "
-                   "of its private key" + (failures.empty() ? "; the key was deleted again" : failures), 0);
+                   "of its private key" + outcome, 0);
   }
   if (!is_success(response.status)) {
     throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);

@@ -82,8 +82,10 @@ class AdminClient {
   // retry_.timeout); `already_done` looks, within the same deadline, whether a write whose
   // answer was lost took effect. Lets a TransportError that no retry can cure (retryable ==
   // false) through, for the caller to name.
+  // `check_every_retry`: look before repeating the write whatever the failure (a 429 or 503 too),
+  // for the one write that must never happen twice (a create).
   HttpResponse call(const ApiRequest& request, const std::function<bool(Deadline)>& already_done = nullptr,
-                    std::optional<Deadline> deadline = std::nullopt);
+                    std::optional<Deadline> deadline = std::nullopt, bool check_every_retry = false);
   bool action_in_effect(const Action& action, Deadline deadline);
   std::vector<std::string> key_ids_with_desc(const std::string& desc);
   CreatedKey created_key_from(HttpResponse& response, const ApiRequest& request);

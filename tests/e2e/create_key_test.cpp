@@ -455,16 +455,35 @@ TEST_CASE("create key: a 503 that made nothing is retried, and the key is made o
   s.check_secrets_kept({"secrets.jsonl"});
 }
 
+// A 503 (or 429) normally means "not done, try again"; a create that the server made anyway must
+// still not be repeated: the first key's secret went with that answer.
+TEST_CASE("create key: a 503 after the key was made is not retried blindly: the key is found and deleted again") {
+  Scene s(attrs::family_named("cloud-manager"), small_org());
+  s.sandbox.add_fault("POST:/apiKeys$:503+:1");
+  const RunResult r = s.run({"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"});
+  INFO(r.all());
+  CHECK(r.exit_code == 1);
+  check_dependants_not_started(r);
+  const std::string id = only_created_id(s);
+  CHECK(contains(r.err, "the only copy of its private key; key " + id + " was deleted again"));
+  CHECK(keys_with_desc(s.sandbox.state(), kDesc).empty());
+  int posts = 0;
+  const json requests = s.sandbox.requests();
+  for (const auto& req : requests) posts += req["method"] == "POST" && req["path"] == s.org_path() + "/apiKeys";
+  CHECK(posts == 1);
+  CHECK_FALSE(std::filesystem::exists(s.path("secrets.jsonl")));
+}
+
 TEST_CASE("create key: a create whose answer was lost is found by its desc and deleted again") {
   Scene s(attrs::family_named("atlas-v2"), small_org());
   s.sandbox.add_fault("POST:/apiKeys$:0+:1");
   const RunResult r = s.run({"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"});
   INFO(r.all());
   CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "POST " + s.org_path() + "/apiKeys: the answer was lost after the key was made, and with it "
-                        "the only copy of its private key; the key was deleted again"));
   check_dependants_not_started(r);
   const std::string id = only_created_id(s);
+  CHECK(contains(r.err, "POST " + s.org_path() + "/apiKeys: the answer was lost after the key was made, and with it "
+                        "the only copy of its private key; key " + id + " was deleted again"));
   check_created_then_deleted(s, "0", id);
   // Made once: the lost create is not repeated, and the listing found it.
   const json requests = s.sandbox.requests();
