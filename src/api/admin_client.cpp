@@ -67,8 +67,8 @@ HttpResponse AdminClient::send_once(const ApiRequest& request, Deadline deadline
   std::vector<std::string> auth_headers = auth_.headers();
   auto attempt = [&](const std::vector<std::string>& headers) {
     HttpRequest http_request{request.method, request.path, request.body, headers};
-    http_request.headers.push_back("Accept: " + std::string(family_.media_type));
-    if (request.body) http_request.headers.push_back("Content-Type: " + std::string(family_.media_type));
+    http_request.headers.push_back("Accept: " + std::string(request.media_type));
+    if (request.body) http_request.headers.push_back("Content-Type: " + std::string(request.media_type));
     ConnectionPool::Lease connection = pool_.acquire();
     HttpResponse response = connection->send(http_request, time_left(deadline));
     // A proxy or base URL adding envelope=true must not turn a failure into a success.

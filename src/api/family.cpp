@@ -28,6 +28,12 @@ std::string list_path(const ApiFamily& family, const std::string& resource, int 
          "&itemsPerPage=" + std::to_string(family.page_size);
 }
 
+// A call in the family's own media type.
+ApiRequest family_request(const ApiFamily& family, std::string method, std::string path,
+                          std::optional<std::string> body = std::nullopt) {
+  return {std::move(method), std::move(path), std::move(body), family.media_type};
+}
+
 }  // namespace
 
 const ApiFamily* find_family(std::string_view name) {
@@ -44,20 +50,20 @@ std::vector<std::string_view> family_names() {
 }
 
 ApiRequest list_org_keys_request(const ApiFamily& family, const std::string& org_id, int page) {
-  return {"GET", list_path(family, "/orgs/" + org_id + "/apiKeys", page), std::nullopt};
+  return family_request(family, "GET", list_path(family, "/orgs/" + org_id + "/apiKeys", page));
 }
 
 ApiRequest list_org_projects_request(const ApiFamily& family, const std::string& org_id, int page) {
-  return {"GET", list_path(family, "/orgs/" + org_id + "/groups", page), std::nullopt};
+  return family_request(family, "GET", list_path(family, "/orgs/" + org_id + "/groups", page));
 }
 
 ApiRequest get_org_key_request(const ApiFamily& family, const std::string& org_id, const std::string& key_id) {
-  return {"GET", std::string(family.base_path) + "/orgs/" + org_id + "/apiKeys/" + key_id, std::nullopt};
+  return family_request(family, "GET", std::string(family.base_path) + "/orgs/" + org_id + "/apiKeys/" + key_id);
 }
 
 ApiRequest list_access_list_request(const ApiFamily& family, const std::string& org_id, const std::string& key_id,
                                     int page) {
-  return {"GET", list_path(family, "/orgs/" + org_id + "/apiKeys/" + key_id + "/accessList", page), std::nullopt};
+  return family_request(family, "GET", list_path(family, "/orgs/" + org_id + "/apiKeys/" + key_id + "/accessList", page));
 }
 
 namespace {
@@ -104,20 +110,22 @@ ApiRequest action_request(const ApiFamily& family, const std::string& org_id, co
   switch (action.kind) {
     case ActionKind::create_key:
       // POST /orgs/{O}/apiKeys {desc, roles}: every family, both fields required (roles: 1 or more).
-      return {"POST", base + "/orgs/" + org_id + "/apiKeys",
-              nlohmann::json{{"desc", *action.after.desc}, {"roles", *action.after.org_roles}}.dump()};
+      return family_request(family, "POST", base + "/orgs/" + org_id + "/apiKeys",
+                            nlohmann::json{{"desc", *action.after.desc}, {"roles", *action.after.org_roles}}.dump());
     case ActionKind::assign:
       if (family.assign_is_post_of_array) {
-        return {"POST", assignment, nlohmann::json::array({{{"roles", action.roles_after}}}).dump()};
+        return family_request(family, "POST", assignment,
+                              nlohmann::json::array({{{"roles", action.roles_after}}}).dump());
       }
-      return {"PATCH", assignment, roles_object(action.roles_after)};
-    case ActionKind::update_roles: return {"PATCH", assignment, roles_object(action.roles_after)};
-    case ActionKind::update_key: return {"PATCH", key, update_key_body(action)};
-    case ActionKind::add_access_entry: return {"POST", key + "/accessList", access_entry_body(*action.entry)};
-    case ActionKind::unassign: return {"DELETE", assignment, std::nullopt};
+      return family_request(family, "PATCH", assignment, roles_object(action.roles_after));
+    case ActionKind::update_roles: return family_request(family, "PATCH", assignment, roles_object(action.roles_after));
+    case ActionKind::update_key: return family_request(family, "PATCH", key, update_key_body(action));
+    case ActionKind::add_access_entry:
+      return family_request(family, "POST", key + "/accessList", access_entry_body(*action.entry));
+    case ActionKind::unassign: return family_request(family, "DELETE", assignment);
     case ActionKind::remove_access_entry:
-      return {"DELETE", key + "/accessList/" + entry_segment(*action.entry), std::nullopt};
-    case ActionKind::delete_key: return {"DELETE", key, std::nullopt};
+      return family_request(family, "DELETE", key + "/accessList/" + entry_segment(*action.entry));
+    case ActionKind::delete_key: return family_request(family, "DELETE", key);
   }
   return {};
 }

@@ -24,10 +24,14 @@ struct ApiFamily {
 const ApiFamily* find_family(std::string_view name);
 std::vector<std::string_view> family_names();
 
+// One call, with the media type it is sent with (Accept, and Content-Type of its body): the
+// family's for every operation keyform makes today; per operation because v2 dates each one
+// (service accounts are 2024-08-05, rate limits 2025-03-12).
 struct ApiRequest {
   std::string method;
   std::string path;  // base path + resource + query
   std::optional<std::string> body;
+  std::string_view media_type;
 };
 
 ApiRequest list_org_keys_request(const ApiFamily& family, const std::string& org_id, int page);

@@ -149,8 +149,30 @@ TEST_CASE("create_key: POST /orgs/{O}/apiKeys with desc and roles, on every fami
     const ApiRequest request = action_request(family, kOrg, create);
     CHECK(request.method == "POST");
     CHECK(request.path == std::string(family.base_path) + "/orgs/" + kOrg + "/apiKeys");
+    CHECK(request.media_type == family.media_type);
     REQUIRE(request.body);
     CHECK(nlohmann::json::parse(*request.body) ==
           nlohmann::json{{"desc", "CI \"deployer\""}, {"roles", {"ORG_GROUP_CREATOR", "ORG_MEMBER"}}});
+  }
+}
+
+TEST_CASE("every request keyform makes today carries its family's media type") {
+  for (const auto& name : family_names()) {
+    CAPTURE(name);
+    const ApiFamily& family = *find_family(name);
+    CHECK(list_org_keys_request(family, kOrg, 1).media_type == family.media_type);
+    CHECK(list_org_projects_request(family, kOrg, 2).media_type == family.media_type);
+    CHECK(get_org_key_request(family, kOrg, kKey).media_type == family.media_type);
+    CHECK(list_access_list_request(family, kOrg, kKey, 1).media_type == family.media_type);
+    for (const auto& kind : kActionKinds) {
+      Action a = action(kind.kind);
+      if (kind.scope != Scope::project) a.project.reset();
+      if (kind.scope == Scope::access_entry) a.entry = "203.0.113.7/32";
+      if (kind.kind == ActionKind::update_key || kind.kind == ActionKind::create_key) {
+        a.after = {std::string("d"), std::vector<std::string>{"ORG_MEMBER"}};
+      }
+      CAPTURE(kind.name);
+      CHECK(action_request(family, kOrg, a).media_type == family.media_type);
+    }
   }
 }
