@@ -11,6 +11,9 @@
 
 #include <toml++/toml.h>
 
+#include "util/fd.h"
+#include "util/file_mode.h"
+
 namespace keyform {
 
 EnvLookup process_env() {
@@ -100,27 +103,8 @@ namespace {
 
 constexpr std::size_t kMaxCredentialsBytes = 64 * 1024;
 
-const char* file_kind(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
-  return "not a regular file";
-}
 
-std::string octal_mode(mode_t mode) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-  return text;
-}
 
-// The file is closed on every path out, a throw included.
-struct FileDescriptor {
-  int fd;
-  ~FileDescriptor() {
-    if (fd >= 0) close(fd);
-  }
-};
 
 std::string read_all(int fd, const std::string& path) {
   std::string text;
@@ -157,15 +141,15 @@ std::optional<std::string> credentials_file_problem(const struct stat& info, uid
 
 Credentials credentials_from_file(const std::string& path) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
-  const FileDescriptor file{open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)};
-  if (file.fd < 0) throw CredentialsError(path + ": cannot open the credentials file: " + std::strerror(errno));
+  const Fd file(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (!file.is_open()) throw CredentialsError(path + ": cannot open the credentials file: " + std::strerror(errno));
   // fstat of the opened file, not stat of the name: what is checked is what is read.
   struct stat info {};
-  if (fstat(file.fd, &info) != 0) {
+  if (fstat(file.get(), &info) != 0) {
     throw CredentialsError(path + ": cannot read the credentials file: " + std::strerror(errno));
   }
   if (auto problem = credentials_file_problem(info, geteuid(), path)) throw CredentialsError(*problem);
-  return parse_credentials_file(read_all(file.fd, path), path);
+  return parse_credentials_file(read_all(file.get(), path), path);
 }
 
 }  // namespace keyform

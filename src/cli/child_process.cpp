@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "cli/fd.h"
+#include "util/fd.h"
 
 extern char** environ;
 

@@ -18,7 +18,8 @@
 
 #include "api/credentials.h"
 #include "cli/child_process.h"
-#include "cli/fd.h"
+#include "util/fd.h"
+#include "util/file_mode.h"
 #include "core/escape.h"
 
 namespace keyform {
@@ -32,22 +33,10 @@ struct WipeOnExit {
 
 std::string errno_text(int error) { return std::strerror(error); }
 
-std::string octal_mode(mode_t mode) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-  return text;
-}
 
 // ---------------------------------------------------------------------------------------------
 // --secrets-out FILE
 
-const char* file_kind(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
-  return "not a regular file";
-}
 
 // Why an existing secrets file must not receive a private key, or nothing. Checked on the name
 // (lstat) before any write to the org, and again on the opened file (fstat) at each delivery:

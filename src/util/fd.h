@@ -1,5 +1,5 @@
-// A file descriptor that closes itself: the secret sinks and the child processes they start hold
-// several at once, and every early return or throw must close them.
+// A file descriptor that closes itself: the credentials reader, the secret sinks and the child
+// processes they start hold descriptors, and every early return or throw must close them.
 #pragma once
 
 #include <unistd.h>
