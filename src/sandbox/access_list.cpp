@@ -1,6 +1,7 @@
 #include "sandbox/access_list.h"
 
 #include "sandbox/operation_kit.h"
+#include "sandbox/timestamps.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -87,7 +88,9 @@ Network element_network(const json& element) {
   return checked_network(text, cidr_block_pattern(), name);
 }
 
-std::vector<Network> body_networks(std::string_view body) {
+}  // namespace
+
+std::vector<Network> access_list_body_networks(std::string_view body) {
   const json parsed = parse_body(body);
   if (!parsed.is_array() || parsed.empty()) {
     throw ApiError(400, "INVALID_JSON",
@@ -98,14 +101,11 @@ std::vector<Network> body_networks(std::string_view body) {
   return networks;
 }
 
-std::string now_utc() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+Network access_list_path_network(const std::string& raw) {
+  return checked_network(raw, path_entry_pattern(), "ipAddress");
 }
+
+namespace {
 
 const AccessEntry* find_entry(const ApiKey& key, const Network& network) {
   auto it = std::find_if(key.access_list.begin(), key.access_list.end(),
@@ -122,7 +122,7 @@ const AccessEntry* find_entry(const ApiKey& key, const Network& network) {
 
 // The entry the path names; 404 when the key has none with that value.
 const AccessEntry& require_entry(const ApiKey& key, const std::string& raw) {
-  const Network network = checked_network(raw, path_entry_pattern(), "ipAddress");
+  const Network network = access_list_path_network(raw);
   const AccessEntry* entry = find_entry(key, network);
   if (!entry) {
     throw ApiError(404, "ACCESS_LIST_ENTRY_NOT_FOUND",
@@ -172,7 +172,7 @@ Reply list_access_list(const OrgState& state, const Call& call) {
 // All or nothing: every element is checked, and none may be on the list or repeat another.
 Reply add_access_entries(OrgState& state, const Call& call) {
   ApiKey& key = require_key(state, call.route.key_id);
-  const std::vector<Network> networks = body_networks(call.body);
+  const std::vector<Network> networks = access_list_body_networks(call.body);
   for (std::size_t i = 0; i < networks.size(); ++i) {
     if (find_entry(key, networks[i]) ||
         std::find(networks.begin(), networks.begin() + static_cast<long>(i), networks[i]) !=
@@ -180,7 +180,7 @@ Reply add_access_entries(OrgState& state, const Call& call) {
       duplicate(key, networks[i]);
     }
   }
-  const std::string created = now_utc();
+  const std::string created = utc_now();
   for (const Network& network : networks) key.access_list.push_back({network, created});
   return ok(call, entries_page(key, call));
 }
@@ -205,19 +205,25 @@ Reply delete_access_entry(OrgState& state, const Call& call) {
   return no_body(call, 204);
 }
 
+bool is_on_access_list(const std::vector<AccessEntry>& access_list, std::string_view client_address) {
+  const auto address = parse_peer_address(client_address);
+  return address && std::any_of(access_list.begin(), access_list.end(), [&](const AccessEntry& entry) {
+           return contains(entry.network, *address);
+         });
+}
+
 void require_allowed_address(const OrgState& state, const Principal& principal,
                              std::string_view client_address) {
-  if (principal.kind != Principal::Kind::api_key) return;
-  const ApiKey* key = state.find_key_by_public_key(principal.name);
-  if (!key || key->access_list.empty()) return;
-  const auto address = parse_peer_address(client_address);
-  for (const AccessEntry& entry : key->access_list) {
-    if (address && contains(entry.network, *address)) return;
-  }
+  const bool is_key = principal.kind == Principal::Kind::api_key;
+  const ApiKey* key = is_key ? state.find_key_by_public_key(principal.name) : nullptr;
+  const ServiceAccount* account = is_key ? nullptr : state.find_service_account(principal.name);
+  const std::vector<AccessEntry>* list =
+      key ? &key->access_list : account ? &account->access_list : nullptr;
+  if (!list || list->empty() || is_on_access_list(*list, client_address)) return;
   throw ApiError(403, "IP_ADDRESS_NOT_ON_ACCESS_LIST",
                  fmt::format("IP address {} is not allowed to access this resource: it is not on "
-                             "the access list of API key {}.",
-                             client_address, principal.name),
+                             "the access list of {} {}.",
+                             client_address, is_key ? "API key" : "service account", principal.name),
                  {std::string(client_address)});
 }
 

@@ -19,7 +19,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace keyform::sandbox {
 
@@ -31,9 +33,18 @@ Reply delete_access_entry(OrgState& state, const Call& call);
 // {"cidrBlock", "ipAddress" (single addresses only), "created", "count", "links"}
 nlohmann::json access_entry_json(const AccessEntry& entry);
 
+// An add request's body: a non-empty array of {"ipAddress"} or {"cidrBlock"} objects, checked as
+// above. Throws ApiError 400.
+std::vector<Network> access_list_body_networks(std::string_view body);
+// The entry a path names (still percent-encoded, "192.0.2.0%2F24"). Throws ApiError 400.
+Network access_list_path_network(const std::string& raw);
+
+// Whether `client_address` (as the socket reports it) is inside an entry of `access_list`.
+bool is_on_access_list(const std::vector<AccessEntry>& access_list, std::string_view client_address);
+
 // For every authenticated request before it is served. Throws ApiError 403
-// IP_ADDRESS_NOT_ON_ACCESS_LIST when the caller is an API key with a non-empty access list and
-// `client_address` is in none of its entries. Service accounts are not checked.
+// IP_ADDRESS_NOT_ON_ACCESS_LIST when the caller (an API key or a service account) has a
+// non-empty access list and `client_address` is in none of its entries.
 void require_allowed_address(const OrgState& state, const Principal& principal,
                              std::string_view client_address);
 

@@ -13,9 +13,13 @@ namespace {
 
 constexpr std::array<Family, 3> all_families{{
     {"atlas-v2", "/api/atlas/v2", 500, true, DeleteStyle::no_content,
-     "application/vnd.atlas.2023-01-01+json"},
-    {"atlas-v1", "/api/atlas/v1.0", 100, false, DeleteStyle::empty_object, "application/json"},
-    {"public-v1", "/api/public/v1.0", 500, false, DeleteStyle::empty_body, "application/json"},
+     "application/vnd.atlas.2023-01-01+json", true},
+    {"atlas-v1", "/api/atlas/v1.0", 100, false, DeleteStyle::empty_object, "application/json",
+     false},
+    // Cloud Manager documents service accounts (as Preview); Ops Manager does not, but shares
+    // this base path, so the sandbox serves them here for both.
+    {"public-v1", "/api/public/v1.0", 500, false, DeleteStyle::empty_body, "application/json",
+     true},
 }};
 
 // Every version date of the v2 API; these operations exist in all of them.
@@ -79,6 +83,29 @@ void check_media_types(const Family& family, std::string_view accept, std::strin
     throw ApiError(415, "UNSUPPORTED_MEDIA_TYPE",
                    fmt::format("The Content-Type \"{}\" is not supported by {}; send {}.",
                                content_type, family.base_path, expected_type(family)),
+                   {std::string(content_type)});
+  }
+}
+
+std::string_view service_account_media_type(const Family& family) {
+  return family.versioned ? service_account_v2_type : family.media_type;
+}
+
+void check_service_account_media_types(const Family& family, std::string_view accept,
+                                       std::string_view content_type, bool has_body) {
+  if (!family.versioned) return;
+  const auto types = accepted_media_types(accept);
+  if (std::find(types.begin(), types.end(), service_account_v2_type) == types.end()) {
+    throw ApiError(406, "INVALID_VERSION_OR_MEDIA_TYPE",
+                   fmt::format("The Accept header \"{}\" is not supported by this resource; send "
+                               "{} (service accounts exist only in that version).",
+                               accept, service_account_v2_type),
+                   {std::string(accept)});
+  }
+  if (has_body && media_type(content_type) != service_account_v2_type) {
+    throw ApiError(415, "UNSUPPORTED_MEDIA_TYPE",
+                   fmt::format("The Content-Type \"{}\" is not supported by this resource; send {}.",
+                               content_type, service_account_v2_type),
                    {std::string(content_type)});
   }
 }

@@ -21,7 +21,19 @@ struct Family {
   bool versioned;  // Atlas v2: dated media types, POST assign, bearer tokens
   DeleteStyle delete_style;
   std::string_view media_type;  // of success bodies
+  bool service_accounts;        // serves /orgs/{O}/serviceAccounts (atlas-v2, public-v1)
 };
+
+// The only version the v2 spec gives every service-account operation.
+inline constexpr std::string_view service_account_v2_type = "application/vnd.atlas.2024-08-05+json";
+
+// The media type of a service-account operation's success bodies in `family`.
+std::string_view service_account_media_type(const Family& family);
+
+// After check_media_types, for service-account operations on atlas-v2: throws ApiError 406 when
+// `accept` does not list service_account_v2_type, 415 when a body's `content_type` is another.
+void check_service_account_media_types(const Family& family, std::string_view accept,
+                                       std::string_view content_type, bool has_body);
 
 std::span<const Family> families();
 

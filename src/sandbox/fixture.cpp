@@ -1,6 +1,8 @@
 #include "sandbox/fixture.h"
 
 #include "sandbox/ids.h"
+#include "sandbox/text.h"
+#include "sandbox/timestamps.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -167,14 +169,77 @@ ApiKey parse_key(const json& value, const OrgState& state, const std::string& wh
   return key;
 }
 
-ServiceAccount parse_service_account(const json& value, const std::string& where) {
-  require_object(value, where);
+ServiceAccount parse_login_only_account(const json& value, const std::string& where) {
   reject_unknown_fields(value, {"client_id", "client_secret"}, where);
-  ServiceAccount account{string_field(value, "client_id", where),
-                         string_field(value, "client_secret", where)};
+  ServiceAccount account;
+  account.login_only = true;
+  account.client_id = string_field(value, "client_id", where);
+  account.client_secret = string_field(value, "client_secret", where);
   // Basic auth splits "id:secret" at the first colon.
   if (account.client_id.find(':') != std::string::npos) {
     fail(where + ".client_id", "must not contain ':'");
+  }
+  return account;
+}
+
+// 1 to `max` characters of the spec's set for service-account names and descriptions.
+std::string account_text_field(const json& object, const char* name, std::size_t max,
+                               const std::string& where) {
+  std::string text = string_field(object, name, where);
+  if (utf8_length(text) > max || !is_account_text(text)) {
+    fail(fmt::format("{}.{}", where, name),
+         fmt::format("expected 1 to {} letters, digits, spaces or -_.,'", max));
+  }
+  return text;
+}
+
+ServiceAccountSecret parse_secret(const json& value, const std::string& where) {
+  require_object(value, where);
+  reject_unknown_fields(value, {"id", "secret", "expires_at"}, where);
+  ServiceAccountSecret secret;
+  secret.id = id_field(value, "id", where);
+  secret.secret = string_field(value, "secret", where);
+  // Listings show a prefix and the last four characters: a shorter secret would be all shown.
+  if (secret.secret.size() < 16) fail(where + ".secret", "must be at least 16 characters");
+  secret.created_at = fixture_created;
+  secret.expires_at = string_field(value, "expires_at", where);
+  if (!is_utc_timestamp(secret.expires_at)) {
+    fail(where + ".expires_at", "expected a UTC timestamp like \"2030-01-01T00:00:00Z\"");
+  }
+  return secret;
+}
+
+ServiceAccount parse_service_account(const json& value, const OrgState& state,
+                                     const std::string& where) {
+  require_object(value, where);
+  if (value.contains("client_secret")) return parse_login_only_account(value, where);
+  reject_unknown_fields(value,
+                        {"client_id", "name", "description", "org_roles", "projects",
+                         "access_list", "secrets"},
+                        where);
+  ServiceAccount account;
+  account.client_id = string_field(value, "client_id", where);
+  if (!is_client_id(account.client_id)) {
+    fail(where + ".client_id",
+         fmt::format("\"{}\" is not \"mdb_sa_id_\" and 24 hex digits", account.client_id));
+  }
+  account.name = account_text_field(value, "name", 64, where);
+  account.description = account_text_field(value, "description", 250, where);
+  account.created_at = fixture_created;
+  auto org_roles = value.find("org_roles");
+  account.org_roles = org_roles == value.end()
+                          ? std::vector<std::string>{"ORG_MEMBER"}
+                          : role_list(*org_roles, is_documented_org_role, where + ".org_roles");
+  if (auto it = value.find("projects"); it != value.end()) {
+    account.project_roles = parse_assignments(*it, state, where + ".projects");
+  }
+  if (auto it = value.find("access_list"); it != value.end()) {
+    account.access_list = parse_access_list(*it, where + ".access_list");
+  }
+  const json& secrets = value.contains("secrets") ? value.at("secrets") : json::array();
+  if (!secrets.is_array()) fail(where + ".secrets", "expected an array");
+  for (std::size_t i = 0; i < secrets.size(); ++i) {
+    account.secrets.push_back(parse_secret(secrets[i], fmt::format("{}.secrets[{}]", where, i)));
   }
   return account;
 }
@@ -208,6 +273,11 @@ void check_uniqueness(const OrgState& state) {
   require_unique(state.keys, "public key", [](const ApiKey& k) { return k.public_key; });
   require_unique(state.service_accounts, "client id",
                  [](const ServiceAccount& s) { return s.client_id; });
+  std::vector<const ServiceAccountSecret*> secrets;
+  for (const ServiceAccount& account : state.service_accounts) {
+    for (const ServiceAccountSecret& secret : account.secrets) secrets.push_back(&secret);
+  }
+  require_unique(secrets, "secret id", [](const ServiceAccountSecret* s) { return s->id; });
 }
 
 template <typename T>
@@ -227,7 +297,28 @@ json public_key_json(const ApiKey& key) {
           {"projects", projects}, {"access_list", access_list}};
 }
 
+json public_account_json(const ServiceAccount& account) {
+  json projects = json::object();
+  for (const auto& [project_id, roles] : account.project_roles) projects[project_id] = roles;
+  json access_list = json::array();
+  for (const AccessEntry& entry : account.access_list) access_list.push_back(to_string(entry.network));
+  json secrets = json::array();
+  for (const ServiceAccountSecret& secret : account.secrets) {
+    secrets.push_back({{"id", secret.id}, {"expires_at", secret.expires_at}});
+  }
+  return {{"client_id", account.client_id}, {"name", account.name},
+          {"description", account.description}, {"org_roles", account.org_roles},
+          {"projects", projects}, {"access_list", access_list}, {"secrets", secrets}};
+}
+
 }  // namespace
+
+bool ServiceAccount::accepts(std::string_view secret, std::string_view now) const {
+  if (login_only) return secret == client_secret;
+  return std::any_of(secrets.begin(), secrets.end(), [&](const ServiceAccountSecret& s) {
+    return s.secret == secret && s.expires_at > now;
+  });
+}
 
 const Project* OrgState::find_project(std::string_view id) const {
   return find_by(projects, &Project::id, id);
@@ -239,6 +330,10 @@ const ApiKey* OrgState::find_key(std::string_view id) const {
 
 const ApiKey* OrgState::find_key_by_public_key(std::string_view public_key) const {
   return find_by(keys, &ApiKey::public_key, public_key);
+}
+
+ServiceAccount* OrgState::find_service_account(std::string_view client_id) {
+  return find_by(service_accounts, &ServiceAccount::client_id, client_id);
 }
 
 const ServiceAccount* OrgState::find_service_account(std::string_view client_id) const {
@@ -267,7 +362,7 @@ OrgState parse_fixture(std::string_view text) {
   const json& accounts = array_field(root, "service_accounts", false);
   for (std::size_t i = 0; i < accounts.size(); ++i) {
     state.service_accounts.push_back(
-        parse_service_account(accounts[i], fmt::format("service_accounts[{}]", i)));
+        parse_service_account(accounts[i], state, fmt::format("service_accounts[{}]", i)));
   }
   check_uniqueness(state);
   return state;
@@ -290,9 +385,15 @@ json public_state(const OrgState& state) {
   for (const auto& p : state.projects) projects.push_back({{"id", p.id}, {"name", p.name}});
   json keys = json::array();
   for (const auto& key : state.keys) keys.push_back(public_key_json(key));
-  return {{"org", {{"id", state.org.id}, {"name", state.org.name}}},
-          {"projects", projects},
-          {"keys", keys}};
+  json result = {{"org", {{"id", state.org.id}, {"name", state.org.name}}},
+                 {"projects", projects},
+                 {"keys", keys}};
+  json accounts = json::array();
+  for (const auto& account : state.service_accounts) {
+    if (!account.login_only) accounts.push_back(public_account_json(account));
+  }
+  if (!accounts.empty()) result["service_accounts"] = std::move(accounts);
+  return result;
 }
 
 }  // namespace keyform::sandbox

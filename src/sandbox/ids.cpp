@@ -31,4 +31,21 @@ bool is_documented_org_role(std::string_view text) {
   return std::find(roles.begin(), roles.end(), text) != roles.end();
 }
 
+bool is_client_id(std::string_view text) {
+  constexpr std::string_view prefix = "mdb_sa_id_";
+  if (text.size() != prefix.size() + 24 || !text.starts_with(prefix)) return false;
+  return std::all_of(text.begin() + prefix.size(), text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  });
+}
+
+bool is_account_text(std::string_view text) {
+  constexpr std::string_view punctuation = "-_.,' ";
+  return std::all_of(text.begin(), text.end(), [&](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || punctuation.find(c) != std::string_view::npos;
+  });
+}
+
 }  // namespace keyform::sandbox

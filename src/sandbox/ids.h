@@ -21,4 +21,12 @@ bool is_org_role(std::string_view text);
 // PATCH /orgs/{O}/apiKeys/{K} accepts.
 bool is_documented_org_role(std::string_view text);
 
+// Service-account client ids: "mdb_sa_id_" + 24 hex digits (either case, as the spec's pattern).
+bool is_client_id(std::string_view text);
+
+// A service account's name or description: the spec's ^[\p{L}\p{N}\-_.,' ]*$. Without a Unicode
+// table, ASCII is checked exactly and any non-ASCII UTF-8 character counts as a letter (so the
+// sandbox accepts a few symbols Atlas would refuse, never the reverse for ASCII).
+bool is_account_text(std::string_view text);
+
 }  // namespace keyform::sandbox

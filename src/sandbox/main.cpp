@@ -66,7 +66,8 @@ Test endpoints (no authentication, no latency, not in the request log):
                                     path, query, status, auth, user, challenged, connection,
                                     accept, content_type, fault (a fault answered, or a listing
                                     fault shaped the page), created_key_id (the key a create
-                                    made, also when a '+' fault lost its answer; else "")
+                                    made, or a created service account's client id, also when
+                                    a '+' fault lost its answer; else "")
   DELETE /__sandbox/requests        clear that log
   GET    /__sandbox/faults          the faults and how many failures each has left
   POST   /__sandbox/faults          add one: body METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER], or
@@ -89,6 +90,20 @@ failure paths (a client retries 503: give a COUNT above its retries to make that
   the create fails                 --fault 'POST:/apiKeys$:500:1'
   the key is made, answer lost     --fault 'POST:/apiKeys$:0+:1' (or 502+, 504+)
   the next delete of a key fails   --fault 'DELETE:/orgs/[0-9a-f]{24}/apiKeys/[0-9a-f]{24}$:500:1'
+Service accounts, /api/atlas/v2 (media type application/vnd.atlas.2024-08-05+json only: 406 for
+another Accept, 415 for another body Content-Type) and /api/public/v1.0 (application/json):
+GET/POST /orgs/{O}/serviceAccounts, GET/PATCH/DELETE /orgs/{O}/serviceAccounts/{C},
+GET /orgs/{O}/serviceAccounts/{C}/groups, POST /orgs/{O}/serviceAccounts/{C}/secrets,
+DELETE /orgs/{O}/serviceAccounts/{C}/secrets/{SECRET}, GET /groups/{G}/serviceAccounts,
+POST /groups/{G}/serviceAccounts/{C}:invite, PATCH/DELETE /groups/{G}/serviceAccounts/{C}; on
+/api/atlas/v2 also GET/POST /orgs/{O}/serviceAccounts/{C}/accessList and
+DELETE /orgs/{O}/serviceAccounts/{C}/accessList/{ADDRESS or CIDR with %2F}. Creating an account
+(201, body {"name", "description", "roles", "secretExpiresAfterHours"}) or a secret (201, body
+{"secretExpiresAfterHours"}) shows the new secret in clear once (secrets[0].secret / secret); it
+obtains tokens at once. An :invite of an account already in the project is 409.
+Fixture service accounts: {"client_id": "mdb_sa_id_" + 24 hex, "name", "description",
+"org_roles", "projects", "access_list", "secrets": [{"id", "secret", "expires_at":
+"2030-01-01T00:00:00Z"}]}, or the login-only {"client_id", "client_secret"} (not listed, no roles).
 Fixture keys may carry "access_list": ["203.0.113.7", "198.51.100.0/24", "2001:db8::/32"];
 GET /__sandbox/state shows each key's access list as canonical CIDRs (IPv6 fully expanded).
 
@@ -96,13 +111,17 @@ Credentials:
   HTTP digest, every family: user name = a fixture key's public_key, password = its private_key
   (realm "MMS Public API", MD5, qop=auth); a created key's publicKey and privateKey likewise.
   OAuth 2.0 client credentials, /api/atlas/v2 only: POST /api/oauth/token with HTTP Basic
-  client_id:client_secret of a fixture service account and the form body
+  client_id and a live, unexpired secret of a service account (or a login-only account's
+  client_secret) and the form body
   grant_type=client_credentials; then send "Authorization: Bearer <access_token>".
 Roles: creating, deleting or updating (PATCH) a key and changing an access list need ORG_OWNER;
 assigning, updating or unassigning a key in a project needs ORG_OWNER or GROUP_OWNER in that
 project; reading an access list needs any org role; otherwise 403 USER_UNAUTHORIZED. Keys are checked
-against their roles at the time of the call; service accounts may do everything.
-Access lists: a key whose access list is not empty may only call from an address inside it;
+and service accounts are checked against their roles at the time of the call (service-account
+writes and :invite need ORG_OWNER; changing or removing one in a project ORG_OWNER or GROUP_OWNER
+there); login-only service accounts may do everything.
+Access lists: a key or service account whose access list is not empty may only call from an
+address inside it;
 otherwise every call answers 403 IP_ADDRESS_NOT_ON_ACCESS_LIST.)";
 
 void define_options(CLI::App& app, Arguments& args) {

@@ -5,6 +5,9 @@
 #include "sandbox/key_creation.h"
 #include "sandbox/operation_kit.h"
 #include "sandbox/permissions.h"
+#include "sandbox/service_account_access_list.h"
+#include "sandbox/service_account_projects.h"
+#include "sandbox/service_accounts.h"
 #include "sandbox/text.h"
 
 #include <fmt/format.h>
@@ -307,6 +310,25 @@ Reply execute(OrgState& state, const Call& call) {
     case Operation::update_key_roles: return set_roles(state, call, /*may_assign=*/false);
     case Operation::set_key_roles: return set_roles(state, call, /*may_assign=*/true);
     case Operation::unassign_key: return unassign(state, call);
+    case Operation::list_org_service_accounts: return list_org_service_accounts(state, call);
+    case Operation::create_service_account: return create_service_account(state, call);
+    case Operation::get_service_account: return get_service_account(state, call);
+    case Operation::update_service_account: return update_service_account(state, call);
+    case Operation::delete_service_account: return delete_service_account(state, call);
+    case Operation::list_service_account_projects: return list_service_account_projects(state, call);
+    case Operation::create_service_account_secret: return create_service_account_secret(state, call);
+    case Operation::delete_service_account_secret: return delete_service_account_secret(state, call);
+    case Operation::list_service_account_access_list:
+      return list_service_account_access_list(state, call);
+    case Operation::add_service_account_access_entries:
+      return add_service_account_access_entries(state, call);
+    case Operation::delete_service_account_access_entry:
+      return delete_service_account_access_entry(state, call);
+    case Operation::list_project_service_accounts: return list_project_service_accounts(state, call);
+    case Operation::invite_service_account: return invite_service_account(state, call);
+    case Operation::update_project_service_account:
+      return update_project_service_account(state, call);
+    case Operation::unassign_service_account: return unassign_service_account(state, call);
   }
   throw ApiError(500, "UNEXPECTED_ERROR", "Unknown operation.");
 }

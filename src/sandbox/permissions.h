@@ -1,11 +1,13 @@
 // Role enforcement, as the Admin API does it for the calls keyform makes: creating, deleting or
-// updating (PATCH) a key and adding or removing access-list entries need Organization Owner;
-// assigning, updating or unassigning a key in a project needs Organization Owner or Project Owner
-// of that project; reading a key's access list needs a role in the org (Organization Member).
-// Other reads need no role beyond a valid login.
+// updating (PATCH) a key or a service account, changing their access lists or an account's
+// secrets, and adding a service account to a project (:invite) need Organization Owner;
+// assigning, updating or unassigning a key, and changing or removing a service account in a
+// project, need Organization Owner or Project Owner of that project; reading an access list
+// needs a role in the org (Organization Member). Other reads need no role beyond a valid login.
 //
-// API keys are checked against their roles at the time of the call. Service accounts are allowed
-// everything: fixtures give them no roles.
+// API keys and service accounts are checked against their roles at the time of the call.
+// Login-only service accounts (fixture.h), and service accounts the state does not know (only a
+// caller in process can name one), are allowed everything: they have no roles to check.
 #pragma once
 
 #include "sandbox/fixture.h"

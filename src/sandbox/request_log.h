@@ -26,8 +26,9 @@ struct LoggedRequest {
   std::string content_type;
   bool fault = false;  // answered (or dropped) by an injected fault instead of the API, or a
                        // listing page shaped by a listing fault
-  // The id of the key this request created (POST /orgs/{O}/apiKeys that took effect), also when
-  // a '+' fault lost or replaced the answer; "" otherwise. Never the key's private key.
+  // The id of the key this request created (POST /orgs/{O}/apiKeys that took effect), or the
+  // client id of the service account it created (POST /orgs/{O}/serviceAccounts), also when a
+  // '+' fault lost or replaced the answer; "" otherwise. Never a private key or secret.
   std::string created_key_id;
 };
 

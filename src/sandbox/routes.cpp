@@ -13,16 +13,19 @@
 namespace keyform::sandbox {
 namespace {
 
-enum class Families { all, v2_only, v1_only };
+enum class Families { all, v2_only, v1_only, service_accounts };
 
 struct Rule {
-  std::string_view pattern;  // {O}, {G}, {K}, {E} capture one path segment
+  std::string_view pattern;  // {O}, {G}, {K}, {E}, {C}, {S} capture one path segment; "{C}:invite"
+                             // captures the segment before the suffix
   std::string_view method;
   Operation operation;
   Families families = Families::all;
 };
 
-constexpr std::array<Rule, 15> rules{{
+constexpr auto sa = Families::service_accounts;
+
+constexpr std::array<Rule, 30> rules{{
     {"/orgs/{O}/apiKeys", "GET", Operation::list_org_keys},
     {"/orgs/{O}/apiKeys", "POST", Operation::create_org_key},
     {"/orgs/{O}/apiKeys/{K}", "GET", Operation::get_org_key},
@@ -38,6 +41,26 @@ constexpr std::array<Rule, 15> rules{{
     {"/groups/{G}/apiKeys/{K}", "PATCH", Operation::update_key_roles, Families::v2_only},
     {"/groups/{G}/apiKeys/{K}", "PATCH", Operation::set_key_roles, Families::v1_only},
     {"/groups/{G}/apiKeys/{K}", "DELETE", Operation::unassign_key},
+    {"/orgs/{O}/serviceAccounts", "GET", Operation::list_org_service_accounts, sa},
+    {"/orgs/{O}/serviceAccounts", "POST", Operation::create_service_account, sa},
+    {"/orgs/{O}/serviceAccounts/{C}", "GET", Operation::get_service_account, sa},
+    {"/orgs/{O}/serviceAccounts/{C}", "PATCH", Operation::update_service_account, sa},
+    {"/orgs/{O}/serviceAccounts/{C}", "DELETE", Operation::delete_service_account, sa},
+    {"/orgs/{O}/serviceAccounts/{C}/groups", "GET", Operation::list_service_account_projects, sa},
+    {"/orgs/{O}/serviceAccounts/{C}/secrets", "POST", Operation::create_service_account_secret, sa},
+    {"/orgs/{O}/serviceAccounts/{C}/secrets/{S}", "DELETE",
+     Operation::delete_service_account_secret, sa},
+    {"/orgs/{O}/serviceAccounts/{C}/accessList", "GET",
+     Operation::list_service_account_access_list, Families::v2_only},
+    {"/orgs/{O}/serviceAccounts/{C}/accessList", "POST",
+     Operation::add_service_account_access_entries, Families::v2_only},
+    {"/orgs/{O}/serviceAccounts/{C}/accessList/{E}", "DELETE",
+     Operation::delete_service_account_access_entry, Families::v2_only},
+    {"/groups/{G}/serviceAccounts", "GET", Operation::list_project_service_accounts, sa},
+    // Before "/groups/{G}/serviceAccounts/{C}", whose {C} would take "...:invite" whole.
+    {"/groups/{G}/serviceAccounts/{C}:invite", "POST", Operation::invite_service_account, sa},
+    {"/groups/{G}/serviceAccounts/{C}", "PATCH", Operation::update_project_service_account, sa},
+    {"/groups/{G}/serviceAccounts/{C}", "DELETE", Operation::unassign_service_account, sa},
 }};
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -52,7 +75,20 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }
 
 bool in_family(const Rule& rule, const Family& family) {
+  if (rule.families == Families::service_accounts) return family.service_accounts;
   return rule.families == Families::all || (rule.families == Families::v2_only) == family.versioned;
+}
+
+// A capture with a literal suffix ("{C}:invite"): the segment must end with the suffix (after
+// percent-decoding, so ":" may come as %3A) and something must come before it.
+bool take_suffix(std::string_view& part, std::string& segment) {
+  const std::size_t close = part.find('}');
+  if (close == std::string_view::npos || close + 1 == part.size()) return true;
+  const std::string_view suffix = part.substr(close + 1);
+  if (segment.size() <= suffix.size() || !std::string_view(segment).ends_with(suffix)) return false;
+  segment.resize(segment.size() - suffix.size());
+  part = part.substr(0, close + 1);
+  return true;
 }
 
 // Fills the captures into `route` when the segments fit the pattern's shape.
@@ -62,8 +98,14 @@ bool match_shape(std::string_view pattern, const std::vector<std::string_view>& 
   if (parts.size() != segments.size()) return false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (parts[i].starts_with('{') && segments[i].empty()) return false;  // "/apiKeys/" names no key
-    const std::string segment = percent_decode(segments[i]);
-    if (parts[i] == "{O}") {
+    std::string segment = percent_decode(segments[i]);
+    std::string_view part = parts[i];
+    if (part.starts_with('{') && !take_suffix(part, segment)) return false;
+    if (part == "{C}") {
+      route.client_id = segment;
+    } else if (part == "{S}") {
+      route.secret_id = segment;
+    } else if (parts[i] == "{O}") {
       route.org_id = segment;
     } else if (parts[i] == "{G}") {
       route.project_id = segment;
@@ -92,6 +134,13 @@ Route validated(Route route) {
   require_id(route.org_id, "orgId");
   require_id(route.project_id, "groupId");
   require_id(route.key_id, "apiUserId");
+  if (!route.client_id.empty() && !is_client_id(route.client_id)) {
+    throw ApiError(400, "INVALID_ATTRIBUTE",
+                   fmt::format("Invalid attribute clientId specified: \"{}\" is not mdb_sa_id_ "
+                               "followed by 24 hex digits.",
+                               route.client_id),
+                   {"clientId"});
+  }
   return route;
 }
 
@@ -132,7 +181,7 @@ bool boolean_parameter(const std::string& name, const std::string& value) {
 Route match_route(const Family& family, std::string_view method, std::string_view rest) {
   const auto segments = split_path(rest);
   for (const Rule& rule : rules) {
-    Route route{rule.operation, {}, {}, {}, {}};
+    Route route{rule.operation, {}, {}, {}, {}, {}, {}};
     if (!match_shape(rule.pattern, segments, route)) continue;
     for (const Rule& candidate : rules) {
       if (candidate.pattern == rule.pattern && candidate.method == method &&
@@ -142,6 +191,7 @@ Route match_route(const Family& family, std::string_view method, std::string_vie
       }
     }
     std::string allow = allowed_methods(rule.pattern, family);
+    if (allow.empty()) break;  // the family has no such resource (service accounts on atlas-v1)
     throw ApiError(405, "METHOD_NOT_ALLOWED",
                    fmt::format("{} {}{} is not supported by this API (allowed: {}).", method,
                                family.base_path, rest, allow),
@@ -165,11 +215,19 @@ Query parse_query(const QueryParams& params, const Family& family, Operation ope
       boolean_parameter(name, value);
     } else if (name == "name" && operation == Operation::list_org_projects) {
       query.name = value;
+    } else if (name == "includeSystemManaged" &&
+               (operation == Operation::list_org_service_accounts ||
+                operation == Operation::list_project_service_accounts)) {
+      boolean_parameter(name, value);  // the sandbox has no system-managed accounts to include
     } else {
       bad_parameter(name, "not a parameter of this resource.");
     }
   }
   return query;
+}
+
+bool is_service_account_operation(Operation operation) {
+  return operation >= Operation::list_org_service_accounts;
 }
 
 Format read_format(const QueryParams& params) {

@@ -3,6 +3,7 @@
 #include "sandbox/access_list.h"
 #include "sandbox/routes.h"
 #include "sandbox/text.h"
+#include "sandbox/timestamps.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -100,10 +101,17 @@ std::optional<std::string> listing_fault_spec(const std::string& text) {
 
 Reply no_content() { return Reply{204, std::nullopt, "application/json", {}}; }
 
-// The id a successful create answered with, for the request log; "" for anything else.
+// The id a successful create answered with (a key's id, a service account's client id), for the
+// request log; "" for anything else.
 std::string created_key_id(const Route& route, const Reply& reply) {
-  if (route.operation != Operation::create_org_key || reply.status != 200 || !reply.body) return "";
-  return reply.body->value("id", "");
+  if (!reply.body) return "";
+  if (route.operation == Operation::create_org_key && reply.status == 200) {
+    return reply.body->value("id", "");
+  }
+  if (route.operation == Operation::create_service_account && reply.status == 201) {
+    return reply.body->value("clientId", "");
+  }
+  return "";
 }
 
 bool is_listing(Operation operation) {
@@ -423,7 +431,7 @@ Sandbox::Exchange Sandbox::token_exchange(const httplib::Request& request) {
   if (client) {
     std::lock_guard lock(state_mutex_);
     const ServiceAccount* account = state_.find_service_account(client->user);
-    authenticated = account && account->client_secret == client->password;
+    authenticated = account && account->accepts(client->password, utc_now());
   }
   return authenticated ? unless_faulted(request, serve) : serve();
 }
@@ -441,6 +449,12 @@ std::optional<Reply> Sandbox::authenticate(const httplib::Request& request, cons
 // No digest challenge here: the client chose OAuth and must renew its token, not switch schemes.
 std::optional<Reply> Sandbox::authenticate_bearer(const std::string& token, Principal& principal) {
   auto client = tokens_.client_of(token);
+  if (client) {
+    // A deleted account's tokens die with it; its deleted or expired secrets' tokens live on
+    // until they expire, as the token was valid when issued.
+    std::lock_guard lock(state_mutex_);
+    if (!state_.find_service_account(*client)) client.reset();
+  }
   if (!client) {
     return unauthorized("The access token is unknown or expired.",
                         R"(Bearer realm="MMS Public API", error="invalid_token")");
@@ -494,6 +508,11 @@ Sandbox::Exchange Sandbox::respond(const httplib::Request& request, const Family
     check_media_types(family, request.get_header_value("Accept"),
                       request.get_header_value("Content-Type"), !request.body.empty());
     const Route route = match_route(family, request.method, api_rest(request, family));
+    if (is_service_account_operation(route.operation)) {
+      check_service_account_media_types(family, request.get_header_value("Accept"),
+                                        request.get_header_value("Content-Type"),
+                                        !request.body.empty());
+    }
     const Query query = parse_query(request.params, family, route.operation);
     const std::string href = self_href(request);
     const std::optional<ListingMode> mode = listing_mode(route, query);
@@ -519,7 +538,7 @@ Reply Sandbox::token_request(const httplib::Request& request) {
   auto client_is_valid = [this](const BasicCredentials& client) {
     std::lock_guard lock(state_mutex_);
     const ServiceAccount* account = state_.find_service_account(client.user);
-    return account && account->client_secret == client.password;
+    return account && account->accepts(client.password, utc_now());
   };
   TokenRequest token_request{request.method, request.get_header_value("Authorization"),
                              request.get_header_value("Content-Type"), request.body};

@@ -88,6 +88,7 @@ class Sandbox {
   Reply add_listing_fault(const std::string& body);
   std::optional<Reply> authenticate(const httplib::Request& request, const Family& family,
                                     Principal& principal);
+  // 401 for an unknown or expired token, and for a token whose service account was deleted.
   std::optional<Reply> authenticate_bearer(const std::string& token, Principal& principal);
   std::optional<Reply> authenticate_digest(const httplib::Request& request, Principal& principal);
   Reply digest_challenge(bool stale, const std::string& detail);
