@@ -38,7 +38,7 @@ class ProducedKeys {
   }
 
  private:
-  std::map<std::string, KeyInfo> keys_;
+  std::map<std::string, Principal> keys_;
 };
 
 // A create names its key from now on by what the API answered: the report shows it, and later

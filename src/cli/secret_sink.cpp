@@ -107,13 +107,49 @@ std::string json_string(const std::string& text) {
   return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// What one delivery hands over, whatever made the secret (a new key, a service account secret):
+// the record's fields around the secret, and the command's KEYFORM_* variables.
+struct Delivery {
+  std::vector<std::pair<std::string, std::string>> head;  // JSON fields before the secret, in order
+  std::string secret_field;                                // "private_key" or "secret"
+  std::vector<std::pair<std::string, std::string>> tail;  // after it (created_at is added)
+  std::vector<std::string> variables;                      // "KEYFORM_…=value"
+  std::string label;                                       // names it in the command's log lines
+  const Secret& secret;
+};
+
+Delivery delivery_of(const NewKeySecret& key) {
+  return {{{"public_key", key.public_key}, {"id", key.id}, {"desc", key.desc}},
+          "private_key",
+          {{"org_id", key.org_id}},
+          {"KEYFORM_PUBLIC_KEY=" + key.public_key, "KEYFORM_KEY_ID=" + key.id, "KEYFORM_KEY_DESC=" + key.desc,
+           "KEYFORM_ORG_ID=" + key.org_id},
+          key.public_key,
+          key.private_key};
+}
+
+Delivery delivery_of(const NewServiceAccountSecret& sa) {
+  return {{{"client_id", sa.client_id}, {"name", sa.name}, {"secret_id", sa.secret_id}},
+          "secret",
+          {{"expires_at", sa.expires_at}, {"org_id", sa.org_id}},
+          {"KEYFORM_CLIENT_ID=" + sa.client_id, "KEYFORM_SA_NAME=" + sa.name, "KEYFORM_SECRET_ID=" + sa.secret_id,
+           "KEYFORM_SECRET_EXPIRES_AT=" + sa.expires_at, "KEYFORM_ORG_ID=" + sa.org_id},
+          sa.client_id,
+          sa.secret};
+}
+
+std::string json_fields(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [name, value] : fields) out += json_string(name) + ":" + json_string(value) + ",";
+  return out;
+}
+
 // One JSON Lines record. Only the secret is escaped by hand (see above); the secret comes from a
 // parsed JSON answer, so it is valid UTF-8 and needs no more than JSON's own escapes.
-std::string secret_line(const NewKeySecret& key, const std::string& created_at) {
-  const std::string& secret = key.private_key.reveal();
-  const std::string head = "{\"public_key\":" + json_string(key.public_key) + ",\"id\":" + json_string(key.id) +
-                           ",\"desc\":" + json_string(key.desc) + ",\"private_key\":\"";
-  const std::string tail = "\",\"org_id\":" + json_string(key.org_id) + ",\"created_at\":" + json_string(created_at) + "}\n";
+std::string secret_line(const Delivery& delivery, const std::string& created_at) {
+  const std::string& secret = delivery.secret.reveal();
+  const std::string head = "{" + json_fields(delivery.head) + json_string(delivery.secret_field) + ":\"";
+  const std::string tail = "\"," + json_fields(delivery.tail) + "\"created_at\":" + json_string(created_at) + "}\n";
   std::string line;
   line.reserve(head.size() + json_escaped_size(secret) + tail.size());
   line += head;
@@ -127,18 +163,21 @@ class SecretsFile : public SecretSink {
   SecretsFile(std::string path, std::function<std::chrono::system_clock::time_point()> now)
       : path_(std::move(path)), shown_(escape_text(path_)), now_(std::move(now)) {}
 
-  void deliver(const NewKeySecret& key) override {
-    std::string line = secret_line(key, rfc3339_utc(now_()));
-    const WipeOnExit wiped{line};
-    const std::lock_guard lock(mutex_);
-    append(line);
-  }
+  void deliver(const NewKeySecret& key) override { deliver_one(delivery_of(key)); }
+  void deliver(const NewServiceAccountSecret& secret) override { deliver_one(delivery_of(secret)); }
 
   std::string describe() const override { return "--secrets-out " + shown_; }
 
   std::runtime_error error(const std::string& what) const { return std::runtime_error(describe() + ": " + what); }
 
  private:
+  void deliver_one(const Delivery& delivery) {
+    std::string line = secret_line(delivery, rfc3339_utc(now_()));
+    const WipeOnExit wiped{line};
+    const std::lock_guard lock(mutex_);
+    append(line);
+  }
+
   void append(const std::string& line) const {
     // O_NOFOLLOW: a symlink planted since the check is refused, not followed. O_NONBLOCK: a FIFO
     // planted since then fails to open (or is refused below) instead of blocking the apply.
@@ -207,22 +246,18 @@ std::size_t take_double_quoted(const std::string& line, std::size_t open, std::s
 // ---------------------------------------------------------------------------------------------
 // --secrets-command CMD: running it
 
-bool is_keyform_variable(std::string_view name) {
-  return name == "KEYFORM_PUBLIC_KEY" || name == "KEYFORM_KEY_ID" || name == "KEYFORM_KEY_DESC" ||
-         name == "KEYFORM_ORG_ID";
-}
+// Every KEYFORM_ variable is keyform's to set: one inherited from the caller must not pose as the
+// delivery's (a stale KEYFORM_CLIENT_ID beside a key's variables).
+bool is_keyform_variable(std::string_view name) { return name.starts_with("KEYFORM_"); }
 
-std::vector<std::string> command_environment(const std::vector<std::string>& base, const NewKeySecret& key) {
+std::vector<std::string> command_environment(const std::vector<std::string>& base, const Delivery& delivery) {
   std::vector<std::string> env;
   for (const std::string& entry : base) {
     const std::string name(variable_name(entry));
     if (entry.find('=') == std::string::npos || is_credential_variable(name) || is_keyform_variable(name)) continue;
     env.push_back(entry);
   }
-  env.push_back("KEYFORM_PUBLIC_KEY=" + key.public_key);
-  env.push_back("KEYFORM_KEY_ID=" + key.id);
-  env.push_back("KEYFORM_KEY_DESC=" + key.desc);
-  env.push_back("KEYFORM_ORG_ID=" + key.org_id);
+  env.insert(env.end(), delivery.variables.begin(), delivery.variables.end());
   return env;
 }
 
@@ -253,30 +288,33 @@ class SecretsCommand : public SecretSink {
   SecretsCommand(std::vector<std::string> words, std::ostream& log, SecretsCommandOptions options)
       : words_(std::move(words)), log_(log), options_(std::move(options)) {}
 
-  void deliver(const NewKeySecret& key) override {
-    const std::string& secret = key.private_key.reveal();
-    const auto& base = options_.environment ? *options_.environment : inherited_environment();
-    CapturedOutput captured(secret.size());
-    ChildRun outcome;
-    try {
-      outcome = run_child_process(words_, command_environment(base, key), secret, options_.time_limit, captured);
-    } catch (const std::runtime_error& e) {
-      throw failure(e.what());
-    }
-    show_output(key, redacted(captured, secret), captured.truncated());
-    if (outcome.timed_out) throw failure("timed out after " + duration_text(options_.time_limit) + " (killed)");
-    if (const std::string problem = status_problem(outcome.status); !problem.empty()) throw failure(problem);
-  }
+  void deliver(const NewKeySecret& key) override { deliver_one(delivery_of(key)); }
+  void deliver(const NewServiceAccountSecret& secret) override { deliver_one(delivery_of(secret)); }
 
   std::string describe() const override { return "--secrets-command " + escape_text(words_[0]); }
 
  private:
+  void deliver_one(const Delivery& delivery) {
+    const std::string& secret = delivery.secret.reveal();
+    const auto& base = options_.environment ? *options_.environment : inherited_environment();
+    CapturedOutput captured(secret.size());
+    ChildRun outcome;
+    try {
+      outcome = run_child_process(words_, command_environment(base, delivery), secret, options_.time_limit, captured);
+    } catch (const std::runtime_error& e) {
+      throw failure(e.what());
+    }
+    show_output(delivery.label, redacted(captured, secret), captured.truncated());
+    if (outcome.timed_out) throw failure("timed out after " + duration_text(options_.time_limit) + " (killed)");
+    if (const std::string problem = status_problem(outcome.status); !problem.empty()) throw failure(problem);
+  }
+
   std::runtime_error failure(const std::string& what) const { return std::runtime_error(describe() + ": " + what); }
 
   // The whole block under one lock: deliveries run side by side, and their lines must not mix.
-  void show_output(const NewKeySecret& key, const std::string& text, bool truncated) {
+  void show_output(const std::string& label, const std::string& text, bool truncated) {
     if (text.empty() && !truncated) return;
-    const std::string prefix = "secrets-command (" + escape_text(key.public_key) + "): ";
+    const std::string prefix = "secrets-command (" + escape_text(label) + "): ";
     std::string block;
     std::size_t start = 0;
     while (start < text.size()) {

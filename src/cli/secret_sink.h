@@ -24,12 +24,23 @@ struct NewKeySecret {
   const Secret& private_key;
 };
 
+// A service account secret the API just created (with the account, or by rotation).
+struct NewServiceAccountSecret {
+  std::string client_id;
+  std::string name;
+  std::string secret_id;
+  std::string expires_at;
+  std::string org_id;
+  const Secret& secret;
+};
+
 // Delivers secrets; deliver() throws std::runtime_error with a message that names the sink and
 // what failed (never the secret) when the secret did not reach it.
 class SecretSink {
  public:
   virtual ~SecretSink() = default;
   virtual void deliver(const NewKeySecret& key) = 0;
+  virtual void deliver(const NewServiceAccountSecret& secret) = 0;
   // "--secrets-out /path/file" or "--secrets-command gh": how messages name the sink.
   virtual std::string describe() const = 0;
 };

@@ -159,7 +159,7 @@ LivePlan compute_plan(const Session& s, AdminClient& api, const std::string& ver
   if (!result.errors.empty()) throw CommandError(format_plan_errors(s.config, result.errors), true);
   result.plan->target.base_url = s.target.base_url;
   out.plan = std::move(*result.plan);
-  for (const auto& warning : s.config.warnings) out.plan.warnings.push_back(format_error(warning));
+  for (const auto& warning : s.config.warnings) out.plan.warnings.push_back({"config", format_error(warning)});
   for (auto& warning : permission_warnings(out.plan, out.live, s.credentials.self_public_key())) {
     out.plan.warnings.push_back(std::move(warning));
   }

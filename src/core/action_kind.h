@@ -18,6 +18,12 @@ enum class ActionKind {
   unassign,
   remove_access_entry,
   delete_key,
+  // Service accounts. assign, update_roles, unassign and the access-list kinds above serve them too.
+  create_service_account,
+  update_service_account,
+  create_secret,
+  delete_secret,
+  delete_service_account,
 };
 
 // Phases run strictly in order: keys are created first (what is granted next may name them),
@@ -31,7 +37,11 @@ enum class Scope {
   key,           // the key itself (create_key, update_key, delete_key)
   project,       // the key in one project (assign, update_roles, unassign)
   access_entry,  // one entry of the key's IP access list
+  secret,        // one secret of a service account (delete_secret)
 };
+
+// Which principals a kind can name: keys only, service accounts only, or both.
+enum class Principals { keys, service_accounts, both };
 
 // How a reviewer sees a kind: the symbol's colour.
 enum class Tone { add, change, remove };
@@ -58,17 +68,18 @@ struct ActionKindInfo {
   // Makes the key it names (which has no id until then): the executor hands the id it answers
   // with to the later actions that name the same key.
   bool creates_key = false;
+  Principals principals = Principals::both;
 };
 
-inline constexpr std::array<ActionKindInfo, 8> kActionKinds{{
+inline constexpr std::array<ActionKindInfo, 13> kActionKinds{{
     {ActionKind::create_key, "create_key", Phase::create, Phase::create, Scope::key, Tone::add, "+", "Create key",
-     {"key to create", "keys to create"}, {"key created", "keys created"}, false, /*creates_key=*/true},
+     {"key to create", "keys to create"}, {"key created", "keys created"}, false, /*creates_key=*/true, Principals::keys},
     {ActionKind::assign, "assign", Phase::grant, Phase::grant, Scope::project, Tone::add, "+", "Assign",
      {"to assign", "to assign"}, {"assigned", "assigned"}, true},
     {ActionKind::update_roles, "update_roles", Phase::grant, Phase::grant, Scope::project, Tone::change, "~",
      "Update roles", {"to update", "to update"}, {"updated", "updated"}, true},
     {ActionKind::update_key, "update_key", Phase::grant, Phase::remove, Scope::key, Tone::change, "~",
-     "Update key", {"key to update", "keys to update"}, {"key updated", "keys updated"}, false},
+     "Update key", {"key to update", "keys to update"}, {"key updated", "keys updated"}, false, false, Principals::keys},
     {ActionKind::add_access_entry, "add_access_entry", Phase::grant, Phase::grant, Scope::access_entry, Tone::add,
      "+", "Add access-list entry", {"access-list entry to add", "access-list entries to add"},
      {"access-list entry added", "access-list entries added"}, false},
@@ -78,7 +89,24 @@ inline constexpr std::array<ActionKindInfo, 8> kActionKinds{{
      Tone::remove, "-", "Remove access-list entry", {"access-list entry to remove", "access-list entries to remove"},
      {"access-list entry removed", "access-list entries removed"}, false},
     {ActionKind::delete_key, "delete_key", Phase::destroy, Phase::destroy, Scope::key, Tone::remove, "x",
-     "Delete key", {"to delete", "to delete"}, {"deleted", "deleted"}, true},
+     "Delete key", {"to delete", "to delete"}, {"deleted", "deleted"}, true, false, Principals::keys},
+    {ActionKind::create_service_account, "create_service_account", Phase::create, Phase::create, Scope::key,
+     Tone::add, "+", "Create service account", {"service account to create", "service accounts to create"},
+     {"service account created", "service accounts created"}, false, /*creates_key=*/true,
+     Principals::service_accounts},
+    {ActionKind::update_service_account, "update_service_account", Phase::grant, Phase::remove, Scope::key,
+     Tone::change, "~", "Update service account", {"service account to update", "service accounts to update"},
+     {"service account updated", "service accounts updated"}, false, false, Principals::service_accounts},
+    // A new secret before any removal: consumers move to it before an old one goes.
+    {ActionKind::create_secret, "create_secret", Phase::grant, Phase::grant, Scope::key, Tone::add, "+",
+     "Create secret", {"secret to create", "secrets to create"}, {"secret created", "secrets created"}, false,
+     false, Principals::service_accounts},
+    {ActionKind::delete_secret, "delete_secret", Phase::remove, Phase::remove, Scope::secret, Tone::remove, "-",
+     "Delete secret", {"secret to delete", "secrets to delete"}, {"secret deleted", "secrets deleted"}, false,
+     false, Principals::service_accounts},
+    {ActionKind::delete_service_account, "delete_service_account", Phase::destroy, Phase::destroy, Scope::key,
+     Tone::remove, "x", "Delete service account", {"service account to delete", "service accounts to delete"},
+     {"service account deleted", "service accounts deleted"}, false, false, Principals::service_accounts},
 }};
 
 const ActionKindInfo& info(ActionKind kind);

@@ -32,8 +32,15 @@ struct Target {
 
 struct Policy {
   UndeclaredPolicy undeclared_keys = UndeclaredPolicy::ignore;
-  std::vector<std::string> protected_keys;  // public keys or ids
+  UndeclaredPolicy undeclared_service_accounts = UndeclaredPolicy::ignore;
+  std::vector<std::string> protected_keys;  // public keys, key ids or service account client ids
   std::optional<int> max_destroy;
+  // Set: rotate declared service accounts whose latest secret expires within this many days
+  // (create_secret, and delete_secret for expired ones). Unset: only warn, at 14 days.
+  std::optional<int> secret_rotation_days;
+  SourcePos undeclared_service_accounts_pos, secret_rotation_days_pos;
+
+  int rotation_warning_days() const { return secret_rotation_days.value_or(14); }
 };
 
 // One entry of a key's [keys.projects] table: a project named by id or by name.
@@ -70,6 +77,27 @@ struct DeclaredKey {
   }
 };
 
+// One [[service_accounts]] entry. Like a key, each optional attribute is managed when present.
+struct DeclaredServiceAccount {
+  std::string client_id;                   // "mdb_sa_id_" + 24 hex, or empty when `name` names it
+  std::optional<std::string> name;         // 1-64 characters of [\p{L}\p{N}-_.,' ]
+  std::optional<std::string> description;  // 1-250 characters, same set
+  KeyState state = KeyState::present;
+  std::vector<DeclaredProject> projects;   // in file order; empty for an absent account
+  std::optional<std::vector<std::string>> org_roles;    // sorted, unique; never on an absent one
+  std::optional<std::vector<std::string>> access_list;  // canonical CIDRs, sorted, unique
+  std::optional<int> secret_expires_after_hours;        // > 0; used when a secret is created
+  SourcePos pos;  // of the [[service_accounts]] entry
+  SourcePos name_pos, description_pos, org_roles_pos, access_list_pos;
+
+  // Named by its name alone: the account in the org with exactly this name (created when there
+  // is none). The config makes such a name unique in the file.
+  bool by_name() const { return client_id.empty() && name.has_value(); }
+  const std::string& label() const { return by_name() ? *name : client_id; }
+  // What a new secret's lifetime is when the file says nothing.
+  int expires_after_hours() const { return secret_expires_after_hours.value_or(2160); }
+};
+
 struct ConfigError {
   std::string path;
   SourcePos pos;
@@ -81,6 +109,7 @@ struct Config {
   Target target;
   Policy policy;
   std::vector<DeclaredKey> keys;
+  std::vector<DeclaredServiceAccount> service_accounts;
   // Valid but suspicious (a role name the documentation does not list), in file order.
   std::vector<ConfigError> warnings;
 };

@@ -14,4 +14,14 @@ struct CreatedKey {
   Secret private_key;
 };
 
+// A service account secret the API has just created (with a new account, or for rotation): the
+// one moment keyform holds its value.
+struct CreatedSecret {
+  std::string client_id;
+  std::string name;  // the account's
+  std::string secret_id;
+  std::string expires_at;  // RFC 3339, as answered
+  Secret secret;
+};
+
 }  // namespace keyform

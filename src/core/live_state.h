@@ -1,6 +1,8 @@
-// The org as the Admin API reports it: built from the two paged listings (keys, projects).
+// The org as the Admin API reports it: built from the paged listings (keys, projects, and service
+// accounts when the config needs them).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,10 +26,37 @@ struct LiveKey {
   std::optional<std::vector<std::string>> access_list{};
 };
 
+// One secret of a service account, as listed (its value is never listed after creation).
+struct LiveSecret {
+  std::string id;
+  std::string created_at;  // RFC 3339, as listed
+  std::string expires_at;  // RFC 3339, as listed
+};
+
+struct LiveServiceAccount {
+  std::string client_id;  // "mdb_sa_id_" + 24 hex
+  std::string name;
+  std::string description;
+  std::vector<std::string> org_roles;  // sorted, unique
+  // Project id -> sorted, unique project roles; unset when the assignments were not read (they
+  // are read only for the accounts the plan needs: see service_account_reads in core/planner.h).
+  std::optional<std::map<std::string, std::vector<std::string>>> project_roles{};
+  // Canonical CIDRs, sorted, unique; unset when not read (one paged GET per account).
+  std::optional<std::vector<std::string>> access_list{};
+  std::vector<LiveSecret> secrets{};  // listing order
+};
+
 struct LiveState {
   std::string org_id;
   std::vector<LiveKey> keys;
   std::vector<LiveProject> projects;
+  // Read only when the config declares a service account or a policy other than ignore for the
+  // undeclared ones; never the system-managed ones.
+  bool service_accounts_read = false;
+  std::vector<LiveServiceAccount> service_accounts{};
+  // When the org was read (Unix seconds, UTC): secret expiry is judged against it, so planning
+  // stays pure. 0 when unknown (tests that do not care): no secret counts as expiring then.
+  std::int64_t read_at = 0;
 };
 
 }  // namespace keyform

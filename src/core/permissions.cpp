@@ -32,7 +32,7 @@ const LiveKey* find_self(const LiveState& live, std::string_view self_public_key
 
 }  // namespace
 
-std::vector<std::string> permission_warnings(const Plan& plan, const LiveState& live, std::string_view self_public_key) {
+std::vector<PlanWarning> permission_warnings(const Plan& plan, const LiveState& live, std::string_view self_public_key) {
   const LiveKey* self = find_self(live, self_public_key);
   if (!self || has(self->org_roles, "ORG_OWNER")) return {};
   const std::string who = "the key keyform runs as (" + self->public_key + ")";
@@ -56,21 +56,21 @@ std::vector<std::string> permission_warnings(const Plan& plan, const LiveState& 
     project_names[project.id] = project.name;
   }
 
-  std::vector<std::string> warnings;
+  std::vector<PlanWarning> warnings;
   if (!deletes.empty()) {
-    warnings.push_back(who + " is not ORG_OWNER, which deleting a key needs: the API will refuse " +
-                       count_actions(deletes.size()) + " with 403: " + list_actions(deletes));
+    warnings.push_back({"permission_delete", who + " is not ORG_OWNER, which deleting a key needs: the API will refuse " +
+                       count_actions(deletes.size()) + " with 403: " + list_actions(deletes)});
   }
   if (!key_changes.empty()) {
-    warnings.push_back(who + " is not ORG_OWNER, which creating a key or changing a key's description, org roles or access list "
+    warnings.push_back({"permission_org_owner", who + " is not ORG_OWNER, which creating a key or changing a key's description, org roles or access list "
                        "needs: the API will refuse " + count_actions(key_changes.size()) + " with 403: " +
-                       list_actions(key_changes));
+                       list_actions(key_changes)});
   }
   for (const auto& [project_id, actions] : blocked_by_project) {
     const std::string& name = project_names[project_id];
-    warnings.push_back(who + " has neither ORG_OWNER nor GROUP_OWNER in project " +
+    warnings.push_back({"permission_project", who + " has neither ORG_OWNER nor GROUP_OWNER in project " +
                        (name.empty() ? project_id : name + " (" + project_id + ")") + ": the API will refuse " +
-                       count_actions(actions.size()) + " there with 403: " + list_actions(actions));
+                       count_actions(actions.size()) + " there with 403: " + list_actions(actions)});
   }
   return warnings;
 }

@@ -13,9 +13,9 @@
 
 namespace keyform {
 
-// One sentence per missing permission, naming the actions it blocks. Empty when the key may do
+// One warning per missing permission, naming the actions it blocks. Empty when the key may do
 // everything, or when its roles are unknown (a service account, or a key that is not in the
 // listing, such as an Ops Manager global key): then the service has the last word.
-std::vector<std::string> permission_warnings(const Plan& plan, const LiveState& live, std::string_view self_public_key);
+std::vector<PlanWarning> permission_warnings(const Plan& plan, const LiveState& live, std::string_view self_public_key);
 
 }  // namespace keyform

@@ -23,9 +23,15 @@ constexpr std::array kReasonNames{
     ReasonName{ReasonCode::access_entry_declared, "access_entry_declared"},
     ReasonName{ReasonCode::access_entry_not_declared, "access_entry_not_declared"},
     ReasonName{ReasonCode::no_key_with_desc, "no_key_with_desc"},
+    ReasonName{ReasonCode::undeclared_service_account_unassign, "undeclared_service_account_unassign"},
+    ReasonName{ReasonCode::undeclared_service_account_delete, "undeclared_service_account_delete"},
+    ReasonName{ReasonCode::no_service_account_with_name, "no_service_account_with_name"},
+    ReasonName{ReasonCode::secret_rotation_due, "secret_rotation_due"},
+    ReasonName{ReasonCode::secret_expired, "secret_expired"},
 };
 
-std::string key_label(const KeyInfo& key) {
+std::string key_label(const Principal& key) {
+  if (key.is_service_account()) return "service account \"" + key.desc + "\"" + (key.is_new() ? "" : " (" + key.id + ")");
   if (!key.public_key.empty()) return key.public_key;
   if (!key.id.empty()) return key.id;
   return "\"" + key.desc + "\"";  // a key still to be created is known by its description
@@ -46,7 +52,10 @@ int removed_count(const std::optional<std::vector<std::string>>& before,
 
 }  // namespace
 
-std::string key_ref(const KeyInfo& key) { return key.is_new() ? "new key:" + key.desc : key.id; }
+std::string key_ref(const Principal& key) {
+  if (!key.is_new()) return key.id;
+  return (key.is_service_account() ? "new service account:" : "new key:") + key.desc;
+}
 
 std::string_view to_string(ReasonCode code) {
   for (const auto& entry : kReasonNames) {
@@ -66,8 +75,11 @@ int Action::removals() const {
   switch (kind) {
     case ActionKind::unassign:
     case ActionKind::remove_access_entry:
-    case ActionKind::delete_key: return 1;
-    case ActionKind::update_key: return removed_count(before.org_roles, after.org_roles);
+    case ActionKind::delete_key:
+    case ActionKind::delete_secret:
+    case ActionKind::delete_service_account: return 1;
+    case ActionKind::update_key:
+    case ActionKind::update_service_account: return removed_count(before.org_roles, after.org_roles);
     default: return 0;
   }
 }
@@ -115,6 +127,12 @@ std::string describe(const Action& action) {
     case ActionKind::unassign: return "unassign " + key + " from " + project;
     case ActionKind::remove_access_entry: return "remove " + entry + " from the access list of " + key;
     case ActionKind::delete_key: return "delete key " + key;
+    case ActionKind::create_service_account: return "create " + key;
+    case ActionKind::update_service_account: return "update " + key;
+    case ActionKind::create_secret: return "create a secret of " + key;
+    case ActionKind::delete_secret:
+      return "delete secret " + (action.secret ? action.secret->id : std::string()) + " of " + key;
+    case ActionKind::delete_service_account: return "delete " + key;
   }
   return key;
 }

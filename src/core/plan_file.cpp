@@ -77,16 +77,27 @@ std::vector<SkippedAction> parse_skipped(const json& doc) {
   return skipped;
 }
 
-std::vector<std::string> parse_warnings(const json& doc) {
+// Each warning is {code, message}; a plan file written before warnings had codes holds bare
+// strings, read with an empty code.
+std::vector<PlanWarning> parse_warnings(const json& doc) {
   if (!doc.contains("warnings")) bad("plan", "has no \"warnings\" (written by an older keyform? run plan again)");
   const json& list = doc["warnings"];
-  if (!list.is_array()) bad("warnings", std::string("is ") + type_name(list) + ", expected an array of strings");
-  std::vector<std::string> warnings;
+  if (!list.is_array()) bad("warnings", std::string("is ") + type_name(list) + ", expected an array");
+  std::vector<PlanWarning> warnings;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string at = "warnings[" + std::to_string(i) + "]";
-    if (!list[i].is_string()) bad(at, std::string("is ") + type_name(list[i]) + ", expected a string");
-    if (list[i].get_ref<const std::string&>().empty()) bad(at, "is empty");
-    warnings.push_back(list[i].get<std::string>());
+    PlanWarning warning;
+    if (list[i].is_string()) {
+      warning.message = list[i].get<std::string>();
+    } else if (list[i].is_object()) {
+      only_fields(list[i], at, {"code", "message"});
+      warning.code = string_at(list[i], at, "code");
+      warning.message = string_at(list[i], at, "message");
+    } else {
+      bad(at, std::string("is ") + type_name(list[i]) + ", expected an object with code and message");
+    }
+    if (warning.message.empty()) bad(at, "has an empty message");
+    warnings.push_back(std::move(warning));
   }
   return warnings;
 }
@@ -244,7 +255,7 @@ std::string role_list(std::vector<std::string> roles) {
   return "[" + out + "]";
 }
 
-std::string key_label(const KeyInfo& key) { return escape_text(key.public_key) + " (" + escape_text(key.id) + ")"; }
+std::string key_label(const Principal& key) { return escape_text(key.public_key) + " (" + escape_text(key.id) + ")"; }
 
 // Where a saved delete_key's blast radius is no longer what the reviewer saw.
 std::optional<std::string> lost_access_changed(const Action& a, const LiveKey& key) {

@@ -28,7 +28,7 @@ json attributes_json(const KeyAttributes& attributes) {
 }  // namespace
 
 // A key still to be created has no id and no public key yet: null, not "".
-json key_to_json(const KeyInfo& key) {
+json key_to_json(const Principal& key) {
   if (key.is_new()) return {{"id", nullptr}, {"public_key", nullptr}, {"desc", key.desc}};
   return {{"id", key.id}, {"public_key", key.public_key}, {"desc", key.desc}};
 }
@@ -67,12 +67,14 @@ json plan_to_json(const Plan& plan) {
     entry["skip_reason"] = s.skip_reason;
     skipped.push_back(std::move(entry));
   }
+  json warnings = json::array();
+  for (const auto& w : plan.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
   return {
       {"format_version", kPlanFormatVersion},
       {"target", {{"api", plan.target.api}, {"org_id", plan.target.org_id}, {"base_url", plan.target.base_url}}},
       {"actions", std::move(actions)},
       {"skipped", std::move(skipped)},
-      {"warnings", plan.warnings},
+      {"warnings", std::move(warnings)},
       {"summary", summary_to_json(plan.summary())},
   };
 }
@@ -137,7 +139,7 @@ bool may_name_new_key(ActionKind kind) {
 
 // The key an action names: id and public key, or both null for a key still to be created (then
 // named by its description, which cannot be empty).
-KeyInfo key_at(const json& entry, const std::string& path, ActionKind kind) {
+Principal key_at(const json& entry, const std::string& path, ActionKind kind) {
   const json& key = object_at(entry, path, "key");
   const std::string where = path + ".key";
   only_fields(key, where, {"id", "public_key", "desc"});

@@ -88,7 +88,7 @@ std::string reason_text(ReasonCode code) {
   return "";
 }
 
-KeyInfo key_info(const LiveKey& key) { return {key.id, key.public_key, key.desc}; }
+Principal key_info(const LiveKey& key) { return {key.id, key.public_key, key.desc}; }
 
 ProjectInfo project_info(const LiveIndex& index, const std::string& project_id) {
   const LiveProject* p = index.project_by_id(project_id);
@@ -182,7 +182,7 @@ class Planner {
   // A key the org does not have yet: create it, then give it its projects and access list. The
   // later actions name it by its description; the executor fills in the id the create answers with.
   void plan_new_key(const DeclaredKey& declared) {
-    const KeyInfo key{"", "", *declared.desc};
+    const Principal key{"", "", *declared.desc};
     Action create = new_key_action(ActionKind::create_key, key, ReasonCode::no_key_with_desc);
     create.after.desc = *declared.desc;
     // The API wants at least one org role; the least a key can have is membership.
@@ -211,7 +211,7 @@ class Planner {
 
   // An action on a key that does not exist yet: no guard applies (it is neither protected nor
   // keyform's own, and nothing is taken from it).
-  static Action new_key_action(ActionKind kind, const KeyInfo& key, ReasonCode code) {
+  static Action new_key_action(ActionKind kind, const Principal& key, ReasonCode code) {
     Action action;
     action.kind = kind;
     action.key = key;

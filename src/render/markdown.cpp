@@ -18,7 +18,7 @@ std::string roles(const std::vector<std::string>& names) {
   return out;
 }
 
-std::string key_cell(const KeyInfo& key) {
+std::string key_cell(const Principal& key) {
   if (key.is_new()) return "*new key* " + quoted_markdown(key.desc);
   std::string text = md_code(key.public_key.empty() ? key.id : key.public_key);
   if (!key.desc.empty()) text += " " + escape_markdown(key.desc);
@@ -100,7 +100,7 @@ std::string skipped_target(const Action& a) {
 
 std::string warnings_section(const Plan& plan) {
   std::string out = "### Warnings\n\n";
-  for (const auto& w : plan.warnings) out += "- " + escape_markdown(w) + "\n";
+  for (const auto& w : plan.warnings) out += "- " + escape_markdown(w.message) + "\n";
   return out + "\n";
 }
 

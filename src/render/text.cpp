@@ -35,12 +35,12 @@ std::string project_label(const ProjectInfo& project) {
 std::string project_text(const Action& a) { return a.project ? project_label(*a.project) : std::string(); }
 
 // A key still to be created has only its description to go by.
-std::string key_name(const KeyInfo& key) {
+std::string key_name(const Principal& key) {
   if (!key.public_key.empty()) return escape_text(key.public_key);
   return key.id.empty() ? "new key " + quoted_text(key.desc) : escape_text(key.id);
 }
 
-std::string key_heading(const KeyInfo& key) {
+std::string key_heading(const Principal& key) {
   if (key.is_new()) return "new key " + quoted_text(key.desc);
   std::string text = "key " + key_name(key);
   if (!key.desc.empty()) text += " " + quoted_text(key.desc);
@@ -134,7 +134,7 @@ std::string skipped_section(const Plan& plan, const Palette& p) {
 
 std::string warnings_section(const Plan& plan, const Palette& p) {
   std::string out = "\n";
-  for (const auto& w : plan.warnings) out += p.yellow("Warning: " + escape_text(w)) + "\n";
+  for (const auto& w : plan.warnings) out += p.yellow("Warning: " + escape_text(w.message)) + "\n";
   return out;
 }
 

@@ -373,17 +373,17 @@ TEST_CASE("every variable credentials_from_env reads is a credential variable th
 
 TEST_CASE("secrets command: by default it inherits keyform's own environment, stripped the same way") {
   Scratch dir;
-  setenv("KEYFORM_SINK_TEST_MARK", "inherited", 1);
+  setenv("SINK_TEST_MARK", "inherited", 1);
   setenv("MONGODB_ATLAS_PRIVATE_KEY", "older-private", 1);
   std::ostringstream log;
   auto sink = secrets_command("sh -c 'env > " + dir.file("env") + "'", log);
   CreatedKey key{std::string{kSecret}};
   const std::string error = delivery_error(*sink, key.key);
-  unsetenv("KEYFORM_SINK_TEST_MARK");
+  unsetenv("SINK_TEST_MARK");
   unsetenv("MONGODB_ATLAS_PRIVATE_KEY");
   REQUIRE(error.empty());
   const std::string env = read_file(dir.file("env"));
-  CHECK(env.find("KEYFORM_SINK_TEST_MARK=inherited") != std::string::npos);
+  CHECK(env.find("SINK_TEST_MARK=inherited") != std::string::npos);
   CHECK(env.find("older-private") == std::string::npos);
 }
 

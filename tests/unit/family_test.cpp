@@ -98,7 +98,7 @@ TEST_CASE("key updates and access-list entries: the documented paths and bodies,
     const ApiFamily& family = *find_family(name);
     CAPTURE(name);
     const std::string key = std::string(family.base_path) + "/orgs/" + kOrg + "/apiKeys/" + kKey;
-    const KeyInfo info{kKey, "abcdefgh", ""};
+    const Principal info{kKey, "abcdefgh", ""};
 
     const ApiRequest rename = action_request(family, kOrg, make_update_key(info, {"old", std::nullopt}, {"new", std::nullopt}));
     CHECK(rename.method == "PATCH");

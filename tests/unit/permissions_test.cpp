@@ -50,10 +50,10 @@ TEST_CASE("deleting a key needs ORG_OWNER; project actions need GROUP_OWNER in t
                              project_action(ActionKind::unassign, kStage, "staging"), del});
   const auto warnings = permission_warnings(plan, org({"ORG_MEMBER"}, {{kProd, {"GROUP_OWNER"}}}), "selfkey1");
   REQUIRE(warnings.size() == 2);
-  CHECK(warnings[0] ==
+  CHECK(warnings[0].message ==
         "the key keyform runs as (selfkey1) is not ORG_OWNER, which deleting a key needs: the API will refuse "
         "1 action with 403: delete key other001");
-  CHECK(warnings[1] ==
+  CHECK(warnings[1].message ==
         "the key keyform runs as (selfkey1) has neither ORG_OWNER nor GROUP_OWNER in project staging (" + kStage +
             "): the API will refuse 2 actions there with 403: update roles of other001 in staging, unassign "
             "other001 from staging");
@@ -69,6 +69,6 @@ TEST_CASE("a long list of blocked actions is cut after five, with the count") {
   std::vector<Action> actions(8, project_action(ActionKind::unassign, kStage, "staging"));
   const auto warnings = permission_warnings(plan_of(actions), org({"ORG_MEMBER"}, {}), "selfkey1");
   REQUIRE(warnings.size() == 1);
-  CHECK(warnings[0].find("8 actions") != std::string::npos);
-  CHECK(warnings[0].find("and 3 more") != std::string::npos);
+  CHECK(warnings[0].message.find("8 actions") != std::string::npos);
+  CHECK(warnings[0].message.find("and 3 more") != std::string::npos);
 }

@@ -23,7 +23,7 @@ inline ReasonCode usual_reason_code(ActionKind kind) {
 }
 
 // A project-scoped action (or a delete_key with `project` unset and its blast radius in `lost`).
-inline Action make_action(ActionKind kind, KeyInfo key, std::optional<ProjectInfo> project,
+inline Action make_action(ActionKind kind, Principal key, std::optional<ProjectInfo> project,
                           std::vector<std::string> roles_before, std::vector<std::string> roles_after, std::string reason,
                           std::vector<ProjectRoles> lost = {}) {
   Action a;
@@ -38,13 +38,13 @@ inline Action make_action(ActionKind kind, KeyInfo key, std::optional<ProjectInf
   return a;
 }
 
-inline Action make_entry_action(ActionKind kind, KeyInfo key, std::string entry, std::string reason = "access list differs") {
+inline Action make_entry_action(ActionKind kind, Principal key, std::string entry, std::string reason = "access list differs") {
   Action a = make_action(kind, std::move(key), std::nullopt, {}, {}, std::move(reason));
   a.entry = std::move(entry);
   return a;
 }
 
-inline Action make_update_key(KeyInfo key, KeyAttributes before, KeyAttributes after,
+inline Action make_update_key(Principal key, KeyAttributes before, KeyAttributes after,
                               std::string reason = "attributes differ") {
   Action a = make_action(ActionKind::update_key, std::move(key), std::nullopt, {}, {}, std::move(reason));
   a.before = std::move(before);

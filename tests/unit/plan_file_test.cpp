@@ -19,8 +19,8 @@ const std::string kConfigHash = sha256_hex("[target]\n");
 Plan sample_plan() {
   Plan plan;
   plan.target = {"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
-  const KeyInfo ci{"65f0c0ffee0000000000000a", "cikey001", "CI \"deployer\" ünïcode"};
-  const KeyInfo old{"65f0c0ffee0000000000000c", "oldkey01", ""};
+  const Principal ci{"65f0c0ffee0000000000000a", "cikey001", "CI \"deployer\" ünïcode"};
+  const Principal old{"65f0c0ffee0000000000000c", "oldkey01", ""};
   const ProjectInfo prod{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"};
   const ProjectInfo stage{"6523b7e0c1b52d0f1a2b3c02", "staging"};
   plan.actions = {
@@ -32,7 +32,7 @@ Plan sample_plan() {
   };
   plan.skipped = {{make_action(ActionKind::unassign, {"65f0c0ffee0000000000000d", "admin001", ""}, prod, {"GROUP_OWNER"}, {}, "x"),
                    "keyform authenticates with this key"}};
-  plan.warnings = {"keyform runs as admin001, which may not delete keys"};
+  plan.warnings = {{"permission_delete", "keyform runs as admin001, which may not delete keys"}};
   return plan;
 }
 
@@ -246,8 +246,8 @@ TEST_CASE("the structure is checked even when the checksum matches") {
        "assignments_before[0] has an unknown field \"org\""},
       {"warnings missing", [](json& d) { d.erase("warnings"); }, "plan has no \"warnings\" (written by an older keyform?"},
       {"warnings a string", [](json& d) { d["warnings"] = "careful"; }, "warnings is a string, expected an array"},
-      {"warning a number", [](json& d) { d["warnings"][0] = 7; }, "warnings[0] is a number, expected a string"},
-      {"warning empty", [](json& d) { d["warnings"][0] = ""; }, "warnings[0] is empty"},
+      {"warning a number", [](json& d) { d["warnings"][0] = 7; }, "warnings[0] is a number, expected an object with code and message"},
+      {"warning empty", [](json& d) { d["warnings"][0] = ""; }, "warnings[0] has an empty message"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.what);
@@ -327,7 +327,7 @@ TEST_CASE("a stale plan says when a deletion's blast radius changed, and escapes
 
 TEST_CASE("a saved access-list addition for the key keyform runs as is judged against the org as it is now") {
   Plan plan = sample_plan();
-  const KeyInfo ci{"65f0c0ffee0000000000000a", "cikey001", ""};
+  const Principal ci{"65f0c0ffee0000000000000a", "cikey001", ""};
   plan.actions = {keyform::testing::make_entry_action(ActionKind::add_access_entry, ci, "203.0.113.7/32")};
   // Before any request it cannot be judged: not refused yet.
   CHECK_FALSE(check_self_key(plan, "cikey001", nullptr).has_value());
@@ -353,7 +353,7 @@ namespace {
 Plan create_plan() {
   Plan plan;
   plan.target = {"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
-  const KeyInfo fresh{"", "", "CI deployer (payments)"};
+  const Principal fresh{"", "", "CI deployer (payments)"};
   Action create = make_action(ActionKind::create_key, fresh, std::nullopt, {}, {}, "no key in the org has this description");
   create.reason_code = ReasonCode::no_key_with_desc;
   create.after = {std::string("CI deployer (payments)"), std::vector<std::string>{"ORG_MEMBER"}};

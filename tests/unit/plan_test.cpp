@@ -12,7 +12,7 @@ using keyform::testing::make_entry_action;
 using keyform::testing::make_update_key;
 
 namespace {
-const KeyInfo kKey{"65f0c0ffee0000000000000a", "abcdefgh", "ci"};
+const Principal kKey{"65f0c0ffee0000000000000a", "abcdefgh", "ci"};
 const ProjectInfo kProject{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"};
 }  // namespace
 
@@ -28,7 +28,7 @@ TEST_CASE("the action-kind table: every kind once, names unique, round-trip thro
     CHECK_FALSE(entry.heading.empty());
     CHECK(entry.phase <= entry.removing_phase);
   }
-  CHECK(kinds.size() == static_cast<std::size_t>(ActionKind::delete_key) + 1);  // no enumerator without an entry
+  CHECK(kinds.size() == static_cast<std::size_t>(ActionKind::delete_service_account) + 1);  // no enumerator without an entry
   CHECK_FALSE(action_kind_from_string("destroy").has_value());
 }
 
@@ -61,6 +61,8 @@ TEST_CASE("phases: grants before removals before deletes; an update_key that dro
   CHECK(static_cast<int>(Phase::create) == 0);
 }
 
+const Principal kAccount{"mdb_sa_id_0123456789abcdef01234567", "", "payments-deployer", PrincipalKind::service_account};
+
 TEST_CASE("removals: what policy.max_destroy counts") {
   Plan plan;
   plan.actions = {
@@ -73,11 +75,19 @@ TEST_CASE("removals: what policy.max_destroy counts") {
                       {"b", std::vector<std::string>{"ORG_READ_ONLY"}}),
       make_action(ActionKind::delete_key, kKey, std::nullopt, {}, {}, "r"),
       keyform::testing::make_create_key("new"),
+      make_action(ActionKind::create_service_account, kAccount, std::nullopt, {}, {}, "r"),
+      make_update_key(kAccount, {std::nullopt, std::vector<std::string>{"ORG_MEMBER", "ORG_OWNER"}},
+                      {std::nullopt, std::vector<std::string>{"ORG_MEMBER"}}),
+      make_action(ActionKind::create_secret, kAccount, std::nullopt, {}, {}, "r"),
+      make_action(ActionKind::delete_secret, kAccount, std::nullopt, {}, {}, "r"),
+      make_action(ActionKind::delete_service_account, kAccount, std::nullopt, {}, {}, "r"),
   };
-  // 1 unassign + 1 entry + 3 org roles dropped + 1 delete; a create takes nothing away
-  CHECK(plan.destroy_count() == 6);
+  plan.actions[9].kind = ActionKind::update_service_account;
+  // 1 unassign + 1 entry + 3 org roles dropped + 1 delete; a create takes nothing away; for the
+  // service account: 1 org role dropped, 1 secret deleted, 1 account deleted
+  CHECK(plan.destroy_count() == 9);
   const PlanSummary s = plan.summary();
-  CHECK(s.total() == 8);
+  CHECK(s.total() == 13);
   for (const auto& kind : kActionKinds) CHECK(s.count(kind.kind) == 1);
 }
 

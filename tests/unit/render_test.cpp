@@ -14,8 +14,8 @@ namespace {
 Plan sample_plan() {
   Plan plan;
   plan.target = {"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
-  const KeyInfo ci{"65f0c0ffee0000000000000a", "cikey001", "CI deployer"};
-  const KeyInfo old{"65f0c0ffee0000000000000c", "oldkey01", ""};
+  const Principal ci{"65f0c0ffee0000000000000a", "cikey001", "CI deployer"};
+  const Principal old{"65f0c0ffee0000000000000c", "oldkey01", ""};
   const ProjectInfo prod{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"};
   const ProjectInfo stage{"6523b7e0c1b52d0f1a2b3c02", "staging"};
   plan.actions = {
@@ -153,7 +153,7 @@ TEST_CASE("text plan: a deletion lists every project and role the key loses, und
 
 TEST_CASE("text plan: warnings come after the actions and before the summary, yellow when coloured") {
   Plan plan = sample_plan();
-  plan.warnings = {"keyform runs as cikey001, which cannot delete keys (needs ORG_OWNER)", "second"};
+  plan.warnings = {{"permission_delete", "keyform runs as cikey001, which cannot delete keys (needs ORG_OWNER)"}, {"config", "second"}};
   const std::string text = render_plan_text(plan, false);
   const auto warning = text.find("\nWarning: keyform runs as cikey001, which cannot delete keys (needs ORG_OWNER)\n"
                                  "Warning: second\n");
@@ -184,7 +184,7 @@ TEST_CASE("text plan: no actions but skipped differences does not claim the org 
 
 TEST_CASE("markdown plan: the Delete table lists what the key loses, warnings are a list, no false 'matches'") {
   Plan plan = plan_with_blast_radius();
-  plan.warnings = {"role GROUP_READ_ONYL is not a documented project role"};
+  plan.warnings = {{"config", "role GROUP_READ_ONYL is not a documented project role"}};
   const std::string md = render_plan_markdown(plan);
   CHECK(md.find("### Delete key (1)\n\n| Key | Project | Roles | Reason |\n|---|---|---|---|\n"
                 "| `oldkey01` | payments-prod (`6523b7e0c1b52d0f1a2b3c01`)<br>staging (`6523b7e0c1b52d0f1a2b3c02`) | "
@@ -214,9 +214,9 @@ TEST_CASE("json plan: delete_key actions carry assignments_before, warnings are 
   CHECK(doc["skipped"][0]["assignments_before"] == nlohmann::json::array());  // a skipped delete_key too
   CHECK(doc["warnings"] == nlohmann::json::array());
   CHECK(plan_to_json(sample_plan())["actions"][3]["assignments_before"] == nlohmann::json::array());
-  plan.warnings = {"w\n\x1b[2J"};
+  plan.warnings = {{"c\x1b", "w\n\x1b[2J"}};
   doc = plan_to_json(plan);
-  CHECK(doc["warnings"] == nlohmann::json{"w\n\x1b[2J"});  // JSON keeps the exact string
+  CHECK(doc["warnings"] == nlohmann::json::array({{{"code", "c\x1b"}, {"message", "w\n\x1b[2J"}}}));  // JSON keeps the exact strings
   CHECK(nlohmann::json::parse(render_plan_json(plan)) == doc);
 }
 
@@ -301,8 +301,8 @@ TEST_CASE("apply json: a done deletion carries its note and its blast radius") {
 
 namespace {
 
-const KeyInfo kCi{"65f0c0ffee0000000000000a", "zmmrboas", "CI deployer"};
-const KeyInfo kAdmin{"65f0c0ffee0000000000000d", "admin001", ""};
+const Principal kCi{"65f0c0ffee0000000000000a", "zmmrboas", "CI deployer"};
+const Principal kAdmin{"65f0c0ffee0000000000000d", "admin001", ""};
 
 // The three kinds of issue 12 as the planner makes them, and two skipped by the guards.
 Plan attributes_plan() {
@@ -437,7 +437,7 @@ namespace {
 Plan create_plan() {
   Plan plan;
   plan.target = {"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
-  const KeyInfo fresh{"", "", "CI deployer (payments)"};
+  const Principal fresh{"", "", "CI deployer (payments)"};
   plan.actions = {
       make_create_key("CI deployer (payments)"),
       make_action(ActionKind::assign, fresh, ProjectInfo{"6523b7e0c1b52d0f1a2b3c01", "payments-prod"}, {},
@@ -519,8 +519,8 @@ namespace {
 Plan plan_of(const std::string& s) {
   Plan plan;
   plan.target = {"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
-  const KeyInfo key{"65f0c0ffee0000000000000a", s, s};
-  const KeyInfo other{"65f0c0ffee0000000000000c", "pk" + s, s};
+  const Principal key{"65f0c0ffee0000000000000a", s, s};
+  const Principal other{"65f0c0ffee0000000000000c", "pk" + s, s};
   const ProjectInfo project{"6523b7e0c1b52d0f1a2b3c01", s};
   plan.actions = {
       make_action(ActionKind::assign, key, project, {}, {"GROUP_" + s}, s),
@@ -539,7 +539,7 @@ Plan plan_of(const std::string& s) {
                   {make_update_key(other, {s, std::vector<std::string>{s}}, {s + "!", std::vector<std::string>{"ORG_MEMBER"}}, s), s},
                   {make_entry_action(ActionKind::add_access_entry, other, "192.0.2.1/32", s), s},
                   {make_entry_action(ActionKind::remove_access_entry, other, "192.0.2.0/24", s), s}};
-  plan.warnings = {s, "about " + s};
+  plan.warnings = {{"config", s}, {"config", "about " + s}};
   return plan;
 }
 
