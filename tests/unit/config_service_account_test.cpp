@@ -198,7 +198,7 @@ TEST_CASE("service accounts: entry shape, identity, state and the fields shared 
   check_all({
       {"service_accounts a table", target() + "[service_accounts]\nname = \"ci\"\n", 4, 1,
        "service_accounts must be an array of tables (write each account as [[service_accounts]]), found a table"},
-      {"entry not a table", target() + "service_accounts = [\"ci\"]\n", 4, 21,
+      {"entry not a table", "service_accounts = [\"ci\"]\n" + target(), 1, 21,
        "each service_accounts entry must be a table ([[service_accounts]]), found string \"ci\""},
       {"unknown field", sa_snippet(id_line + "projects = {}\nsecret_expires_after_days = 3\n"), 7, 1,
        "unknown field \"secret_expires_after_days\" in [[service_accounts]] (expected one of: client_id, name, "
