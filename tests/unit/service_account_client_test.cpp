@@ -128,7 +128,8 @@ json account_json(const std::string& id, const std::string& name, json roles = {
           {"createdAt", "2026-01-01T00:00:00Z"}};
 }
 
-std::string page(const json& results, std::optional<long> total = std::nullopt) {
+// A vector, not a json: a braced list of one object would be that object, not an array of it.
+std::string page(const std::vector<json>& results, std::optional<long> total = std::nullopt) {
   json body{{"results", results}};
   body["totalCount"] = total.value_or(static_cast<long>(results.size()));
   return body.dump();
@@ -267,7 +268,7 @@ TEST_CASE("service account projects: one listing per project when that is fewer 
   const std::string p1 = "/api/atlas/v2/groups/" + kP1 + "/serviceAccounts";
   h.server.on("GET " + p1, {{200, page({{{"clientId", kSa}, {"roles", {"GROUP_OWNER"}}},
                                         {{"clientId", "mdb_sa_id_ffffffffffffffffffffffff"}, {"roles", {"GROUP_OWNER"}}}})}});
-  h.server.on("GET /api/atlas/v2/groups/" + kP2 + "/serviceAccounts", {{200, page(json::array())}});
+  h.server.on("GET /api/atlas/v2/groups/" + kP2 + "/serviceAccounts", {{200, page({})}});
   LiveState live = org_with(3, 2);
   h.client.read_service_account_projects(live, {kSa, kSa2, "mdb_sa_id_0123456789abcdef0123456c"});
   CHECK(h.server.seen().size() == 2);
@@ -406,7 +407,7 @@ TEST_CASE("service account writes whose answer was lost are checked before they 
 
 TEST_CASE("service account access-list entries: SA paths, %2F for a network, the entry's field by its kind") {
   Harness h;
-  h.server.on("POST " + kOrgPath + "/" + kSa + "/accessList", {{200, page(json::array())}});
+  h.server.on("POST " + kOrgPath + "/" + kSa + "/accessList", {{200, page({})}});
   h.server.on("DELETE " + kOrgPath + "/" + kSa + "/accessList/203.0.113.0%2F24", {{204, ""}});
   Action add;
   add.kind = ActionKind::add_access_entry;
@@ -478,7 +479,7 @@ TEST_CASE("create_service_account is never repeated blindly") {
   SUBCASE("the lost answer made nothing: the create is repeated") {
     Harness h;
     h.server.on("POST " + kOrgPath, {{503, ""}, {201, created_account_body(kSa, "deployer")}});
-    h.server.on(listing, {{200, page(json::array())}});
+    h.server.on(listing, {{200, page({})}});
     CHECK(h.client.create_service_account(create_account_action()).client_id == kSa);
     CHECK(h.server.count("POST ") == 2);
     CHECK(h.server.count(listing) == 1);  // looked before repeating, even after a 503
