@@ -188,7 +188,7 @@ def check_every_kind_plan_file(args, validator):
             lambda d: pick(d, "delete_key").update(service_account={"client_id": DEPLOYER, "name": "x"}) or
             pick(d, "delete_key").pop("key"))
     refused("an action with both key and service_account",
-            lambda d: pick(d, "assign").update(service_account={"client_id": DEPLOYER, "name": "x"}))
+            lambda d: next(a for a in d["actions"] if "key" in a).update(service_account={"client_id": DEPLOYER, "name": "x"}))
     refused("a malformed client id", lambda d: pick(d, "create_secret")["service_account"].update(client_id="mdb_sa_id_1"))
     refused("a create_service_account with a client id",
             lambda d: pick(d, "create_service_account")["service_account"].update(client_id=DEPLOYER))
