@@ -10,7 +10,7 @@
 #include "cli/target.h"
 #include "core/escape.h"
 #include "core/export.h"
-#include "core/service_account_text.h"
+#include "core/service_account_config.h"
 #include "core/planner.h"
 
 namespace keyform {
@@ -71,7 +71,7 @@ void read_service_accounts_for_export(AdminClient& api, LiveState& live, const A
 
 // Checked before any request: a name the API (and so the file) would refuse.
 void check_mirror_name(const std::string& name) {
-  if (auto problem = service_account_text_problem(name, "the name", kServiceAccountNameMax)) {
+  if (auto problem = service_account_text_problem("name", name, kMaxServiceAccountNameChars)) {
     throw CommandError("export: --as-service-account \"" + escape_text(name) + "\": " + *problem +
                        "; nothing was read");
   }
@@ -112,7 +112,6 @@ std::string mirror(AdminClient& api, LiveState& live, const ExportCommandOptions
   check_mirror_parses(entry, style, live.org_id);
   return entry;
 }
-
 
 ExportOptions export_style(const ResolvedTarget& target, const ExportCommandOptions& options) {
   ExportOptions style;

@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/escape.h"
 #include "core/ids.h"
+#include "core/service_account_config.h"
 #include "core/service_account_text.h"
 #include "core/text.h"
 
@@ -89,13 +90,6 @@ ParsedEntries parse_entries(const std::vector<std::string>& entries) {
   }
   std::sort(out.networks.begin(), out.networks.end());  // 10.0.0.2 before 10.0.0.10
   return out;
-}
-
-// The spec's clientId pattern: ^mdb_sa_id_[a-fA-F\d]{24}$.
-bool is_client_id(std::string_view text) {
-  constexpr std::string_view prefix = "mdb_sa_id_";
-  return text.size() == prefix.size() + 24 && text.substr(0, prefix.size()) == prefix &&
-         std::all_of(text.begin() + prefix.size(), text.end(), is_hex_digit);
 }
 
 struct ProjectRef {
@@ -184,7 +178,7 @@ class Exporter {
   static void service_account_name(std::string& out, const std::string& name, bool unique) {
     if (!unique) {
       out += omission_comment("name", "another service account of the org has the same name");
-    } else if (auto problem = service_account_text_problem(name, "the name", kServiceAccountNameMax)) {
+    } else if (auto problem = service_account_text_problem("name", name, kMaxServiceAccountNameChars)) {
       out += omission_comment("name", *problem);  // names code points, not the text
     } else {
       out += "name = " + toml_string(name) + "\n";
@@ -192,7 +186,7 @@ class Exporter {
   }
 
   static void service_account_description(std::string& out, const std::string& description) {
-    if (auto problem = service_account_text_problem(description, "the description", kServiceAccountDescriptionMax)) {
+    if (auto problem = service_account_text_problem("description", description, kMaxServiceAccountDescriptionChars)) {
       out += omission_comment("description", *problem);
     } else {
       out += "description = " + toml_string(description) + "\n";
@@ -201,9 +195,9 @@ class Exporter {
 
   // The key's desc fitted to the account character set; a comment says what changed and why.
   static void mirrored_description(std::string& out, const LiveKey& k) {
-    std::string fitted = fit_service_account_text(k.desc, kServiceAccountDescriptionMax);
+    std::string fitted = fit_service_account_text(k.desc, kMaxServiceAccountDescriptionChars);
     if (fitted.empty()) {
-      fitted = fit_service_account_text("mirrors API key " + k.public_key, kServiceAccountDescriptionMax);
+      fitted = fit_service_account_text("mirrors API key " + k.public_key, kMaxServiceAccountDescriptionChars);
       out += "# description: the key's desc " + quoted_for_comment(k.desc) +
              " has nothing a service account description may hold: say what the account is for\n";
     } else if (fitted != k.desc) {

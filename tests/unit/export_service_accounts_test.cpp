@@ -6,7 +6,6 @@
 #include "core/config.h"
 #include "core/export.h"
 #include "core/planner.h"
-#include "core/service_account_text.h"
 #include "hostile_strings.h"
 
 using namespace keyform;
@@ -145,9 +144,9 @@ TEST_CASE("what export leaves out of a service account is said in a comment that
   CHECK(block_of(text, "client_id = \"" + kTwinA + "\"")
             .find("\n# name not written: another service account of the org has the same name\n") != std::string::npos);
   const std::string odd = block_of(text, "client_id = \"" + kOdd + "\"");
-  CHECK(odd.find("\n# name not written: the name has U+002F at character 4: only letters, digits, spaces and - _ . , ' "
-                 "are allowed\n") != std::string::npos);
-  CHECK(odd.find("\n# description not written: the description must be 1 to 250 characters, found 0\n") !=
+  CHECK(odd.find("\n# name not written: name has the character U+002F at character 4, which a service account name "
+                 "cannot hold (expected letters, numbers, spaces and - _ . , ')\n") != std::string::npos);
+  CHECK(odd.find("\n# description not written: description must not be empty (expected 1 to 250 characters)\n") !=
         std::string::npos);
   CHECK(text.find("# service account \"" + kUnread + "\" not written: its project assignments were not read\n") !=
         std::string::npos);
