@@ -202,7 +202,7 @@ class Exporter {
              " has nothing a service account description may hold: say what the account is for\n";
     } else if (fitted != k.desc) {
       out += "# description: the key's desc " + quoted_for_comment(k.desc) +
-             " fitted to letters, digits, spaces and - _ . , ' (at most 250)\n";
+             " fitted to letters, numbers, spaces and - _ . , ' (at most 250)\n";
     }
     out += "description = " + toml_string(fitted) + "\n";
   }

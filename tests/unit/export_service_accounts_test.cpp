@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/config.h"
 #include "core/export.h"
@@ -215,7 +216,7 @@ TEST_CASE("mirror-key: the key's desc is fitted to the account character set, an
   LiveState live = org();
   const std::string fitted = mirror_key_entry(live, key(live, "cikey001"), "x", style());
   CHECK(fitted.find("\n# description: the key's desc \"CI \"deployer\"\\nline two\\\\ \\x01\\x7f ☃\" fitted to letters, "
-                    "digits, spaces and - _ . , ' (at most 250)\ndescription = \"CI deployer line two\"\n") !=
+                    "numbers, spaces and - _ . , ' (at most 250)\ndescription = \"CI deployer line two\"\n") !=
         std::string::npos);
 
   const std::string kept = mirror_key_entry(live, key(live, "idlekey1"), "x", style());
