@@ -52,22 +52,7 @@ std::string service_account_count(const LiveState& live) {
 }
 
 // Service accounts exist on these families only (atlas-v1 and ops-manager have no such API).
-bool has_service_accounts(const ApiFamily& family) {
-  return family.name == "atlas-v2" || family.name == "cloud-manager";
-}
-
-// Every (not system-managed) service account with its projects, and on atlas-v2 its access list.
-void read_service_accounts_for_export(AdminClient& api, LiveState& live, const ApiFamily& family) {
-  try {
-    api.read_service_accounts(live);
-    std::vector<std::string> ids;
-    for (const auto& account : live.service_accounts) ids.push_back(account.client_id);
-    api.read_service_account_projects(live, ids);
-    if (family.name == "atlas-v2") api.read_service_account_access_lists(live, ids);
-  } catch (const ApiError& e) {
-    throw CommandError("export: reading org " + live.org_id + ": " + e.what());
-  }
-}
+bool has_service_accounts(const ApiFamily& family) { return family.manages_service_accounts(); }
 
 // Checked before any request: a name the API (and so the file) would refuse.
 void check_mirror_name(const std::string& name) {
@@ -130,9 +115,9 @@ std::string export_org(AdminClient& api, LiveState& live, const ApiFamily& famil
   std::vector<std::string> ids;
   for (const auto& key : live.keys) ids.push_back(key.id);
   read_access_lists(api, live, ids, "export");
-  if (has_service_accounts(family)) read_service_accounts_for_export(api, live, family);
+  if (has_service_accounts(family)) read_every_service_account(api, live, "export");
   const std::string text = export_config(live, style);
-  if (auto problem = round_trip_problem(text, live, credentials.self_public_key())) {
+  if (auto problem = round_trip_problem(text, live, self_principal(credentials))) {
     throw CommandError("export: " + *problem);
   }
   return text;
