@@ -269,7 +269,7 @@ void check_config_error(const std::string& api, const std::string& toml, const s
   const Family& family = attrs::family_named(api);
   Scene s(family, converge_org(family), toml, policy);
   if (api == "ops-manager") s.env.erase("MONGODB_ATLAS_BASE_URL");
-  for (const std::vector<std::string> args : {std::vector<std::string>{"validate"}, {"plan"},
+  for (const auto& args : {std::vector<std::string>{"validate"}, {"plan"},
                                               {"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"}}) {
     const RunResult r = s.run(args);
     INFO(r.all());
@@ -303,7 +303,7 @@ TEST_CASE("service accounts: two accounts in the org with the declared name: exi
   for (const auto& api : kSaFamilies) {
     CAPTURE(api);
     Scene s(attrs::family_named(api), org, kOneAccount);
-    for (const std::vector<std::string> args : {std::vector<std::string>{"plan"},
+    for (const auto& args : {std::vector<std::string>{"plan"},
                                                 {"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"}}) {
       const RunResult r = s.run(args);
       INFO(r.all());
