@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -14,6 +16,7 @@
 #include "api/connection_pool.h"
 #include "api/family.h"
 #include "api/http_client.h"
+#include "api/responses.h"
 #include "core/created_key.h"
 #include "core/live_state.h"
 #include "core/plan.h"
@@ -73,6 +76,37 @@ class AdminClient {
   // "" when the key is gone (404 counts), else what failed.
   std::string delete_created_key(const std::string& key_id);
 
+  // ---- service accounts (api/service_account_client.cpp); families that manage them only ----
+
+  // GET /orgs/{O}/serviceAccounts, every page, checked and re-read once like the key listing (never
+  // includeSystemManaged): fills live.service_accounts (org roles and secrets; no project roles,
+  // no access list) and sets live.service_accounts_read.
+  void read_service_accounts(LiveState& live);
+
+  // Sets project_roles of the accounts in `client_ids` (others and unknown ids untouched), with
+  // whichever needs fewer listings: GET /orgs/{O}/serviceAccounts/{C}/groups per account, or GET
+  // /groups/{G}/serviceAccounts per project of live.projects. Concurrent, every page, checked.
+  void read_service_account_projects(LiveState& live, const std::vector<std::string>& client_ids);
+
+  // GET /orgs/{O}/serviceAccounts/{C}/accessList for each of `client_ids`, concurrently; sets
+  // their access_list. Only on a family with service_account_access_lists (else logic_error).
+  void read_service_account_access_lists(LiveState& live, const std::vector<std::string>& client_ids);
+
+  // POST /orgs/{O}/serviceAccounts for a create_service_account action: the new account's client
+  // id and first secret. Never repeated blindly: after a lost answer the org is searched for an
+  // account with the planned name; one found (its secret went with the answer) is deleted again
+  // and this throws naming it, or saying it IS ORPHANED. Throws ApiError, never naming the secret.
+  CreatedSecret create_service_account(const Action& action);
+
+  // POST /orgs/{O}/serviceAccounts/{C}/secrets for a create_secret action. The account's secret
+  // ids are read first; after a lost answer any new one is deleted again and this throws.
+  CreatedSecret create_secret(const Action& action);
+
+  // Take back what was created but could not be delivered: "" when it is gone (404 counts), else
+  // what failed.
+  std::string delete_created_service_account(const std::string& client_id);
+  std::string delete_created_secret(const std::string& client_id, const std::string& secret_id);
+
   const ApiFamily& family() const { return family_; }
 
  private:
@@ -90,10 +124,24 @@ class AdminClient {
   std::vector<std::string> key_ids_with_desc(const std::string& desc);
   CreatedKey created_key_from(HttpResponse& response, const ApiRequest& request);
   bool entry_in_effect(const Action& action);
-  template <typename T, typename MakeRequest, typename ParsePage>
-  std::vector<T> read_all_pages(std::string_view noun, MakeRequest make_request, ParsePage parse_page);
-  template <typename T, typename MakeRequest, typename ParsePage>
-  std::vector<T> read_listing(std::string_view noun, MakeRequest make_request, ParsePage parse_page);
+  // Listings. Defined in admin_client.cpp and instantiated there for every item type.
+  using MakeRequest = std::function<ApiRequest(int page)>;
+  template <typename T>
+  using ParsePage = std::function<Page<T>(std::string_view body)>;
+  template <typename T>
+  std::vector<T> read_all_pages(std::string_view noun, const MakeRequest& make_request, const ParsePage<T>& parse_page);
+  template <typename T>
+  std::vector<T> read_listing(std::string_view noun, const MakeRequest& make_request, const ParsePage<T>& parse_page);
+
+  // Service accounts (api/service_account_client.cpp).
+  bool account_action_in_effect(const Action& action, Deadline deadline);
+  std::optional<LiveServiceAccount> read_account(const std::string& client_id, Deadline deadline);
+  std::map<std::string, std::vector<std::string>> read_account_projects(const std::string& client_id);
+  std::vector<std::string> read_account_access_list(const std::string& client_id);
+  std::vector<std::string> client_ids_named(const std::string& name);
+  CreatedSecret created_account_from(HttpResponse& response, const ApiRequest& request);
+  CreatedSecret created_secret_from(HttpResponse& response, const ApiRequest& request, const Action& action);
+  std::string take_back(const Action& remove);
 
   const ApiFamily& family_;
   ConnectionPool& pool_;

@@ -1,8 +1,11 @@
 #include "api/family.h"
 
 #include <array>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
+
+#include "api/service_account_requests.h"
 
 namespace keyform {
 namespace {
@@ -12,20 +15,16 @@ constexpr std::string_view kAtlasHost = "https://cloud.mongodb.com";
 // Page sizes and media types: ../shared/reference/atlas-api-keys.md, "The three API families".
 constexpr std::array kFamilies = {
     ApiFamily{"atlas-v2", "/api/atlas/v2", "application/vnd.atlas.2023-01-01+json", kAtlasHost, 500,
-              true, true},
+              true, true, "application/vnd.atlas.2024-08-05+json", true},
     ApiFamily{"atlas-v1", "/api/atlas/v1.0", "application/json", kAtlasHost, 100, false, false},
+    // Service accounts are Preview there, without access lists (atlas-key-lifecycle.md §4).
     ApiFamily{"cloud-manager", "/api/public/v1.0", "application/json", kAtlasHost, 500, false,
-              false},
+              false, "application/json", false},
     ApiFamily{"ops-manager", "/api/public/v1.0", "application/json", "", 500, false, false},
 };
 
 std::string roles_object(const std::vector<std::string>& roles) {
   return nlohmann::json{{"roles", roles}}.dump();
-}
-
-std::string list_path(const ApiFamily& family, const std::string& resource, int page) {
-  return std::string(family.base_path) + resource + "?pageNum=" + std::to_string(page) +
-         "&itemsPerPage=" + std::to_string(family.page_size);
 }
 
 // A call in the family's own media type.
@@ -35,6 +34,11 @@ ApiRequest family_request(const ApiFamily& family, std::string method, std::stri
 }
 
 }  // namespace
+
+std::string list_path(const ApiFamily& family, const std::string& resource, int page) {
+  return std::string(family.base_path) + resource + "?pageNum=" + std::to_string(page) +
+         "&itemsPerPage=" + std::to_string(family.page_size);
+}
 
 const ApiFamily* find_family(std::string_view name) {
   for (const auto& family : kFamilies) {
@@ -77,8 +81,8 @@ bool is_host_entry(const std::string& cidr) {
 
 std::string entry_address(const std::string& cidr) { return cidr.substr(0, cidr.rfind('/')); }
 
-// The entry as a path segment: the address alone, or the CIDR with its slash as %2F (a raw "/"
-// would name another path).
+}  // namespace
+
 std::string entry_segment(const std::string& cidr) {
   if (is_host_entry(cidr)) return entry_address(cidr);
   return entry_address(cidr) + "%2F" + cidr.substr(cidr.rfind('/') + 1);
@@ -89,6 +93,8 @@ std::string access_entry_body(const std::string& cidr) {
                                                    : nlohmann::json{{"cidrBlock", cidr}};
   return nlohmann::json::array({entry}).dump();
 }
+
+namespace {
 
 // PATCH /orgs/{O}/apiKeys/{K}: the fields that change; org roles as the complete list (whether
 // the API merges a partial list is not documented).
@@ -102,6 +108,7 @@ std::string update_key_body(const Action& action) {
 }  // namespace
 
 ApiRequest action_request(const ApiFamily& family, const std::string& org_id, const Action& action) {
+  if (action.key.is_service_account()) return service_account_action_request(family, org_id, action);
   const std::string base(family.base_path);
   const std::string key = base + "/orgs/" + org_id + "/apiKeys/" + action.key.id;
   // Unassign is DELETE /groups/{G}/apiKeys/{K}; never /orgs/..., which deletes the key org-wide.
@@ -126,8 +133,13 @@ ApiRequest action_request(const ApiFamily& family, const std::string& org_id, co
     case ActionKind::remove_access_entry:
       return family_request(family, "DELETE", key + "/accessList/" + entry_segment(*action.entry));
     case ActionKind::delete_key: return family_request(family, "DELETE", key);
+    case ActionKind::create_service_account:
+    case ActionKind::update_service_account:
+    case ActionKind::create_secret:
+    case ActionKind::delete_secret:
+    case ActionKind::delete_service_account: break;
   }
-  return {};
+  throw std::logic_error(describe(action) + ": no API key has this action");
 }
 
 }  // namespace keyform

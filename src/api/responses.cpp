@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/response_json.h"
 #include "core/cidr.h"
 #include "core/escape.h"
 
@@ -11,53 +12,10 @@ namespace keyform {
 namespace {
 
 using nlohmann::json;
-
-json parse_json(std::string_view body) {
-  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) throw ResponseError("response is not valid JSON");
-  // ?envelope=true wraps single objects as {"status": N, "content": {...}}; lists keep their shape.
-  if (doc.is_object() && doc.contains("content") && doc.contains("status") && doc.size() == 2) {
-    return doc["content"];
-  }
-  return doc;
-}
-
-std::string string_field(const json& object, const char* name, bool required = true) {
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) {
-    if (required) throw ResponseError(std::string("missing field \"") + name + "\"");
-    return {};
-  }
-  if (!it->is_string()) throw ResponseError(std::string("field \"") + name + "\" is not a string");
-  return it->get<std::string>();
-}
-
-template <typename T, typename ParseItem>
-Page<T> parse_page(std::string_view body, ParseItem parse_item) {
-  json doc = parse_json(body);
-  if (!doc.is_object()) throw ResponseError("list response is not a JSON object");
-  auto results = doc.find("results");
-  if (results == doc.end() || !results->is_array()) {
-    throw ResponseError("list response has no \"results\" array");
-  }
-  Page<T> page;
-  for (const auto& item : *results) {
-    if (!item.is_object()) throw ResponseError("a list item is not a JSON object");
-    page.items.push_back(parse_item(item));
-  }
-  if (auto total = doc.find("totalCount"); total != doc.end()) {
-    if (!total->is_number_integer() || total->get<long>() < 0) {
-      throw ResponseError("\"totalCount\" is not a non-negative integer");
-    }
-    page.total_count = total->get<long>();
-  }
-  return page;
-}
-
-void sort_unique(std::vector<std::string>& names) {
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-}
+using response_json::parse_json;
+using response_json::parse_page;
+using response_json::sort_unique;
+using response_json::string_field;
 
 // A key's org roles are its roles in this org named ORG_* (as the Terraform provider reads them);
 // an empty org_id accepts any org (a single-key read that does not name one).

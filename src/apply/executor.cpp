@@ -24,21 +24,23 @@ std::vector<std::vector<int>> by_phase(const Plan& plan) {
 class ProducedKeys {
  public:
   void record(const Action& action) {
-    if (info(action.kind).creates_key && !action.key.id.empty()) keys_[action.key.desc] = action.key;
+    if (info(action.kind).creates_key && !action.key.id.empty()) keys_[{action.key.kind, action.key.desc}] = action.key;
   }
   // Fills in the id of a key the plan names only by description; throws when no earlier action
   // produced it (its creation failed or never ran, so this action cannot run either).
   void resolve(Action& action) const {
     if (!action.key.id.empty() || info(action.kind).creates_key) return;
-    auto it = keys_.find(action.key.desc);
+    auto it = keys_.find({action.key.kind, action.key.desc});
     if (it == keys_.end()) {
-      throw std::runtime_error("the key \"" + action.key.desc + "\" has no id: no earlier action created it");
+      throw std::runtime_error(std::string(action.key.is_service_account() ? "the service account \"" : "the key \"") +
+                               action.key.desc + "\" has no id: no earlier action created it");
     }
     action.key = it->second;
   }
 
  private:
-  std::map<std::string, Principal> keys_;
+  // By kind and description (a key) or name (a service account): a key and an account may share one.
+  std::map<std::pair<PrincipalKind, std::string>, Principal> keys_;
 };
 
 // A create names its key from now on by what the API answered: the report shows it, and later

@@ -1,5 +1,6 @@
 #include "apply/key_creation.h"
 
+#include <cctype>
 #include <stdexcept>
 
 namespace keyform {
@@ -22,6 +23,30 @@ ActionOutput create_and_deliver(const Action& action, const KeyCreationSteps& st
   }
   created.private_key.clear();
   return {"", created.id, created.public_key};
+}
+
+ActionOutput create_and_deliver(const Action& action, const SecretCreationSteps& steps) {
+  CreatedSecret created = steps.create(action);
+  const bool new_account = action.kind == ActionKind::create_service_account;
+  const std::string what = new_account ? "service account \"" + created.name + "\" (" + created.client_id + ")"
+                                       : "secret " + created.secret_id + " of " + created.client_id;
+  try {
+    steps.deliver(created, action);
+  } catch (const std::exception& e) {
+    created.secret.clear();
+    const std::string delivery = std::string("delivering its secret failed: ") + e.what();
+    const std::string failed_delete = steps.take_back(created, action);
+    if (failed_delete.empty()) {
+      throw std::runtime_error(delivery + "; " + what + " was deleted again, so no unreachable credential is left");
+    }
+    std::string loud = what;
+    for (char& c : loud) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    throw std::runtime_error(delivery + "; deleting it again failed too (" + failed_delete + "): " + loud +
+                             " IS ORPHANED: nobody has its secret; delete it by hand");
+  }
+  created.secret.clear();
+  if (new_account) return {"", created.client_id, ""};
+  return {"secret " + created.secret_id + ", expires " + created.expires_at, std::nullopt, ""};
 }
 
 }  // namespace keyform

@@ -35,7 +35,7 @@ struct Policy {
   UndeclaredPolicy undeclared_service_accounts = UndeclaredPolicy::ignore;
   std::vector<std::string> protected_keys;  // public keys, key ids or service account client ids
   std::optional<int> max_destroy;
-  // Set: rotate declared service accounts whose latest secret expires within this many days
+  // 1-365 when set. Set: rotate declared service accounts whose latest secret expires within this many days
   // (create_secret, and delete_secret for expired ones). Unset: only warn, at 14 days.
   std::optional<int> secret_rotation_days;
   SourcePos undeclared_service_accounts_pos, secret_rotation_days_pos;
@@ -79,9 +79,13 @@ struct DeclaredKey {
 
 // One [[service_accounts]] entry. Like a key, each optional attribute is managed when present.
 struct DeclaredServiceAccount {
-  std::string client_id;                   // "mdb_sa_id_" + 24 hex, or empty when `name` names it
-  std::optional<std::string> name;         // 1-64 characters of [\p{L}\p{N}-_.,' ]
-  std::optional<std::string> description;  // 1-250 characters, same set
+  // "mdb_sa_id_" + 24 hex digits of either case as the spec allows, kept as written; or empty
+  // when `name` names it. Two entries whose ids differ only in case are refused as one account.
+  std::string client_id;
+  // 1-64 and 1-250 characters (code points) of the spec's [\p{L}\p{N}\-_.,' ]: Unicode letters
+  // and numbers (general categories L and N, Unicode 14), - _ . , ' and U+0020 only.
+  std::optional<std::string> name;
+  std::optional<std::string> description;
   KeyState state = KeyState::present;
   std::vector<DeclaredProject> projects;   // in file order; empty for an absent account
   std::optional<std::vector<std::string>> org_roles;    // sorted, unique; never on an absent one

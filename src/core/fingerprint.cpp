@@ -54,6 +54,37 @@ void append_sorted(std::string& line, const char* label, std::vector<std::string
   }
 }
 
+// One service account as one line: what the plan reads of it, secrets by id and expiry (their
+// values are never read). What was not read is marked so, never taken as empty.
+std::string service_account_line(const LiveServiceAccount& a) {
+  std::string line = "service-account ";
+  field(line, a.client_id);
+  line += " name ";
+  field(line, a.name);
+  line += " description ";
+  field(line, a.description);
+  append_sorted(line, " org-roles ", a.org_roles);
+  if (a.project_roles) {
+    line += " projects-read";
+    for (const auto& [project_id, roles] : *a.project_roles) {
+      line += " project ";
+      field(line, project_id);
+      append_sorted(line, " roles ", roles);
+    }
+  }
+  if (a.access_list) append_sorted(line, " access-list ", *a.access_list);
+  std::vector<std::string> secrets;
+  for (const auto& secret : a.secrets) {
+    std::string text;
+    field(text, secret.id);
+    text += ' ';
+    field(text, secret.expires_at);
+    secrets.push_back(std::move(text));
+  }
+  append_sorted(line, " secrets ", std::move(secrets));
+  return line;
+}
+
 }  // namespace
 
 std::string canonical_live_state(const LiveState& live) {
@@ -96,6 +127,14 @@ std::string canonical_live_state(const LiveState& live) {
     out += '\n';
   }
   for (const auto& line : keys) out += line + '\n';
+  // Only when read: a plan without service accounts keeps the fingerprint it always had.
+  if (live.service_accounts_read) {
+    std::vector<std::string> accounts;
+    for (const auto& a : live.service_accounts) accounts.push_back(service_account_line(a));
+    std::sort(accounts.begin(), accounts.end());
+    out += "service-accounts " + std::to_string(accounts.size()) + '\n';
+    for (const auto& line : accounts) out += line + '\n';
+  }
   return out;
 }
 

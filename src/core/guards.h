@@ -23,4 +23,14 @@ bool takes_from_key(const Action& action, const LiveKey* live);
 std::optional<std::string> guard_reason(const Action& action, const Policy& policy, std::string_view self_public_key,
                                         const LiveKey* live);
 
+// The same for a service account: an unassign, a role change, a removed org role or access-list
+// entry, a delete, a first access-list entry. A new secret takes nothing; nor does deleting one the
+// plan only ever deletes once it has expired.
+bool takes_from_service_account(const Action& action, const LiveServiceAccount* live);
+
+// Why the planner must leave an action on a service account alone: it is protected (its client id
+// in policy.protected_keys) or it is the one keyform authenticates as (`self`) and would lose access.
+std::optional<std::string> guard_reason(const Action& action, const Policy& policy, std::string_view self,
+                                        const LiveServiceAccount* live);
+
 }  // namespace keyform

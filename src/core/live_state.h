@@ -46,6 +46,16 @@ struct LiveServiceAccount {
   std::vector<LiveSecret> secrets{};  // listing order
 };
 
+// What a plan read of the org's service accounts beyond nothing: the listing, and the projects and
+// access lists of some accounts (by client id, sorted). A saved plan's apply reads the same again,
+// so its fingerprint compares like with like.
+struct ServiceAccountReads {
+  bool listing = false;
+  std::vector<std::string> projects{};
+  std::vector<std::string> access_lists{};
+  friend bool operator==(const ServiceAccountReads&, const ServiceAccountReads&) = default;
+};
+
 struct LiveState {
   std::string org_id;
   std::vector<LiveKey> keys;

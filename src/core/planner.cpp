@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "core/guards.h"
-#include "core/ids.h"
+#include "core/plan_builder.h"
 
 namespace keyform {
 namespace {
@@ -15,10 +15,6 @@ namespace {
 class LiveIndex {
  public:
   explicit LiveIndex(const LiveState& live) {
-    for (const auto& p : live.projects) {
-      projects_by_id_[p.id] = &p;
-      projects_by_name_[p.name].push_back(&p);
-    }
     // Keys are identified by id only: a listing that repeats a key (offset paging while the org
     // changes) must never make one copy look undeclared. The first copy wins.
     for (const auto& k : live.keys) {
@@ -53,65 +49,27 @@ class LiveIndex {
     return out;
   }
 
-  const LiveProject* project_by_id(const std::string& id) const {
-    auto it = projects_by_id_.find(id);
-    return it == projects_by_id_.end() ? nullptr : it->second;
-  }
-
-  std::vector<const LiveProject*> projects_named(const std::string& name) const {
-    auto it = projects_by_name_.find(name);
-    return it == projects_by_name_.end() ? std::vector<const LiveProject*>{} : it->second;
-  }
-
  private:
-  std::map<std::string, const LiveProject*> projects_by_id_;
-  std::map<std::string, std::vector<const LiveProject*>> projects_by_name_;
   std::map<std::string, const LiveKey*> keys_by_id_;
   std::map<std::string, std::vector<const LiveKey*>> keys_by_public_key_;
   std::map<std::string, std::vector<const LiveKey*>> keys_by_desc_;
 };
 
-// The sentence beside each reason code (JSON "reason"; an update_key's names what differs).
-std::string reason_text(ReasonCode code) {
-  switch (code) {
-    case ReasonCode::declared: return "declared in config";
-    case ReasonCode::roles_differ: return "roles differ";
-    case ReasonCode::not_declared_for_key: return "not declared for this key";
-    case ReasonCode::declared_absent: return "declared with state = \"absent\"";
-    case ReasonCode::undeclared_key_unassign: return "undeclared key; policy unassign";
-    case ReasonCode::undeclared_key_delete: return "undeclared key; policy delete";
-    case ReasonCode::attributes_differ: return "attributes differ";
-    case ReasonCode::access_entry_declared: return "declared in access_list";
-    case ReasonCode::access_entry_not_declared: return "not in the declared access_list";
-    case ReasonCode::no_key_with_desc: return "no key in the org has this description";
-  }
-  return "";
-}
-
 Principal key_info(const LiveKey& key) { return {key.id, key.public_key, key.desc}; }
-
-ProjectInfo project_info(const LiveIndex& index, const std::string& project_id) {
-  const LiveProject* p = index.project_by_id(project_id);
-  return {project_id, p ? p->name : std::string()};
-}
 
 // Collects actions and errors while walking the config and the live keys.
 class Planner {
  public:
-  Planner(const Config& config, const LiveState& live, std::string_view self)
-      : config_(config), live_(live), index_(live), self_(self) {}
+  Planner(PlanBuilder& builder, const LiveState& live)
+      : builder_(builder), config_(builder.config()), index_(live), self_(builder.self()) {}
 
-  PlanResult run() {
+  void run() {
     const std::set<std::string> declared = plan_declared_keys();
     if (config_.policy.undeclared_keys != UndeclaredPolicy::ignore) {
       for (const LiveKey* key : index_.unique_keys()) {
         if (!declared.count(key->id)) plan_undeclared_key(*key);
       }
     }
-    if (!errors_.empty()) return {std::nullopt, std::move(errors_)};
-    order_actions();
-    plan_.target = {config_.target.api, config_.target.org_id, config_.target.base_url};
-    return {std::move(plan_), {}};
   }
 
  private:
@@ -187,37 +145,26 @@ class Planner {
     create.after.desc = *declared.desc;
     // The API wants at least one org role; the least a key can have is membership.
     create.after.org_roles = declared.org_roles.value_or(std::vector<std::string>{"ORG_MEMBER"});
-    plan_.actions.push_back(std::move(create));
-    std::set<std::string> assigned;
-    for (const auto& project : declared.projects) {
-      std::optional<std::string> id = resolve_project(project);
-      if (!id) continue;
-      if (!assigned.insert(*id).second) {
-        error(project.pos, "project \"" + project.ref + "\" is declared twice for key \"" + declared.label() +
-                               "\" (by id and by name)");
-        continue;
-      }
+    builder_.add(std::move(create));
+    for (const auto& [project_id, roles] : builder_.desired_projects(declared.projects, key_label(declared))) {
       Action assign = new_key_action(ActionKind::assign, key, ReasonCode::declared);
-      assign.project = project_info(index_, *id);
-      assign.roles_after = project.roles;
-      plan_.actions.push_back(std::move(assign));
+      assign.project = builder_.project_info(project_id);
+      assign.roles_after = roles;
+      builder_.add(std::move(assign));
     }
     for (const auto& entry : declared.access_list.value_or(std::vector<std::string>{})) {
       Action add = new_key_action(ActionKind::add_access_entry, key, ReasonCode::access_entry_declared);
       add.entry = entry;
-      plan_.actions.push_back(std::move(add));
+      builder_.add(std::move(add));
     }
   }
+
+  static std::string key_label(const DeclaredKey& declared) { return "key \"" + declared.label() + "\""; }
 
   // An action on a key that does not exist yet: no guard applies (it is neither protected nor
   // keyform's own, and nothing is taken from it).
   static Action new_key_action(ActionKind kind, const Principal& key, ReasonCode code) {
-    Action action;
-    action.kind = kind;
-    action.key = key;
-    action.reason_code = code;
-    action.reason = reason_text(code);
-    return action;
+    return PlanBuilder::action(kind, key, code);
   }
 
   void plan_present_key(const DeclaredKey& declared, const LiveKey& live) {
@@ -227,15 +174,7 @@ class Planner {
   }
 
   void plan_projects(const DeclaredKey& declared, const LiveKey& live) {
-    std::map<std::string, std::vector<std::string>> desired;
-    for (const auto& project : declared.projects) {
-      std::optional<std::string> id = resolve_project(project);
-      if (!id) continue;
-      if (!desired.emplace(*id, project.roles).second) {
-        error(project.pos, "project \"" + project.ref + "\" is declared twice for key \"" +
-                               declared.label() + "\" (by id and by name)");
-      }
-    }
+    const auto desired = builder_.desired_projects(declared.projects, key_label(declared));
     for (const auto& [project_id, roles] : desired) {
       auto it = live.project_roles.find(project_id);
       if (it == live.project_roles.end()) {
@@ -325,26 +264,6 @@ class Planner {
     }
   }
 
-  std::optional<std::string> resolve_project(const DeclaredProject& project) {
-    if (is_object_id(project.ref)) {
-      if (index_.project_by_id(project.ref)) return project.ref;
-      error(project.pos, "project " + project.ref + " does not exist in org " + config_.target.org_id);
-      return std::nullopt;
-    }
-    auto matches = index_.projects_named(project.ref);
-    if (matches.size() == 1) return matches.front()->id;
-    if (matches.empty()) {
-      error(project.pos, "no project named \"" + project.ref + "\" in org " + config_.target.org_id);
-    } else {
-      std::string ids;
-      for (const auto* p : matches) ids += (ids.empty() ? "" : ", ") + p->id;
-      error(project.pos, "project name \"" + project.ref + "\" matches " +
-                             std::to_string(matches.size()) + " projects (" + ids +
-                             "): name the project by id");
-    }
-    return std::nullopt;
-  }
-
   Action key_action(ActionKind kind, const LiveKey& key, ReasonCode code) const {
     return new_key_action(kind, key_info(key), code);
   }
@@ -352,7 +271,7 @@ class Planner {
   Action project_action(ActionKind kind, const LiveKey& key, const std::string& project_id,
                         std::vector<std::string> before, std::vector<std::string> after, ReasonCode code) const {
     Action action = key_action(kind, key, code);
-    action.project = project_info(index_, project_id);
+    action.project = builder_.project_info(project_id);
     action.roles_before = std::move(before);
     action.roles_after = std::move(after);
     return action;
@@ -367,54 +286,32 @@ class Planner {
   // The service cascades a delete to every project, so the action lists what the key loses.
   Action delete_action(const LiveKey& key, ReasonCode code) const {
     Action action = key_action(ActionKind::delete_key, key, code);
-    for (const auto& [project_id, roles] : key.project_roles) {
-      action.assignments_before.push_back({project_info(index_, project_id), roles});
-    }
-    std::sort(action.assignments_before.begin(), action.assignments_before.end(),
-              [](const ProjectRoles& a, const ProjectRoles& b) {
-                return std::tie(a.project.name, a.project.id) < std::tie(b.project.name, b.project.id);
-              });
+    action.assignments_before = builder_.assignments(key.project_roles);
     return action;
   }
 
   bool is_self(const LiveKey& key) const { return !self_.empty() && key.public_key == self_; }
 
   void add(Action action, const LiveKey& live) {
-    if (auto reason = guard_reason(action, config_.policy, self_, &live)) {
-      plan_.skipped.push_back({std::move(action), *reason});
-    } else {
-      plan_.actions.push_back(std::move(action));
-    }
+    std::optional<std::string> guard = guard_reason(action, config_.policy, self_, &live);
+    builder_.add(std::move(action), std::move(guard));
   }
 
-  void order_actions() {
-    auto order = [](const Action& a) {
-      const std::string& key = !a.key.public_key.empty() ? a.key.public_key : !a.key.id.empty() ? a.key.id : a.key.desc;
-      const std::string target = a.project ? a.project->name + '\n' + a.project->id : a.entry.value_or("");
-      return std::tuple(phase_of(a), key, static_cast<int>(info(a.kind).scope), target);
-    };
-    std::stable_sort(plan_.actions.begin(), plan_.actions.end(),
-                     [&](const Action& a, const Action& b) { return order(a) < order(b); });
-    std::stable_sort(plan_.skipped.begin(), plan_.skipped.end(),
-                     [&](const SkippedAction& a, const SkippedAction& b) {
-                       return order(a.action) < order(b.action);
-                     });
-  }
+  void error(SourcePos pos, std::string message) { builder_.error(pos, std::move(message)); }
 
-  void error(SourcePos pos, std::string message) { errors_.push_back({pos, std::move(message)}); }
-
+  PlanBuilder& builder_;
   const Config& config_;
-  const LiveState& live_;
   LiveIndex index_;
   std::string self_;
-  Plan plan_;
-  std::vector<PlanError> errors_;
 };
 
 }  // namespace
 
-PlanResult make_plan(const Config& config, const LiveState& live, std::string_view self_public_key) {
-  return Planner(config, live, self_public_key).run();
+PlanResult make_plan(const Config& config, const LiveState& live, std::string_view self) {
+  PlanBuilder builder(config, live, self);
+  Planner(builder, live).run();
+  plan_service_accounts(builder, live);
+  return builder.finish();
 }
 
 bool declares(const DeclaredKey& declared, const LiveKey& key) {

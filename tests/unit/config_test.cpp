@@ -329,7 +329,7 @@ TEST_CASE("[target] errors") {
 TEST_CASE("unknown top-level tables and keys") {
   check_all({
       {"misspelt table", kTarget + "[targte]\n", 4, 2,
-       "unknown top-level key \"targte\" (expected one of: target, policy, keys)"},
+       "unknown top-level key \"targte\" (expected one of: target, policy, keys, service_accounts)"},
       {"stray key before [target]", "name = \"x\"\n" + kTarget, 1, 1,
        "unknown top-level key \"name\""},
       {"array of tables", kTarget + "[[key]]\n", 4, 3, "unknown top-level key \"key\""},
@@ -343,7 +343,7 @@ TEST_CASE("[policy] errors") {
        "policy must be a table ([policy]), found string \"strict\""},
       {"unknown field", policy + "max_destory = 3\n", 5, 1,
        "unknown field \"max_destory\" in [policy] (expected one of: undeclared_keys, "
-       "protected_keys, max_destroy)"},
+       "protected_keys, max_destroy, undeclared_service_accounts, secret_rotation_days)"},
       {"unknown undeclared_keys", policy + "undeclared_keys = \"purge\"\n", 5, 19,
        "unknown undeclared_keys \"purge\" (expected one of: ignore, unassign, delete)"},
       {"undeclared_keys spelt as the enum", policy + "undeclared_keys = \"remove\"\n", 5, 19,

@@ -156,7 +156,30 @@ TEST_CASE("create_key: POST /orgs/{O}/apiKeys with desc and roles, on every fami
   }
 }
 
-TEST_CASE("every request keyform makes today carries its family's media type") {
+namespace {
+
+// An action of `kind` about a key, or about a service account when the kind can name one only,
+// with every field its request needs.
+Action any_action(const ActionKindInfo& kind, PrincipalKind principal) {
+  Action a = action(kind.kind);
+  if (kind.scope != Scope::project) a.project.reset();
+  if (kind.scope == Scope::access_entry) a.entry = "203.0.113.7/32";
+  if (kind.scope == Scope::secret) a.secret = SecretInfo{"65f0c0ffee00000000000001", "2026-01-01T00:00:00Z"};
+  a.after = {std::string("d"), std::vector<std::string>{"ORG_MEMBER"}, std::string("n"), 24};
+  if (principal == PrincipalKind::service_account) a.key = {"mdb_sa_id_0123456789abcdef01234567", "", "n", principal};
+  return a;
+}
+
+bool names(Principals principals, PrincipalKind principal) {
+  if (principals == Principals::both) return true;
+  return (principals == Principals::service_accounts) == (principal == PrincipalKind::service_account);
+}
+
+}  // namespace
+
+TEST_CASE("every request carries its operation's media type: the family's, 2024-08-05 for v2 service accounts") {
+  CHECK(find_family("atlas-v2")->service_account_media_type == "application/vnd.atlas.2024-08-05+json");
+  CHECK(find_family("cloud-manager")->service_account_media_type == "application/json");
   for (const auto& name : family_names()) {
     CAPTURE(name);
     const ApiFamily& family = *find_family(name);
@@ -165,14 +188,20 @@ TEST_CASE("every request keyform makes today carries its family's media type") {
     CHECK(get_org_key_request(family, kOrg, kKey).media_type == family.media_type);
     CHECK(list_access_list_request(family, kOrg, kKey, 1).media_type == family.media_type);
     for (const auto& kind : kActionKinds) {
-      Action a = action(kind.kind);
-      if (kind.scope != Scope::project) a.project.reset();
-      if (kind.scope == Scope::access_entry) a.entry = "203.0.113.7/32";
-      if (kind.kind == ActionKind::update_key || kind.kind == ActionKind::create_key) {
-        a.after = {std::string("d"), std::vector<std::string>{"ORG_MEMBER"}};
-      }
       CAPTURE(kind.name);
-      CHECK(action_request(family, kOrg, a).media_type == family.media_type);
+      for (auto principal : {PrincipalKind::api_key, PrincipalKind::service_account}) {
+        if (!names(kind.principals, principal)) continue;
+        const Action a = any_action(kind, principal);
+        if (principal == PrincipalKind::api_key) {
+          CHECK(action_request(family, kOrg, a).media_type == family.media_type);
+        } else if (!family.manages_service_accounts()) {
+          CHECK_THROWS_AS(action_request(family, kOrg, a), std::logic_error);  // the config refuses them
+        } else if (kind.scope == Scope::access_entry && !family.service_account_access_lists) {
+          CHECK_THROWS_AS(action_request(family, kOrg, a), std::logic_error);
+        } else {
+          CHECK(action_request(family, kOrg, a).media_type == family.service_account_media_type);
+        }
+      }
     }
   }
 }

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <functional>
+#include <map>
 
 using namespace keyform;
 
@@ -130,4 +132,62 @@ TEST_CASE("the canonical form is length-prefixed and sorted") {
                   live.keys[0].desc + " org-roles ") != std::string::npos);
   CHECK(text.find(" project 24:6523b7e0c1b52d0f1a2b3c01 roles 2 11:GROUP_OWNER 15:GROUP_READ_ONLY access-list 1 "
                   "14:203.0.113.7/32\n") != std::string::npos);
+}
+
+namespace {
+
+LiveState org_with_accounts() {
+  LiveState live = org();
+  live.service_accounts_read = true;
+  LiveServiceAccount a;
+  a.client_id = "mdb_sa_id_0123456789abcdef01234567";
+  a.name = "payments-deployer";
+  a.description = "deploys payments";
+  a.org_roles = {"ORG_MEMBER"};
+  a.project_roles = std::map<std::string, std::vector<std::string>>{{"6523b7e0c1b52d0f1a2b3c01", {"GROUP_OWNER"}}};
+  a.access_list = std::vector<std::string>{"203.0.113.0/24"};
+  a.secrets = {{"6650c0ffee00000000000001", "2026-10-01T00:00:00Z", "2026-12-30T00:00:00Z"}};
+  live.service_accounts = {a};
+  return live;
+}
+
+}  // namespace
+
+TEST_CASE("the fingerprint covers service accounts and their secrets, only when they were read") {
+  // An org read without service accounts keeps the fingerprint it had before they existed.
+  LiveState plain = org();
+  plain.service_accounts = org_with_accounts().service_accounts;  // not read: not covered
+  CHECK(live_fingerprint(plain) == live_fingerprint(org()));
+  LiveState read_none = org();
+  read_none.service_accounts_read = true;
+  CHECK(live_fingerprint(read_none) != live_fingerprint(org()));  // "none" is not "not read"
+
+  const std::string base = live_fingerprint(org_with_accounts());
+  LiveState later = org_with_accounts();
+  later.read_at = 1796077786;
+  CHECK(live_fingerprint(later) == base);  // when it was read is not what it is
+
+  std::vector<std::pair<std::string, std::function<void(LiveServiceAccount&)>>> edits = {
+      {"name", [](LiveServiceAccount& a) { a.name += "x"; }},
+      {"description", [](LiveServiceAccount& a) { a.description += "x"; }},
+      {"org role", [](LiveServiceAccount& a) { a.org_roles.push_back("ORG_OWNER"); }},
+      {"project role", [](LiveServiceAccount& a) { (*a.project_roles).begin()->second = {"GROUP_READ_ONLY"}; }},
+      {"projects not read", [](LiveServiceAccount& a) { a.project_roles.reset(); }},
+      {"no projects", [](LiveServiceAccount& a) { a.project_roles->clear(); }},
+      {"access list", [](LiveServiceAccount& a) { a.access_list->push_back("198.51.100.7/32"); }},
+      {"access list not read", [](LiveServiceAccount& a) { a.access_list.reset(); }},
+      {"a secret added", [](LiveServiceAccount& a) { a.secrets.push_back({"s2", "x", "2027-01-01T00:00:00Z"}); }},
+      {"a secret deleted", [](LiveServiceAccount& a) { a.secrets.clear(); }},
+      {"a secret's expiry", [](LiveServiceAccount& a) { a.secrets[0].expires_at = "2026-12-31T00:00:00Z"; }},
+      {"client id", [](LiveServiceAccount& a) { a.client_id.back() = '8'; }},
+  };
+  for (const auto& [what, edit] : edits) {
+    INFO(what);
+    LiveState live = org_with_accounts();
+    edit(live.service_accounts[0]);
+    CHECK(live_fingerprint(live) != base);
+  }
+  LiveState twice = org_with_accounts();
+  twice.service_accounts.push_back(twice.service_accounts[0]);
+  CHECK(live_fingerprint(twice) != base);
 }
