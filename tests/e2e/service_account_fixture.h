@@ -63,8 +63,9 @@ inline json secret(int n, double days) {
   return {{"id", secret_id(n)}, {"secret", secret_value(n)}, {"expires_at", utc_in_days(days)}};
 }
 
+// `secrets` is a vector: a braced list of one json value would be that value, not an array of it.
 inline json account(const std::string& client_id, const std::string& name, const json& projects,
-                    const json& secrets, const json& org_roles = {"ORG_MEMBER"},
+                    const std::vector<json>& secrets, const json& org_roles = {"ORG_MEMBER"},
                     const json& access_list = json::array()) {
   return {{"client_id", client_id},   {"name", name},         {"description", name + " account"},
           {"org_roles", org_roles},   {"projects", projects}, {"access_list", access_list},

@@ -329,7 +329,7 @@ json expiry_org() {
       account(kDeployer, "deployer", json::object(), {secret(1, -30), secret(2, 90)}),
       account(kReporter, "reporting", json::object(), {secret(3, 5)}),
       account(kEtl, "old-etl", json::object(), {secret(4, -2)}),
-      account(kStray, "no-secret", json::object(), json::array()),
+      account(kStray, "no-secret", json::object(), {}),
       account(kMonthly, "monthly", json::object(), {secret(5, 20)}),
       account(kUndeclared, "undeclared", json::object(), {secret(6, -1)}),
   });
