@@ -51,6 +51,10 @@ struct ExportCommandOptions {
   TargetFlags target;
   bool by_name = false;
   std::string out;  // --out FILE: written atomically once the org was read (else stdout)
+  // --mirror-key PUBLIC_KEY --as-service-account NAME (always both): print only a
+  // [[service_accounts]] entry named NAME with that key's access (core/export.h).
+  std::string mirror_key;
+  std::string as_service_account;
 };
 
 struct ShowCommandOptions {

@@ -132,14 +132,19 @@ const std::string kExportFooter =
             "  project by its name when exactly one project has it. Nothing is changed.\n\n"
             "  --out FILE writes the file instead, atomically and only once the org was read and the\n"
             "  round trip checked, so a failed export leaves an earlier FILE as it was. Export refuses\n"
-            "  a stdout that is the config file it reads (`>>`, or -c FILE > FILE): use --out.\n\n" +
+            "  a stdout that is the config file it reads (`>>`, or -c FILE > FILE): use --out.\n\n"
+            "  Service accounts (atlas-v2, cloud-manager) follow the keys, by client id, without secret\n"
+            "  settings. --mirror-key PUBLIC_KEY --as-service-account NAME prints instead one new\n"
+            "  [[service_accounts]] entry with that key's org roles, projects and access list, its desc\n"
+            "  fitted to the characters an account allows: the first step of moving off the key.\n\n" +
                 kTargetResolution) +
     environment(kTargetEnvironment.c_str()) + kExitStatus +
     section("EXAMPLES",
             "  keyform export --org 5a0a1e7e0f2912c554080adc > keyform.toml\n"
             "  keyform export --org 5a0a1e7e0f2912c554080adc --by-name > keyform.toml\n"
             "  keyform export --out keyform.toml         # re-export over the config, org from its [target]\n"
-            "  keyform export --api ops-manager --base-url https://om.example.com --org ID\n");
+            "  keyform export --api ops-manager --base-url https://om.example.com --org ID\n"
+            "  keyform export --mirror-key abcdefgh --as-service-account payments-deployer\n");
 
 const std::string kShowFooter =
     section("DESCRIPTION",
@@ -284,6 +289,14 @@ int main(int argc, char** argv) {
   export_command->add_option("--out", export_options.out,
                              "Write the file here (atomically, once the org was read and checked) instead of stdout")
       ->option_text("FILE");
+  auto* mirror_key = export_command->add_option("--mirror-key", export_options.mirror_key,
+                                                "Print only a [[service_accounts]] entry with this key's access")
+                         ->option_text("PUBLIC_KEY");
+  export_command->add_option("--as-service-account", export_options.as_service_account,
+                             "The name of that service account (1 to 64 letters, digits, spaces, - _ . , ')")
+      ->option_text("NAME")
+      ->needs(mirror_key);
+  mirror_key->needs("--as-service-account");
   add_config(*export_command, common, "Config file whose [target] fills in what flags and environment do not");
   add_network(*export_command, common.net);
   export_command->footer(kExportFooter);

@@ -11,6 +11,8 @@
 #include "core/config.h"
 #include "core/escape.h"
 #include "core/ids.h"
+#include "core/service_account_config.h"
+#include "core/service_account_text.h"
 #include "core/text.h"
 
 namespace keyform {
@@ -114,19 +116,110 @@ class Exporter {
     std::map<std::string, int> public_key_count;
     for (const auto* k : keys) ++public_key_count[k->public_key];
     for (const auto* k : keys) key(out, *k, public_key_count[k->public_key] == 1);
+    if (live_.service_accounts_read) service_accounts(out);
+    return out;
+  }
+
+  // The entry `keyform export --mirror-key` prints: a service account named `name`, to be created,
+  // with the key's org roles, projects and access list.
+  std::string mirror(const LiveKey& k, const std::string& name) const {
+    std::string out = "# A service account with the access of API key " + quoted_for_comment(k.public_key) + " (id " +
+                      k.id + "). Add it, review the plan (it creates\n# the account and delivers its first secret), "
+                      "move the key's consumers to it, then set state = \"absent\" on the key.\n";
+    out += "[[service_accounts]]\nname = " + toml_string(name) + "\n";
+    mirrored_description(out, k);
+    org_roles(out, k.org_roles);
+    if (service_account_access_lists()) {
+      access_list(out, k.access_list);
+    } else if (k.access_list && !k.access_list->empty()) {
+      out += omission_comment("access_list", options_.api + " documents no access list for service accounts; the key has " +
+                                                 std::to_string(k.access_list->size()) + " entries");
+    }
+    out += "# secret_expires_after_hours = 2160   # the first secret's lifetime (the default)\n";
+    projects(out, "service_accounts", k.project_roles);
     return out;
   }
 
  private:
+  // Only atlas-v2 documents access lists for service accounts (cloud-manager: none).
+  bool service_account_access_lists() const { return options_.api == "atlas-v2"; }
+
+  void service_accounts(std::string& out) const {
+    std::vector<const LiveServiceAccount*> accounts;
+    for (const auto& a : live_.service_accounts) accounts.push_back(&a);
+    std::sort(accounts.begin(), accounts.end(), [](const LiveServiceAccount* a, const LiveServiceAccount* b) {
+      return std::tie(a->name, a->client_id) < std::tie(b->name, b->client_id);
+    });
+    std::map<std::string, int> name_count;
+    for (const auto* a : accounts) ++name_count[a->name];
+    for (const auto* a : accounts) service_account(out, *a, name_count[a->name] == 1);
+  }
+
+  void service_account(std::string& out, const LiveServiceAccount& a, bool unique_name) const {
+    const std::string label = "service account " + quoted_for_comment(a.client_id);
+    if (!is_client_id(a.client_id)) {
+      out += omission_comment(label, "its client id is not one the file accepts (mdb_sa_id_ and 24 hex digits)") + "\n";
+      return;
+    }
+    if (!a.project_roles) {
+      out += omission_comment(label, "its project assignments were not read") + "\n";
+      return;
+    }
+    out += "[[service_accounts]]\nclient_id = " + toml_string(a.client_id) + "\n";
+    service_account_name(out, a.name, unique_name);
+    service_account_description(out, a.description);
+    org_roles(out, a.org_roles);
+    if (service_account_access_lists()) access_list(out, a.access_list);
+    projects(out, "service_accounts", *a.project_roles);
+  }
+
+  // Two entries may not share a name, and the file refuses characters the API would: such a name
+  // is left out (the client id names the account) and so left alone by plans.
+  static void service_account_name(std::string& out, const std::string& name, bool unique) {
+    if (!unique) {
+      out += omission_comment("name", "another service account of the org has the same name");
+    } else if (auto problem = service_account_text_problem("name", name, kMaxServiceAccountNameChars)) {
+      out += omission_comment("name", *problem);  // names code points, not the text
+    } else {
+      out += "name = " + toml_string(name) + "\n";
+    }
+  }
+
+  static void service_account_description(std::string& out, const std::string& description) {
+    if (auto problem = service_account_text_problem("description", description, kMaxServiceAccountDescriptionChars)) {
+      out += omission_comment("description", *problem);
+    } else {
+      out += "description = " + toml_string(description) + "\n";
+    }
+  }
+
+  // The key's desc fitted to the account character set; a comment says what changed and why.
+  static void mirrored_description(std::string& out, const LiveKey& k) {
+    std::string fitted = fit_service_account_text(k.desc, kMaxServiceAccountDescriptionChars);
+    if (fitted.empty()) {
+      fitted = fit_service_account_text("mirrors API key " + k.public_key, kMaxServiceAccountDescriptionChars);
+      out += "# description: the key's desc " + quoted_for_comment(k.desc) +
+             " has nothing a service account description may hold: say what the account is for\n";
+    } else if (fitted != k.desc) {
+      out += "# description: the key's desc " + quoted_for_comment(k.desc) +
+             " fitted to letters, numbers, spaces and - _ . , ' (at most 250)\n";
+    }
+    out += "description = " + toml_string(fitted) + "\n";
+  }
+
   void header(std::string& out) const {
     int assignments = 0;
     for (const auto& k : live_.keys) assignments += static_cast<int>(k.project_roles.size());
     out += "# keyform.toml for org " + live_.org_id + " (" + options_.api + "), exported";
     if (!options_.generator.empty()) out += " by " + options_.generator;
     out += ":\n# " + std::to_string(live_.keys.size()) + " keys, " + std::to_string(live_.projects.size()) +
-           " projects, " + std::to_string(assignments) + " assignments.\n";
-    out += "# Every key is declared with exactly the access it has now, so `keyform plan` reports no changes.\n";
+           " projects, " + std::to_string(assignments) + " assignments";
+    if (live_.service_accounts_read) out += ", " + std::to_string(live_.service_accounts.size()) + " service accounts";
+    out += ".\n# Every key is declared with exactly the access it has now, so `keyform plan` reports no changes.\n";
     out += "# A key without access-list entries gets no access_list: plans leave its list alone.\n";
+    if (live_.service_accounts_read) {
+      out += "# Service accounts likewise, by client id; no secret setting is written (plans warn about expiry).\n";
+    }
     out += "# Commit this file, then edit it and review each change as a plan.\n\n";
   }
 
@@ -141,7 +234,12 @@ class Exporter {
     out += "undeclared_keys = \"ignore\"   # every key is declared below; \"unassign\" or \"delete\" makes this\n";
     out += "                             # file the only way a key can gain access\n";
     out += "# protected_keys = [\"...\"]   # keys keyform must never touch (e.g. break-glass)\n";
-    out += "# max_destroy = 10           # refuse plans that remove access more often than this\n\n";
+    out += "# max_destroy = 10           # refuse plans that remove access more often than this\n";
+    if (live_.service_accounts_read) {
+      out += "undeclared_service_accounts = \"ignore\"\n";
+      out += "# secret_rotation_days = 14  # rotate secrets that expire within this many days (else: warn)\n";
+    }
+    out += "\n";
   }
 
   void key(std::string& out, const LiveKey& k, bool unique_public_key) const {
@@ -157,15 +255,22 @@ class Exporter {
       out += "id = " + toml_string(k.id) + "   # public key " + comment_text(k.public_key) + "\n";
     }
     desc(out, k);
-    org_roles(out, k);
-    access_list(out, k);
-    if (k.project_roles.empty()) {
+    org_roles(out, k.org_roles);
+    access_list(out, k.access_list);
+    projects(out, "keys", k.project_roles);
+  }
+
+  // `[TABLE.projects]` with one line per project, by id or name (ProjectRef), roles sorted; or
+  // `projects = {}` for none.
+  using ProjectRoles = std::map<std::string, std::vector<std::string>>;
+  void projects(std::string& out, std::string_view table, const ProjectRoles& roles_by_project) const {
+    if (roles_by_project.empty()) {
       out += "projects = {}   # no project access\n\n";
       return;
     }
-    out += "[keys.projects]\n";
+    out += "[" + std::string(table) + ".projects]\n";
     std::vector<std::pair<ProjectRef, const std::vector<std::string>*>> rows;
-    for (const auto& [project_id, roles] : k.project_roles) rows.push_back({project_ref(project_id), &roles});
+    for (const auto& [project_id, roles] : roles_by_project) rows.push_back({project_ref(project_id), &roles});
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first.key < b.first.key; });
     for (const auto& [ref, roles] : rows) {
       std::vector<std::string> sorted = *roles;
@@ -192,21 +297,21 @@ class Exporter {
   }
 
   // Written only when the key has org roles, all of them spelt as the file accepts them.
-  static void org_roles(std::string& out, const LiveKey& k) {
-    if (k.org_roles.empty()) return;
-    auto bad = std::find_if_not(k.org_roles.begin(), k.org_roles.end(), [](const std::string& r) { return is_org_role(r); });
-    if (bad != k.org_roles.end()) {
+  static void org_roles(std::string& out, const std::vector<std::string>& roles) {
+    if (roles.empty()) return;
+    auto bad = std::find_if_not(roles.begin(), roles.end(), [](const std::string& r) { return is_org_role(r); });
+    if (bad != roles.end()) {
       out += omission_comment("org_roles", "the role " + quoted_for_comment(*bad) + " is not a name the file accepts");
       return;
     }
-    out += "org_roles = " + string_list(k.org_roles, false) + "\n";
+    out += "org_roles = " + string_list(roles, false) + "\n";
   }
 
   // Only for keys that have entries: an empty list stays unmanaged (an entry added elsewhere is
   // not fought, and plans need not read that key's list).
-  static void access_list(std::string& out, const LiveKey& k) {
-    if (!k.access_list || k.access_list->empty()) return;
-    const ParsedEntries parsed = parse_entries(*k.access_list);
+  static void access_list(std::string& out, const std::optional<std::vector<std::string>>& entries) {
+    if (!entries || entries->empty()) return;
+    const ParsedEntries parsed = parse_entries(*entries);
     if (parsed.bad) {
       out += omission_comment("access_list", "the entry " + quoted_for_comment(*parsed.bad) + " is not an address the file accepts");
       return;
@@ -291,6 +396,30 @@ bool can_name_project_by_name(const LiveState& live, std::string_view name) {
 
 std::string export_config(const LiveState& live, const ExportOptions& options) {
   return Exporter(live, options).run();
+}
+
+KeyLookup find_key_to_mirror(const LiveState& live, std::string_view public_key) {
+  std::vector<const LiveKey*> found;
+  for (const auto& k : live.keys) {
+    if (k.public_key == public_key) found.push_back(&k);
+  }
+  if (found.empty()) {  // an id is accepted too, for a public key that cannot be typed
+    for (const auto& k : live.keys) {
+      if (k.id == public_key) found.push_back(&k);
+    }
+  }
+  const std::string quoted = "\"" + escape_text(public_key) + "\"";
+  if (found.empty()) return {nullptr, "the org " + live.org_id + " has no API key " + quoted};
+  if (found.size() > 1) {
+    return {nullptr, "two keys of the org have the public key " + quoted + " (ids " + found[0]->id + " and " +
+                         found[1]->id + "): name one by its id"};
+  }
+  return {found.front(), ""};
+}
+
+std::string mirror_key_entry(const LiveState& live, const LiveKey& key, const std::string& name,
+                             const ExportOptions& options) {
+  return Exporter(live, options).mirror(key, name);
 }
 
 }  // namespace keyform

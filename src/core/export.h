@@ -25,10 +25,30 @@ std::string toml_string(std::string_view text);
 // (24 hex digits would be read as one), and carried by exactly one project of the org.
 bool can_name_project_by_name(const LiveState& live, std::string_view name);
 
+// Service accounts (when live.service_accounts_read) follow the keys as [[service_accounts]] by
+// client id, with name, description, org roles, access list (atlas-v2 only: where read and not
+// empty) and projects; no secret setting. A name two accounts share, or one the file would refuse,
+// is left out with a comment, as is a description the file would refuse.
+//
 // A value the file cannot hold (a description that is empty, too long or has control characters,
 // an org role or access-list entry the parser would refuse) is left out, so plans leave it alone,
 // and a "# desc not written: …" comment says why. Access lists are written for keys whose
 // access_list was read and has entries (host addresses without /32 or /128).
 std::string export_config(const LiveState& live, const ExportOptions& options);
+
+// `export --mirror-key`: the key named by public key (or, when no key has that public key, by id),
+// or why there is none to mirror (unknown, or a public key two keys share).
+struct KeyLookup {
+  const LiveKey* key = nullptr;
+  std::string problem;  // set when key is null; quotes the argument escaped
+};
+KeyLookup find_key_to_mirror(const LiveState& live, std::string_view public_key);
+
+// One [[service_accounts]] entry, named `name` (checked by the caller: service_account_text.h) and
+// without client_id, so a plan creates it: the key's org roles, projects and access list (as a
+// comment when options.api has no service-account access lists), and its desc fitted to the
+// account character set (a comment says when it was changed). Ready to paste below a [target].
+std::string mirror_key_entry(const LiveState& live, const LiveKey& key, const std::string& name,
+                             const ExportOptions& options);
 
 }  // namespace keyform

@@ -12,6 +12,7 @@
 #include "core/url.h"
 #include "core/json_fields.h"
 #include "core/plan_json.h"
+#include "core/principal_json.h"
 
 namespace keyform {
 namespace {
@@ -19,24 +20,41 @@ namespace {
 using nlohmann::json;
 using namespace json_fields;
 
-// What an action addresses besides its key: one action per key and project, per key and entry,
-// and one key-wide action (update_key or delete_key) per key.
+// What an action addresses besides its principal: one action per principal and project, per
+// principal and entry, per secret, one new secret, and one principal-wide action (its create,
+// update or delete) per principal.
 std::string addressed(const Action& a) {
   switch (info(a.kind).scope) {
     case Scope::project: return "project " + a.project->id;
     case Scope::access_entry: return "entry " + *a.entry;
+    case Scope::secret: return "secret " + a.secret->id;
     case Scope::key: break;
   }
-  return "key";
+  // A rotation's new secret may come with a rename of the same account.
+  return a.kind == ActionKind::create_secret ? "new secret" : "key";
 }
 
 const char* scope_noun(const Action& a) {
   switch (info(a.kind).scope) {
     case Scope::project: return "project";
     case Scope::access_entry: return "access-list entry";
+    case Scope::secret: return "secret";
     case Scope::key: break;
   }
-  return "key-wide change";
+  return a.kind == ActionKind::create_secret ? "new secret" : "principal-wide change";
+}
+
+const char* principal_noun(const Principal& p) { return p.is_service_account() ? "service account" : "key"; }
+
+// A principal named by its description or name alone must be one this plan creates: else the
+// executor would have no id to give the action.
+void check_created_before(const Action& a, const std::set<std::tuple<std::string, std::string>>& targets,
+                          const std::string& path) {
+  if (!a.key.is_new() || info(a.kind).creates_key || targets.count({key_ref(a.key), "key"})) return;
+  if (a.key.is_service_account()) {
+    bad(path, "names a service account with no client id that no earlier create_service_account in the plan creates");
+  }
+  bad(path, "names a key with no id that no earlier create_key in the plan creates");
 }
 
 std::vector<Action> parse_actions(const json& doc) {
@@ -50,13 +68,9 @@ std::vector<Action> parse_actions(const json& doc) {
     if (!actions.empty() && phase_of(a) < phase_of(actions.back())) {
       bad(path, "is out of execution order (creates, then grants, then removals, then deletes)");
     }
-    // A key named by its description alone must be one this plan creates: else the executor
-    // would have no id to give the action.
-    if (a.key.is_new() && a.kind != ActionKind::create_key && !targets.count({key_ref(a.key), "key"})) {
-      bad(path, "names a key with no id that no earlier create_key in the plan creates");
-    }
+    check_created_before(a, targets, path);
     if (!targets.emplace(key_ref(a.key), addressed(a)).second) {
-      bad(path, "is a second action for the same key and " + std::string(scope_noun(a)));
+      bad(path, std::string("is a second action for the same ") + principal_noun(a.key) + " and " + scope_noun(a));
     }
     actions.push_back(std::move(a));
   }
@@ -120,7 +134,8 @@ void check_summary(const json& doc, const Plan& plan) {
   if (summary.size() != present) bad("summary", "has a field that is no action kind");
 }
 
-// The keys whose access lists the fingerprint covers: ids, sorted, each once.
+// The keys (and service accounts, by client id) whose access lists the fingerprint covers: ids,
+// sorted, each once.
 std::vector<std::string> parse_access_lists_read(const json& doc) {
   if (!doc.contains("access_lists_read")) {
     bad("plan", "has no \"access_lists_read\" (written by an older keyform? run plan again)");
@@ -129,7 +144,9 @@ std::vector<std::string> parse_access_lists_read(const json& doc) {
   std::vector<std::string> ids;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string at = "access_lists_read[" + std::to_string(i) + "]";
-    if (!list[i].is_string() || !is_object_id(list[i].get<std::string>())) bad(at, "is not a key id");
+    const bool id = list[i].is_string() && (is_object_id(list[i].get<std::string>()) ||
+                                            is_service_account_client_id(list[i].get<std::string>()));
+    if (!id) bad(at, "is not a key id or a service account client id");
     if (!ids.empty() && list[i].get<std::string>() <= ids.back()) bad(at, "is out of order or repeated");
     ids.push_back(list[i].get<std::string>());
   }
@@ -244,122 +261,6 @@ std::optional<std::string> check_self_key(const Plan& plan, std::string_view sel
            escape_text(self_public_key) + "); keyform never takes access away from its own key";
   }
   return std::nullopt;
-}
-
-namespace {
-
-std::string role_list(std::vector<std::string> roles) {
-  std::sort(roles.begin(), roles.end());
-  std::string out;
-  for (const auto& r : roles) out += (out.empty() ? "" : ", ") + escape_text(r);
-  return "[" + out + "]";
-}
-
-std::string key_label(const Principal& key) { return escape_text(key.public_key) + " (" + escape_text(key.id) + ")"; }
-
-// Where a saved delete_key's blast radius is no longer what the reviewer saw.
-std::optional<std::string> lost_access_changed(const Action& a, const LiveKey& key) {
-  std::map<std::string, std::vector<std::string>> saved, now;
-  for (const auto& p : a.assignments_before) saved[p.project.id] = p.roles;
-  for (const auto& [id, roles] : key.project_roles) now[id] = roles;
-  for (auto* side : {&saved, &now}) {
-    for (auto& [_, roles] : *side) std::sort(roles.begin(), roles.end());
-  }
-  if (saved == now) return std::nullopt;
-  return "key " + key_label(a.key) + " is to be deleted, but its project access is no longer what the plan shows "
-         "it losing (" + std::to_string(now.size()) + " project(s) now, " + std::to_string(saved.size()) + " in the plan)";
-}
-
-}  // namespace
-
-namespace {
-
-using ProjectNames = std::map<std::string, std::string>;
-
-std::optional<std::string> project_changed(const Action& a, const LiveKey& key, const ProjectNames& names) {
-  const std::string project_id = escape_text(a.project->id);
-  auto name = names.find(a.project->id);
-  if (name == names.end()) return "project " + escape_text(a.project->name) + " (" + project_id + ") no longer exists";
-  if (name->second != a.project->name) {
-    return "project " + project_id + " is now named \"" + escape_text(name->second) + "\", not \"" +
-           escape_text(a.project->name) + "\"";
-  }
-  auto roles = key.project_roles.find(a.project->id);
-  std::vector<std::string> now = roles == key.project_roles.end() ? std::vector<std::string>{} : roles->second;
-  if (role_list(now) == role_list(a.roles_before)) return std::nullopt;
-  return "key " + escape_text(a.key.public_key) + " in " + escape_text(a.project->name) + " now has " + role_list(now) +
-         "; the plan expected " + role_list(a.roles_before);
-}
-
-// An update_key's `before` is what the reviewer saw the key change from.
-std::optional<std::string> attributes_changed(const Action& a, const LiveKey& key) {
-  if (a.before.desc && *a.before.desc != key.desc) {
-    return "key " + key_label(a.key) + " now has the description \"" + escape_text(key.desc) + "\"; the plan expected \"" +
-           escape_text(*a.before.desc) + "\"";
-  }
-  if (a.before.org_roles && *a.before.org_roles != key.org_roles) {
-    return "key " + key_label(a.key) + " now has org roles " + role_list(key.org_roles) + "; the plan expected " +
-           role_list(*a.before.org_roles);
-  }
-  return std::nullopt;
-}
-
-std::optional<std::string> entry_changed(const Action& a, const LiveKey& key) {
-  if (!key.access_list) return std::nullopt;  // not read now: the fingerprint decides
-  const bool present = std::find(key.access_list->begin(), key.access_list->end(), *a.entry) != key.access_list->end();
-  const bool expected = a.kind == ActionKind::remove_access_entry;
-  if (present == expected) return std::nullopt;
-  return "key " + key_label(a.key) + (present ? " already has " : " no longer has ") + escape_text(*a.entry) +
-         " in its access list";
-}
-
-// A key the plan creates must still be missing (else the apply would make a second key with that
-// description), and the projects it is to be given must still be there under the same names.
-std::optional<std::string> new_key_stale(const Action& a, const LiveState& live, const ProjectNames& names) {
-  if (a.kind == ActionKind::create_key) {
-    for (const auto& k : live.keys) {
-      if (k.desc != a.key.desc) continue;
-      return "a key with the description \"" + escape_text(a.key.desc) + "\" now exists (" + escape_text(k.public_key) +
-             ", id " + escape_text(k.id) + "); the plan would create another";
-    }
-    return std::nullopt;
-  }
-  if (info(a.kind).scope == Scope::project) return project_changed(a, LiveKey{}, names);
-  return std::nullopt;
-}
-
-std::optional<std::string> action_stale(const Action& a, const LiveKey& key, const ProjectNames& names) {
-  switch (info(a.kind).scope) {
-    case Scope::project: return project_changed(a, key, names);
-    case Scope::access_entry: return entry_changed(a, key);
-    case Scope::key: break;
-  }
-  return a.kind == ActionKind::delete_key ? lost_access_changed(a, key) : attributes_changed(a, key);
-}
-
-}  // namespace
-
-std::vector<std::string> stale_details(const Plan& plan, const LiveState& live, std::size_t limit) {
-  std::map<std::string, const LiveKey*> keys;
-  for (const auto& k : live.keys) keys[k.id] = &k;
-  ProjectNames names;
-  for (const auto& p : live.projects) names[p.id] = p.name;
-
-  std::vector<std::string> out;
-  for (const auto& a : plan.actions) {
-    if (out.size() >= limit) break;
-    if (a.key.is_new()) {
-      if (auto changed = new_key_stale(a, live, names)) out.push_back(*changed);
-      continue;
-    }
-    auto key = keys.find(a.key.id);
-    if (key == keys.end()) {
-      out.push_back("key " + key_label(a.key) + " no longer exists");
-    } else if (auto changed = action_stale(a, *key->second, names)) {
-      out.push_back(*changed);
-    }
-  }
-  return out;
 }
 
 }  // namespace keyform

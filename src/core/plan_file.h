@@ -67,10 +67,11 @@ PlanFileResult read_plan_file(std::string_view text);
 std::optional<std::string> check_self_key(const Plan& plan, std::string_view self_public_key,
                                           const LiveState* live);
 
-// For a stale plan: where the live org no longer is what the saved actions expect (a key gone, a
-// project renamed, roles other than roles_before, a deleted key's access other than its
-// assignments_before), at most `limit` lines, names escaped for the terminal. Empty when the change is
-// elsewhere (a key or project the plan does not touch).
+// For a stale plan (defined in core/stale_plan.cpp): where the live org no longer is what the saved
+// actions expect (a key or service account gone, a project renamed, roles other than roles_before,
+// a deleted principal's access other than its assignments_before, a secret to delete gone), at
+// most `limit` lines, names escaped for the terminal. Empty when the change is elsewhere (a key or
+// project the plan does not touch) or in what was not read now (service accounts, access lists).
 std::vector<std::string> stale_details(const Plan& plan, const LiveState& live, std::size_t limit);
 
 }  // namespace keyform

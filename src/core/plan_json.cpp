@@ -6,6 +6,7 @@
 #include "core/escape.h"
 #include "core/ids.h"
 #include "core/json_fields.h"
+#include "core/principal_json.h"
 #include "core/roles.h"
 
 namespace keyform {
@@ -25,26 +26,31 @@ json attributes_json(const KeyAttributes& attributes) {
   return out;
 }
 
-}  // namespace
-
-// A key still to be created has no id and no public key yet: null, not "".
-json key_to_json(const Principal& key) {
-  if (key.is_new()) return {{"id", nullptr}, {"public_key", nullptr}, {"desc", key.desc}};
-  return {{"id", key.id}, {"public_key", key.public_key}, {"desc", key.desc}};
+bool has_blast_radius(ActionKind kind) {
+  return kind == ActionKind::delete_key || kind == ActionKind::delete_service_account;
 }
 
-json action_to_json(const Action& a) {
-  json out = {{"action", std::string(to_string(a.kind))}, {"key", key_to_json(a.key)}};
-  if (a.project) out["project"] = project_json(*a.project);
-  if (a.entry) out["entry"] = *a.entry;
-  out["roles_before"] = a.roles_before;
-  out["roles_after"] = a.roles_after;
+void put_key_attributes(json& out, const Action& a) {
   if (a.kind == ActionKind::update_key) out["before"] = attributes_json(a.before);
   if (a.kind == ActionKind::update_key || a.kind == ActionKind::create_key) out["after"] = attributes_json(a.after);
+}
+
+}  // namespace
+
+json action_to_json(const Action& a) {
+  json out = {{"action", std::string(to_string(a.kind))}};
+  put_principal(out, a.key);
+  if (a.project) out["project"] = project_json(*a.project);
+  if (a.entry) out["entry"] = *a.entry;
+  if (a.secret) out["secret"] = {{"id", a.secret->id}, {"expires_at", a.secret->expires_at}};
+  out["roles_before"] = a.roles_before;
+  out["roles_after"] = a.roles_after;
+  put_key_attributes(out, a);
+  put_service_account_attributes(out, a);
   out["reason_code"] = std::string(to_string(a.reason_code));
   out["reason"] = a.reason;
-  // A deletion carries its blast radius, so a pipeline can gate on what the key loses.
-  if (a.kind == ActionKind::delete_key) {
+  // A deletion carries its blast radius, so a pipeline can gate on what the principal loses.
+  if (has_blast_radius(a.kind)) {
     json lost = json::array();
     for (const auto& p : a.assignments_before) lost.push_back({{"project", project_json(p.project)}, {"roles", p.roles}});
     out["assignments_before"] = std::move(lost);
@@ -97,10 +103,10 @@ std::vector<std::string> project_roles_at(const json& parent, const std::string&
   return roles_at(parent, path, name, is_project_role, "a project role (GROUP_ and capitals)");
 }
 
-// A delete_key's assignments_before: every project the key loses, each once, each with roles.
-std::vector<ProjectRoles> assignments_at(const json& entry, const std::string& path) {
+// A deletion's assignments_before: every project the principal loses, each once, each with roles.
+std::vector<ProjectRoles> assignments_at(const json& entry, const std::string& path, ActionKind kind) {
   if (!entry.contains("assignments_before")) {
-    bad(path, "is a delete_key without assignments_before (written by an older keyform? run plan again)");
+    bad(path, "is " + with_article(to_string(kind)) + " without assignments_before (written by an older keyform? run plan again)");
   }
   const json& list = array_at(entry, path, "assignments_before");
   const std::string where = path + ".assignments_before";
@@ -111,7 +117,7 @@ std::vector<ProjectRoles> assignments_at(const json& entry, const std::string& p
     if (!list[i].is_object()) bad(at, std::string("is ") + type_name(list[i]) + ", expected an object");
     only_fields(list[i], at, {"project", "roles"});
     ProjectRoles lost{project_at(list[i], at), project_roles_at(list[i], at, "roles")};
-    if (lost.roles.empty()) bad(at + ".roles", "is empty (a key with no roles in a project does not reach it)");
+    if (lost.roles.empty()) bad(at + ".roles", "is empty (no roles in a project is no access to it)");
     if (!seen.insert(lost.project.id).second) bad(at, "repeats project " + lost.project.id);
     out.push_back(std::move(lost));
   }
@@ -130,27 +136,6 @@ KeyAttributes attributes_at(const json& entry, const std::string& path, const ch
     if (out.org_roles->empty()) bad(where + ".org_roles", "is empty (a key keeps at least one org role)");
   }
   return out;
-}
-
-// Which kinds may name a key that does not exist yet: its create, and what it is given with it.
-bool may_name_new_key(ActionKind kind) {
-  return kind == ActionKind::create_key || kind == ActionKind::assign || kind == ActionKind::add_access_entry;
-}
-
-// The key an action names: id and public key, or both null for a key still to be created (then
-// named by its description, which cannot be empty).
-Principal key_at(const json& entry, const std::string& path, ActionKind kind) {
-  const json& key = object_at(entry, path, "key");
-  const std::string where = path + ".key";
-  only_fields(key, where, {"id", "public_key", "desc"});
-  const bool is_new = member(key, where, "id").is_null();
-  if (!is_new) {
-    if (kind == ActionKind::create_key) bad(where + ".id", "is set on a create_key (a new key has no id yet)");
-    return {id_at(key, where, "id"), string_at(key, where, "public_key"), string_at(key, where, "desc")};
-  }
-  if (!may_name_new_key(kind)) bad(where + ".id", "is null on " + with_article(to_string(kind)) + " (it needs a key that exists)");
-  if (!member(key, where, "public_key").is_null()) bad(where + ".public_key", "is set on a key with no id");
-  return {"", "", nonempty_string_at(key, where, "desc")};
 }
 
 // The project roles a project-scoped kind goes between.
@@ -173,9 +158,23 @@ void check_project_roles(const Action& a, const std::string& path) {
   }
 }
 
-// What the kind addresses besides the key: a project, an access-list entry, or nothing.
+// A delete_secret's secret: its id (24 hex digits, as the API lists it) and expiry as listed.
+SecretInfo secret_at(const json& entry, const std::string& path) {
+  const json& secret = object_at(entry, path, "secret");
+  const std::string where = path + ".secret";
+  only_fields(secret, where, {"id", "expires_at"});
+  return {id_at(secret, where, "id"), nonempty_string_at(secret, where, "expires_at")};
+}
+
+// What the kind addresses besides the principal: a project, an access-list entry, a secret, or
+// nothing.
 void read_scope(Action& a, const json& entry, const std::string& path) {
   const ActionKindInfo& kind = info(a.kind);
+  const bool wants_secret = kind.scope == Scope::secret;
+  if (entry.contains("secret") != wants_secret) {
+    bad(path, "is " + with_article(kind.name) + (wants_secret ? " without a secret" : " with a secret"));
+  }
+  if (wants_secret) a.secret = secret_at(entry, path);
   const bool wants_project = kind.scope == Scope::project, wants_entry = kind.scope == Scope::access_entry;
   if (entry.contains("project") != wants_project) {
     bad(path, "is " + with_article(kind.name) + (wants_project ? " without a project" : " with a project"));
@@ -202,17 +201,28 @@ void read_new_key_attributes(Action& a, const json& entry, const std::string& pa
   if (!a.after.org_roles) bad(path + ".after", "has no org_roles (a key is created with at least one)");
 }
 
+bool has_attributes(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::create_key:
+    case ActionKind::update_key:
+    case ActionKind::create_service_account:
+    case ActionKind::update_service_account:
+    case ActionKind::create_secret: return true;
+    default: return false;
+  }
+}
+
 // update_key: before and after name the same fields, and every one of them changes.
 void read_attributes(Action& a, const json& entry, const std::string& path) {
-  if (a.kind == ActionKind::create_key) return read_new_key_attributes(a, entry, path);
-  const bool wants = a.kind == ActionKind::update_key;
-  if (!wants) {
+  if (!has_attributes(a.kind)) {
     if (entry.contains("before") || entry.contains("after")) {
       bad(path, "is " + with_article(to_string(a.kind)) +
-                    " with before/after (only an update_key and a create_key have them)");
+                    " with before/after (only the creates and updates have them)");
     }
     return;
   }
+  if (a.key.is_service_account()) return read_service_account_attributes(a, entry, path);
+  if (a.kind == ActionKind::create_key) return read_new_key_attributes(a, entry, path);
   a.before = attributes_at(entry, path, "before", false);
   a.after = attributes_at(entry, path, "after", true);
   if (a.after.empty()) bad(path, "is an update_key that changes nothing");
@@ -231,11 +241,12 @@ void read_attributes(Action& a, const json& entry, const std::string& path) {
 Action action_from_json(const json& entry, const std::string& path, bool skipped) {
   if (!entry.is_object()) bad(path, std::string("is ") + type_name(entry) + ", expected an object");
   if (skipped) {
-    only_fields(entry, path, {"action", "key", "project", "entry", "roles_before", "roles_after", "before", "after",
-                              "reason_code", "reason", "assignments_before", "skip_reason"});
+    only_fields(entry, path, {"action", "key", "service_account", "project", "entry", "secret", "roles_before",
+                              "roles_after", "before", "after", "reason_code", "reason", "assignments_before",
+                              "skip_reason"});
   } else {
-    only_fields(entry, path, {"action", "key", "project", "entry", "roles_before", "roles_after", "before", "after",
-                              "reason_code", "reason", "assignments_before"});
+    only_fields(entry, path, {"action", "key", "service_account", "project", "entry", "secret", "roles_before",
+                              "roles_after", "before", "after", "reason_code", "reason", "assignments_before"});
   }
   Action a;
   const std::string kind = string_at(entry, path, "action");
@@ -243,7 +254,7 @@ Action action_from_json(const json& entry, const std::string& path, bool skipped
   if (!parsed_kind) bad(path + ".action", "is an unknown action \"" + escape_text(kind) + "\"");
   a.kind = *parsed_kind;
 
-  a.key = key_at(entry, path, a.kind);
+  a.key = principal_at(entry, path, a.kind);
   read_scope(a, entry, path);
   a.roles_before = project_roles_at(entry, path, "roles_before");
   a.roles_after = project_roles_at(entry, path, "roles_after");
@@ -262,10 +273,10 @@ Action action_from_json(const json& entry, const std::string& path, bool skipped
   a.reason = nonempty_string_at(entry, path, "reason");
 
   // The blast radius a reviewer approved travels with the deletion, and only with a deletion.
-  if (a.kind == ActionKind::delete_key) {
-    a.assignments_before = assignments_at(entry, path);
+  if (has_blast_radius(a.kind)) {
+    a.assignments_before = assignments_at(entry, path, a.kind);
   } else if (entry.contains("assignments_before")) {
-    bad(path, "is " + with_article(kind) + " with assignments_before (only a delete_key has them)");
+    bad(path, "is " + with_article(kind) + " with assignments_before (only a deletion has them)");
   }
   return a;
 }

@@ -14,7 +14,6 @@ namespace keyform {
 
 constexpr int kPlanFormatVersion = 1;
 
-nlohmann::json key_to_json(const Principal& key);
 nlohmann::json action_to_json(const Action& action);
 // {format_version, target, actions, skipped, warnings, summary}
 nlohmann::json plan_to_json(const Plan& plan);

@@ -18,7 +18,14 @@ std::string roles(const std::vector<std::string>& names) {
   return out;
 }
 
+// A service account by its client id and name; a new one by its name alone.
+std::string account_cell(const Principal& account) {
+  if (account.is_new()) return "*new service account* " + quoted_markdown(account.desc);
+  return "service account " + md_code(account.id) + " " + escape_markdown(account.desc);
+}
+
 std::string key_cell(const Principal& key) {
+  if (key.is_service_account()) return account_cell(key);
   if (key.is_new()) return "*new key* " + quoted_markdown(key.desc);
   std::string text = md_code(key.public_key.empty() ? key.id : key.public_key);
   if (!key.desc.empty()) text += " " + escape_markdown(key.desc);
@@ -44,15 +51,32 @@ std::string delete_row(const Action& a) {
   return fmt::format("| {} | {} | {} | {} |\n", key_cell(a.key), projects, lost, escape_markdown(a.reason));
 }
 
+std::string hours(const std::optional<int>& n) { return std::to_string(n.value_or(0)) + " hours"; }
+
+// What a new principal or secret is created with.
+std::string created_cell(const Action& a) {
+  const std::string org_roles = "org roles " + roles(a.after.org_roles.value_or(std::vector<std::string>{}));
+  switch (a.kind) {
+    case ActionKind::create_key: return "desc " + quoted_markdown(a.after.desc.value_or("")) + "<br>" + org_roles;
+    case ActionKind::create_service_account:
+      return "name " + quoted_markdown(a.after.name.value_or(a.key.desc)) + "<br>description " +
+             quoted_markdown(a.after.desc.value_or("")) + "<br>" + org_roles + "<br>secret expires after " +
+             hours(a.after.expires_after_hours);
+    default: return "new secret, expires after " + hours(a.after.expires_after_hours);
+  }
+}
+
 // desc "old" → "new"<br>org roles A → B: only the fields the update changes.
 std::string attribute_cell(const Action& a) {
-  if (a.kind == ActionKind::create_key) {
-    return "desc " + quoted_markdown(a.after.desc.value_or("")) + "<br>org roles " +
-           roles(a.after.org_roles.value_or(std::vector<std::string>{}));
+  if (a.kind == ActionKind::create_key || a.kind == ActionKind::create_service_account ||
+      a.kind == ActionKind::create_secret) {
+    return created_cell(a);
   }
   std::string out;
+  if (a.after.name) out += "name " + quoted_markdown(a.before.name.value_or("")) + " → " + quoted_markdown(*a.after.name);
   if (a.after.desc) {
-    out += "desc " + quoted_markdown(a.before.desc.value_or("")) + " → " + quoted_markdown(*a.after.desc);
+    out += (out.empty() ? "" : "<br>") + std::string(a.key.is_service_account() ? "description " : "desc ") +
+           quoted_markdown(a.before.desc.value_or("")) + " → " + quoted_markdown(*a.after.desc);
   }
   if (a.after.org_roles) {
     out += (out.empty() ? "" : "<br>") + std::string("org roles ") +
@@ -61,12 +85,21 @@ std::string attribute_cell(const Action& a) {
   return out;
 }
 
+std::string secret_cell(const Action& a) {
+  const SecretInfo secret = a.secret.value_or(SecretInfo{});
+  return md_code(secret.id) + " expires at " + md_code(secret.expires_at);
+}
+
+bool is_deletion(ActionKind kind) { return kind == ActionKind::delete_key || kind == ActionKind::delete_service_account; }
+
 std::string row(const Action& a) {
   switch (info(a.kind).scope) {
     case Scope::access_entry:
       return fmt::format("| {} | {} | {} |\n", key_cell(a.key), md_code(a.entry.value_or("")), escape_markdown(a.reason));
+    case Scope::secret:
+      return fmt::format("| {} | {} | {} |\n", key_cell(a.key), secret_cell(a), escape_markdown(a.reason));
     case Scope::key:
-      if (a.kind == ActionKind::delete_key) return delete_row(a);
+      if (is_deletion(a.kind)) return delete_row(a);
       return fmt::format("| {} | {} | {} |\n", key_cell(a.key), attribute_cell(a), escape_markdown(a.reason));
     case Scope::project: break;
   }
@@ -74,27 +107,33 @@ std::string row(const Action& a) {
                      roles(a.roles_after), escape_markdown(a.reason));
 }
 
-std::string table_header(ActionKind kind) {
-  if (info(kind).scope == Scope::access_entry) return "| Key | Entry | Reason |\n|---|---|---|\n";
-  if (kind == ActionKind::update_key || kind == ActionKind::create_key) return "| Key | Change | Reason |\n|---|---|---|\n";
-  return "| Key | Project | Roles | Reason |\n|---|---|---|---|\n";
+// The first column names keys, service accounts, or both, as the table's rows do.
+std::string table_header(ActionKind kind, const char* who) {
+  const ActionKindInfo& k = info(kind);
+  if (k.scope == Scope::access_entry) return fmt::format("| {} | Entry | Reason |\n|---|---|---|\n", who);
+  if (k.scope == Scope::secret) return fmt::format("| {} | Secret | Reason |\n|---|---|---|\n", who);
+  if (k.scope == Scope::key && !is_deletion(kind)) return fmt::format("| {} | Change | Reason |\n|---|---|---|\n", who);
+  return fmt::format("| {} | Project | Roles | Reason |\n|---|---|---|---|\n", who);
 }
 
 std::string table(ActionKind kind, const std::vector<Action>& actions) {
   std::string rows;
-  int count = 0;
+  int count = 0, accounts = 0;
   for (const auto& a : actions) {
     if (a.kind != kind) continue;
     ++count;
+    accounts += a.key.is_service_account() ? 1 : 0;
     rows += row(a);
   }
   if (count == 0) return "";
-  return fmt::format("### {} ({})\n\n{}{}\n", info(kind).heading, count, table_header(kind), rows);
+  const char* who = accounts == 0 ? "Key" : accounts == count ? "Service account" : "Key or service account";
+  return fmt::format("### {} ({})\n\n{}{}\n", info(kind).heading, count, table_header(kind, who), rows);
 }
 
 std::string skipped_target(const Action& a) {
   if (a.entry) return md_code(*a.entry);
-  if (a.kind == ActionKind::update_key) return attribute_cell(a);
+  if (a.secret) return secret_cell(a);
+  if (info(a.kind).scope == Scope::key && !is_deletion(a.kind)) return attribute_cell(a);
   return project_cell(a);
 }
 

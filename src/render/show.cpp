@@ -9,6 +9,7 @@
 
 #include "render/markdown_cells.h"
 #include "render/quoted.h"
+#include "render/show_service_accounts.h"
 
 namespace keyform {
 namespace {
@@ -64,8 +65,11 @@ struct Graph {
   }
 };
 
+// Service accounts are counted only when they were read: "0" would claim there are none.
 std::string summary_line(const LiveState& live, const Graph& g) {
-  return fmt::format("{} keys, {} projects, {} assignments", live.keys.size(), g.projects.size(), g.assignments);
+  std::string out = fmt::format("{} keys, {} projects, {} assignments", live.keys.size(), g.projects.size(), g.assignments);
+  if (live.service_accounts_read) out += fmt::format(", {} service accounts", live.service_accounts.size());
+  return out;
 }
 
 // Names, descs, ids and roles come from the API: escaped for the terminal or for markdown, so none
@@ -136,6 +140,7 @@ std::string render_show_text(const LiveState& live, const PlanTarget& target, bo
       out += fmt::format("    {}: {}\n", project_label(*p), comma_list(sorted(*roles)));
     }
   }
+  if (live.service_accounts_read) out += service_accounts_text(live, g.names, color);
   out += "\n" + bold("Projects") + "\n\n";
   for (const auto& p : g.projects) {
     auto it = g.keys_per_project.find(p.id);
@@ -166,7 +171,7 @@ json show_to_json(const LiveState& live, const PlanTarget& target) {
     }
     projects.push_back({{"id", p.id}, {"name", p.name}, {"key_ids", std::move(assigned)}});
   }
-  return {
+  json out = {
       {"format_version", kShowFormatVersion},
       {"target", {{"api", target.api}, {"org_id", target.org_id}, {"base_url", target.base_url}}},
       {"keys", std::move(keys)},
@@ -174,6 +179,12 @@ json show_to_json(const LiveState& live, const PlanTarget& target) {
       {"summary",
        {{"keys", live.keys.size()}, {"projects", g.projects.size()}, {"assignments", g.assignments}}},
   };
+  // Only when read: an absent list is not an org without service accounts.
+  if (live.service_accounts_read) {
+    out["service_accounts"] = service_accounts_json(live, g.names);
+    out["summary"]["service_accounts"] = live.service_accounts.size();
+  }
+  return out;
 }
 
 std::string render_show_json(const LiveState& live, const PlanTarget& target) {
@@ -228,6 +239,7 @@ std::string render_show_markdown(const LiveState& live, const PlanTarget& target
     out += matrix;
   }
 
+  if (live.service_accounts_read) out += service_accounts_markdown(live, g.names);
   out += "\n### Projects\n\n| Project | Id | Keys |\n|---|---|---|\n";
   for (const auto& p : g.projects) {
     auto it = g.keys_per_project.find(p.id);

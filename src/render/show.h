@@ -2,7 +2,9 @@
 // LiveState: text for a terminal, JSON for tools (schemas/show.schema.json), markdown with a
 // keys x projects matrix for a review document. Each key shows its org roles; its IP access list
 // only when it was read (LiveKey::access_list set, `show --access-lists`): an unread list is
-// absent, never shown as empty.
+// absent, never shown as empty. Service accounts (name, client id, description, org roles, projects
+// and access list when read, secrets with their expiry) appear when they were read
+// (LiveState::service_accounts_read): render/show_service_accounts.h.
 #pragma once
 
 #include <string>

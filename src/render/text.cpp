@@ -34,13 +34,31 @@ std::string project_label(const ProjectInfo& project) {
 
 std::string project_text(const Action& a) { return a.project ? project_label(*a.project) : std::string(); }
 
+// A name made of these characters cannot be mistaken for the rest of a heading; any other is
+// shown quoted.
+bool plain_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+  });
+}
+
+// "service account payments-deployer (mdb_sa_id_…)", or for one still to be created
+// "new service account \"payments-deployer\"".
+std::string account_name(const Principal& account) {
+  const std::string name = plain_name(account.desc) ? account.desc : quoted_text(account.desc);
+  if (account.is_new()) return "new service account " + quoted_text(account.desc);
+  return "service account " + name + " (" + escape_text(account.id) + ")";
+}
+
 // A key still to be created has only its description to go by.
 std::string key_name(const Principal& key) {
+  if (key.is_service_account()) return account_name(key);
   if (!key.public_key.empty()) return escape_text(key.public_key);
   return key.id.empty() ? "new key " + quoted_text(key.desc) : escape_text(key.id);
 }
 
 std::string key_heading(const Principal& key) {
+  if (key.is_service_account()) return account_name(key);
   if (key.is_new()) return "new key " + quoted_text(key.desc);
   std::string text = "key " + key_name(key);
   if (!key.desc.empty()) text += " " + quoted_text(key.desc);
@@ -57,17 +75,41 @@ std::string symbol(ActionKind kind, const Palette& p) {
   return "?";
 }
 
-// "desc \"old\" -> \"new\", org roles [A] -> [B]": only the fields the update changes.
+// "desc \"old\" -> \"new\", org roles [A] -> [B]": only the fields the update changes (a service
+// account's desc is its description).
 std::string attribute_changes(const Action& a) {
   std::vector<std::string> parts;
+  if (a.after.name) {
+    parts.push_back(fmt::format("name {} -> {}", quoted_text(a.before.name.value_or("")), quoted_text(*a.after.name)));
+  }
   if (a.after.desc) {
-    parts.push_back(fmt::format("desc {} -> {}", quoted_text(a.before.desc.value_or("")), quoted_text(*a.after.desc)));
+    parts.push_back(fmt::format("{} {} -> {}", a.key.is_service_account() ? "description" : "desc",
+                                quoted_text(a.before.desc.value_or("")), quoted_text(*a.after.desc)));
   }
   if (a.after.org_roles) {
     parts.push_back(fmt::format("org roles {} -> {}", roles(a.before.org_roles.value_or(std::vector<std::string>{})),
                                 roles(*a.after.org_roles)));
   }
   return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string hours(const std::optional<int>& n) { return fmt::format("{} hours", n.value_or(0)); }
+
+std::string service_account_text(const Action& a) {
+  switch (a.kind) {
+    case ActionKind::create_service_account:
+      return fmt::format("create service account {} with description {}, org roles {}, secret expires after {}",
+                         quoted_text(a.after.name.value_or(a.key.desc)), quoted_text(a.after.desc.value_or("")),
+                         roles(a.after.org_roles.value_or(std::vector<std::string>{})), hours(a.after.expires_after_hours));
+    case ActionKind::update_service_account: return "update service account: " + attribute_changes(a);
+    case ActionKind::create_secret: return "create a secret that expires after " + hours(a.after.expires_after_hours);
+    case ActionKind::delete_secret: {
+      const SecretInfo secret = a.secret.value_or(SecretInfo{});
+      return fmt::format("delete secret {} (expires at {})", escape_text(secret.id), escape_text(secret.expires_at));
+    }
+    case ActionKind::delete_service_account: return "delete service account from the organization";
+    default: return "";
+  }
 }
 
 // The body of one action line, without its symbol.
@@ -88,13 +130,13 @@ std::string action_text(const Action& a) {
       return fmt::format("unassign from {} (had {})", project_text(a), roles(a.roles_before));
     case ActionKind::remove_access_entry: return fmt::format("remove {} from the access list", entry);
     case ActionKind::delete_key: return "delete key from the organization";
+    default: return service_account_text(a);
   }
-  return "";
 }
 
-// A deletion's blast radius: the reviewer sees every project the key stops reaching.
+// A deletion's blast radius: the reviewer sees every project the principal stops reaching.
 std::string blast_radius(const Action& a) {
-  if (a.kind != ActionKind::delete_key) return "";
+  if (a.kind != ActionKind::delete_key && a.kind != ActionKind::delete_service_account) return "";
   if (a.assignments_before.empty()) return "      loses no project access (it has none)\n";
   std::string out;
   for (const auto& lost : a.assignments_before) {
@@ -108,7 +150,7 @@ std::string summary_line(const PlanSummary& s) { return "Plan: " + summary_count
 std::string actions_section(const Plan& plan, const Palette& p) {
   std::string out = fmt::format("keyform will perform the following actions in org {} ({}):\n",
                                 escape_text(plan.target.org_id), escape_text(plan.target.api));
-  std::vector<std::string> seen;  // keys in first-appearance order, each heading once
+  std::vector<std::string> seen;  // principals in first-appearance order, each heading once
   for (const auto& first : plan.actions) {
     const std::string ref = key_ref(first.key);
     if (std::find(seen.begin(), seen.end(), ref) != seen.end()) continue;
@@ -124,7 +166,10 @@ std::string actions_section(const Plan& plan, const Palette& p) {
 }
 
 std::string skipped_section(const Plan& plan, const Palette& p) {
-  std::string out = "\nSkipped (keyform never changes these keys):\n";
+  const bool accounts = std::any_of(plan.skipped.begin(), plan.skipped.end(),
+                                   [](const SkippedAction& s) { return s.action.key.is_service_account(); });
+  std::string out = accounts ? "\nSkipped (keyform never changes these keys and service accounts):\n"
+                             : "\nSkipped (keyform never changes these keys):\n";
   for (const auto& s : plan.skipped) {
     out += fmt::format("  {} {}: {}: {}\n", p.yellow("!"), key_heading(s.action.key), action_text(s.action),
                        escape_text(s.skip_reason));

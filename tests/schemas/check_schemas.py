@@ -2,9 +2,11 @@
 """Checks the published JSON Schemas against what keyform really reads and writes:
 every examples/*.toml and real `keyform export` output against schemas/keyform.schema.json, real
 `keyform plan --format json` output and plan files (`plan --out`) against schemas/plan.schema.json
-(also with a declared access_list, so every action kind appears), and real `keyform show --format
-json` (also with --access-lists) output against schemas/show.schema.json (keyform-sandbox running
-the example org; access lists are served by sandbox faults carrying the API's page body). A plan file's checksum is recomputed here as the schema documents it.
+(also with a declared access_list, so every key action kind appears), the plan file with every
+action kind, service accounts included, that keyform writes (tests/corpus/valid/
+plan_file_every_kind.json, kept equal to keyform's output by a unit test), and real `keyform show
+--format json` (also with --access-lists) output against schemas/show.schema.json (keyform-sandbox
+running the example org; access lists are served by sandbox faults carrying the API's page body). A plan file's checksum is recomputed here as the schema documents it.
 Also checks that broken documents are rejected, so the check itself can fail."""
 import argparse
 import copy
@@ -24,7 +26,11 @@ import jsonschema
 failures = 0
 ORG = "5a0a1e7e0f2912c554080adc"
 CI_KEY_ID = "65f0c0ffee00000000000002"  # zmmrboas in examples/sandbox-org.json
-ALL_KINDS = ("create_key", "assign", "update_roles", "update_key", "add_access_entry", "unassign", "remove_access_entry", "delete_key")
+KEY_KINDS = ("create_key", "assign", "update_roles", "update_key", "add_access_entry", "unassign", "remove_access_entry", "delete_key")
+SERVICE_ACCOUNT_KINDS = ("create_service_account", "update_service_account", "create_secret", "delete_secret",
+                         "delete_service_account")
+ALL_KINDS = KEY_KINDS + SERVICE_ACCOUNT_KINDS
+DEPLOYER = "mdb_sa_id_0123456789abcdef01234567"
 
 
 def check(ok, what):
@@ -95,8 +101,8 @@ def check_access_list_plan(args, env, port, work, validator):
     check(entries == {("add_access_entry", "203.0.113.7/32"), ("remove_access_entry", "198.51.100.0/24"),
                       ("remove_access_entry", "2001:0db8:0000:0000:0000:0000:0000:0000/32")},
           "the plan adds the declared entry and removes the two live ones, in canonical form")
-    check({a["action"] for a in plan["actions"]} == set(ALL_KINDS),
-          "the access-list plan has every action kind")
+    check({a["action"] for a in plan["actions"]} == set(KEY_KINDS),
+          "the access-list plan has every key action kind")
 
     serve_access_list(port, CI_KEY_ID, live)
     plan_file = os.path.join(work, "access-list-plan.json")
@@ -149,6 +155,96 @@ def check_new_kinds(validator, plan):
     refused("an update_key naming a key with no id", lambda d: pick(d)["key"].update(id=None, public_key=None))
     refused("an action without a reason_code", lambda d: d["actions"][0].pop("reason_code"))
     refused("a summary without update_key", lambda d: d["summary"].pop("update_key"))
+
+
+def check_every_kind_plan_file(args, validator):
+    """The plan file keyform writes for a plan with every kind (keys and service accounts)."""
+    path = os.path.join(args.source, "tests", "corpus", "valid", "plan_file_every_kind.json")
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    check(valid(validator, doc), "a plan file with every action kind matches plan.schema.json")
+    check({a["action"] for a in doc["actions"]} == set(ALL_KINDS), "that plan file has every action kind")
+    check(set(doc["summary"]) == set(ALL_KINDS), "its summary counts every action kind")
+    unsealed = {k: v for k, v in doc.items() if k != "checksum"}
+    canonical = json.dumps(unsealed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    check(hashlib.sha256(canonical.encode("utf-8")).hexdigest() == doc["checksum"],
+          "its checksum is SHA-256 of its canonical form")
+    on_accounts = [a for a in doc["actions"] if "service_account" in a]
+    check(all("key" not in a for a in on_accounts) and {a["action"] for a in on_accounts} >= {"assign", "unassign"},
+          "service-account actions name a service_account instead of a key, with the shared kinds too")
+
+    def pick(d, kind):
+        return next(a for a in d["actions"] if a["action"] == kind)
+
+    def refused(what, edit):
+        broken = copy.deepcopy(doc)
+        edit(broken)
+        check(not valid(validator, broken), what + " is rejected by the schema")
+
+    refused("a service-account kind on a key",
+            lambda d: pick(d, "create_secret").update(key={"id": "0" * 24, "public_key": "x", "desc": ""}) or
+            pick(d, "create_secret").pop("service_account"))
+    refused("a key-only kind on a service account",
+            lambda d: pick(d, "delete_key").update(service_account={"client_id": DEPLOYER, "name": "x"}) or
+            pick(d, "delete_key").pop("key"))
+    refused("an action with both key and service_account",
+            lambda d: next(a for a in d["actions"] if "key" in a).update(service_account={"client_id": DEPLOYER, "name": "x"}))
+    refused("a malformed client id", lambda d: pick(d, "create_secret")["service_account"].update(client_id="mdb_sa_id_1"))
+    refused("a create_service_account with a client id",
+            lambda d: pick(d, "create_service_account")["service_account"].update(client_id=DEPLOYER))
+    refused("a delete_secret naming a new service account",
+            lambda d: pick(d, "delete_secret")["service_account"].update(client_id=None))
+    refused("a create_service_account without secret_expires_after_hours",
+            lambda d: pick(d, "create_service_account")["after"].pop("secret_expires_after_hours"))
+    refused("a create_service_account with a key's desc",
+            lambda d: pick(d, "create_service_account")["after"].update(desc="x"))
+    refused("an update_service_account with an unknown field", lambda d: pick(d, "update_service_account")["before"].update(x=1))
+    refused("a create_secret without hours", lambda d: pick(d, "create_secret").update(after={}))
+    refused("a delete_secret without its secret", lambda d: pick(d, "delete_secret").pop("secret"))
+    refused("a secret on an assign", lambda d: pick(d, "assign").update(secret={"id": "0" * 24, "expires_at": "x"}))
+    refused("a delete_service_account without assignments_before",
+            lambda d: pick(d, "delete_service_account").pop("assignments_before"))
+    refused("a delete_secret with another kind's reason_code", lambda d: pick(d, "delete_secret").update(reason_code="declared"))
+    refused("access_lists_read with a malformed client id", lambda d: d["access_lists_read"].append("mdb_sa_id_x"))
+
+
+def check_show_service_accounts(validator, graph):
+    account = {"client_id": DEPLOYER, "name": "payments-deployer", "description": "deploys", "org_roles": ["ORG_MEMBER"],
+               "projects": [{"id": "6523b7e0c1b52d0f1a2b3c4d", "name": "payments-prod", "roles": ["GROUP_OWNER"]}],
+               "access_list": ["203.0.113.0/24"],
+               "secrets": [{"id": "65f0c0ffee00000000000111", "created_at": "2025-01-01T00:00:00Z",
+                            "expires_at": "2026-01-01T00:00:00Z"}]}
+    check("service_accounts" not in graph, "show without service accounts read has no service_accounts")
+    shown = copy.deepcopy(graph)
+    shown["service_accounts"] = [account, {k: v for k, v in account.items() if k not in ("projects", "access_list")}]
+    shown["summary"]["service_accounts"] = 2
+    check(valid(validator, shown), "a show document with service accounts matches show.schema.json")
+    for what, edit in (("a malformed client id", lambda a: a.update(client_id="sa-1")),
+                       ("a secret with its value", lambda a: a["secrets"][0].update(secret="s3cr3t")),
+                       ("a secret without expiry", lambda a: a["secrets"][0].pop("expires_at")),
+                       ("an account without secrets", lambda a: a.pop("secrets"))):
+        broken = copy.deepcopy(shown)
+        edit(broken["service_accounts"][0])
+        check(not valid(validator, broken), f"a show document with {what} is rejected by the schema")
+
+
+def check_config_service_accounts(validator, example):
+    with open(example, "rb") as f:
+        config = tomllib.load(f)
+    config["policy"] = {**config.get("policy", {}), "undeclared_service_accounts": "unassign", "secret_rotation_days": 14}
+    config["service_accounts"] = [
+        {"client_id": DEPLOYER, "name": "payments-deployer", "description": "deploys payments", "org_roles": ["ORG_MEMBER"],
+         "access_list": ["203.0.113.0/24"], "secret_expires_after_hours": 2160, "projects": {"payments-prod": ["GROUP_OWNER"]}},
+        {"name": "reports-reader", "description": "reads reports", "projects": {}},
+        {"client_id": "mdb_sa_id_76543210fedcba9876543210", "state": "absent"}]
+    check(valid(validator, config), "a config with service accounts matches keyform.schema.json")
+    for what, edit in (("a malformed client id", lambda a: a.update(client_id="mdb_sa_id_xyz")),
+                       ("a name with a pipe", lambda a: a.update(name="pay|ments")),
+                       ("a present account without projects", lambda a: a.pop("projects")),
+                       ("zero secret hours", lambda a: a.update(secret_expires_after_hours=0))):
+        broken = copy.deepcopy(config)
+        edit(broken["service_accounts"][0])
+        check(not valid(validator, broken), f"a config with {what} is rejected by the schema")
 
 
 def check_show_attributes(validator, graph):
@@ -205,6 +301,7 @@ def main():
         broken = tomllib.load(f)
     broken["keys"][0]["projects"]["payments-prod"] = ["READ_ONLY"]
     check(not valid(config_validator, broken), "a config with a bad role is rejected by the schema")
+    check_config_service_accounts(config_validator, examples[0])
 
     with tempfile.TemporaryDirectory() as work:
         proc, port = start_sandbox(args, os.path.join(args.source, "examples", "sandbox-org.json"), work)
@@ -249,7 +346,10 @@ def main():
             check(not valid(plan_validator, broken), "a plan without warnings is rejected by the schema")
             broken = copy.deepcopy(plan)
             broken["warnings"] = [1]
-            check(not valid(plan_validator, broken), "a warning that is not a string is rejected by the schema")
+            check(not valid(plan_validator, broken), "a warning that is neither an object nor a string is rejected by the schema")
+            broken["warnings"] = [{"message": "no code"}]
+            check(not valid(plan_validator, broken), "a warning object without a code is rejected by the schema")
+            check_every_kind_plan_file(args, plan_validator)
 
             plan_file = os.path.join(work, "plan.json")
             saved = keyform(args, env, "plan", "-c", config, "--out", plan_file)
@@ -281,6 +381,7 @@ def main():
             broken["keys"][0]["projects"].append({"id": "0" * 24, "name": "x", "roles": ["READ_ONLY"]})
             check(not valid(show_validator, broken), "a show document with a bad role is rejected by the schema")
             check_show_attributes(show_validator, graph)
+            check_show_service_accounts(show_validator, graph)
             check_show_access_lists(args, env, port, show_validator)
 
             for flags in (["--org", ORG], ["--org", ORG, "--by-name"]):

@@ -523,3 +523,107 @@ TEST_CASE("secrets command: describe names the command, escaped") {
   CHECK(secrets_command("gh secret set X", log)->describe() == "--secrets-command gh");
   CHECK(secrets_command("'evil\x1b[2Jname' x", log)->describe() == "--secrets-command evil\\x1b[2Jname");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Service account secrets (created with the account, or by rotation): the same two sinks.
+
+namespace {
+
+const std::string kSaSecret = "mdb_sa_sk_0123456789abcdefghijklmnopqrstuv";
+
+struct CreatedSaSecret {
+  Secret secret;
+  NewServiceAccountSecret sa;
+  explicit CreatedSaSecret(std::string value, std::string name = "payments-deployer")
+      : secret(std::move(value)),
+        sa{"mdb_sa_id_0123456789abcdef01234567", std::move(name), "6650c0ffee000000000000aa", "2027-02-28T19:30:00Z",
+           "5a0a1e7e0f2912c554080adc", secret} {}
+};
+
+CommandRun run_sa_command(const std::string& command, const std::string& secret = kSaSecret) {
+  std::ostringstream log;
+  auto sink = secrets_command(command, log, {KEYFORM_TEST_TIME_SCALE * 20s, test_environment()});
+  CreatedSaSecret created(std::string{secret});
+  std::string error;
+  try {
+    sink->deliver(created.sa);
+  } catch (const std::runtime_error& e) {
+    error = e.what();
+  }
+  return {error, log.str(), 0ms};
+}
+
+}  // namespace
+
+TEST_CASE("secrets file: a service account secret is one JSON line with the fields the issue names, in order") {
+  Scratch dir;
+  const std::string path = dir.file("secrets.jsonl");
+  auto sink = open_secrets_file(path, fixed_clock);
+  CreatedKey key(std::string{kSecret});
+  sink->deliver(key.key);
+  CreatedSaSecret created(std::string{kSaSecret});
+  sink->deliver(created.sa);
+  CHECK(mode_of(path) == 0600);
+  const auto lines = lines_of(read_file(path));
+  REQUIRE(lines.size() == 2);  // appended after the key's line, in one file
+  CHECK(nlohmann::json::parse(lines[0])["private_key"] == kSecret);
+  CHECK(lines[1] ==
+        "{\"client_id\":\"mdb_sa_id_0123456789abcdef01234567\",\"name\":\"payments-deployer\","
+        "\"secret_id\":\"6650c0ffee000000000000aa\",\"secret\":\"" + kSaSecret + "\","
+        "\"expires_at\":\"2027-02-28T19:30:00Z\",\"org_id\":\"5a0a1e7e0f2912c554080adc\","
+        "\"created_at\":\"2026-11-30T19:30:00Z\"}");
+}
+
+TEST_CASE("secrets file: a service account name with quotes and a line break stays one JSON line") {
+  Scratch dir;
+  const std::string path = dir.file("secrets.jsonl");
+  auto sink = open_secrets_file(path, fixed_clock);
+  CreatedSaSecret created(std::string{kSaSecret}, "evil\"\n{\"secret\":\"x\"}");
+  sink->deliver(created.sa);
+  const auto lines = lines_of(read_file(path));
+  REQUIRE(lines.size() == 1);
+  const auto record = nlohmann::json::parse(lines[0]);
+  CHECK(record["name"] == "evil\"\n{\"secret\":\"x\"}");
+  CHECK(record["secret"] == kSaSecret);
+}
+
+TEST_CASE("secrets command: a service account secret on stdin, its KEYFORM_* variables, no credential or key variable") {
+  Scratch dir;
+  const CommandRun run = run_sa_command("sh -c 'cat > " + dir.file("stdin") + "; env > " + dir.file("env") + "'");
+  REQUIRE(run.error.empty());
+  CHECK(read_file(dir.file("stdin")) == kSaSecret);  // no trailing newline
+  const auto env = lines_of(read_file(dir.file("env")));
+  const std::set<std::string> vars(env.begin(), env.end());
+  CHECK(vars.count("KEYFORM_CLIENT_ID=mdb_sa_id_0123456789abcdef01234567"));
+  CHECK(vars.count("KEYFORM_SA_NAME=payments-deployer"));
+  CHECK(vars.count("KEYFORM_SECRET_ID=6650c0ffee000000000000aa"));
+  CHECK(vars.count("KEYFORM_SECRET_EXPIRES_AT=2027-02-28T19:30:00Z"));
+  CHECK(vars.count("KEYFORM_ORG_ID=5a0a1e7e0f2912c554080adc"));
+  CHECK(vars.count("KEEP_ME=kept"));
+  std::set<std::string> keyform_names;
+  for (const auto& entry : env) {
+    if (entry.starts_with("KEYFORM_")) keyform_names.insert(entry.substr(0, entry.find('=')));
+  }
+  // A stale KEYFORM_PUBLIC_KEY from outside must not pose as this delivery's.
+  CHECK(keyform_names == std::set<std::string>{"KEYFORM_CLIENT_ID", "KEYFORM_ORG_ID", "KEYFORM_SA_NAME",
+                                               "KEYFORM_SECRET_EXPIRES_AT", "KEYFORM_SECRET_ID"});
+  const std::string all = read_file(dir.file("env"));
+  CHECK(all.find("MONGODB_ATLAS") == std::string::npos);
+  CHECK(all.find("mdb_sa_sk_secret") == std::string::npos);  // keyform's own client secret
+  CHECK(all.find(kSaSecret) == std::string::npos);           // the new secret: stdin only
+}
+
+TEST_CASE("secrets command: a service account delivery's log names its client id, with the secret redacted") {
+  const CommandRun run = run_sa_command("sh -c 'cat; echo; echo \"stored $KEYFORM_SA_NAME\"'");
+  REQUIRE(run.error.empty());
+  CHECK(run.log ==
+        "secrets-command (mdb_sa_id_0123456789abcdef01234567): [redacted]\n"
+        "secrets-command (mdb_sa_id_0123456789abcdef01234567): stored payments-deployer\n");
+}
+
+TEST_CASE("secrets command: a failed service account delivery says how, never the secret") {
+  const CommandRun run = run_sa_command("sh -c 'cat >&2; exit 3'");
+  CHECK(run.error == "--secrets-command sh: exited with status 3");
+  CHECK(run.log == "secrets-command (mdb_sa_id_0123456789abcdef01234567): [redacted]\n");
+  CHECK(run.log.find(kSaSecret) == std::string::npos);
+}
