@@ -1,6 +1,5 @@
 #include "apply/key_creation.h"
 
-#include <cctype>
 #include <stdexcept>
 
 namespace keyform {
@@ -39,14 +38,15 @@ ActionOutput create_and_deliver(const Action& action, const SecretCreationSteps&
     if (failed_delete.empty()) {
       throw std::runtime_error(delivery + "; " + what + " was deleted again, so no unreachable credential is left");
     }
-    std::string loud = what;
-    for (char& c : loud) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::string loud = new_account ? "SERVICE ACCOUNT \"" + created.name + "\" (" + created.client_id + ")"
+                                         : "SECRET " + created.secret_id + " OF " + created.client_id;
     throw std::runtime_error(delivery + "; deleting it again failed too (" + failed_delete + "): " + loud +
                              " IS ORPHANED: nobody has its secret; delete it by hand");
   }
   created.secret.clear();
+  // A note would read as "already in effect" in the report: a rotation's secret is named by the sink.
   if (new_account) return {"", created.client_id, ""};
-  return {"secret " + created.secret_id + ", expires " + created.expires_at, std::nullopt, ""};
+  return {"", std::nullopt, ""};
 }
 
 }  // namespace keyform

@@ -31,8 +31,8 @@ struct SecretCreationSteps {
   std::function<std::string(const CreatedSecret&, const Action&)> take_back;  // "" when deleted, else what failed
 };
 
-// Returns the new account's client id for the later actions (create_service_account), or a note
-// naming the new secret (create_secret); throws as create_and_deliver does.
+// Returns the new account's client id for the later actions (create_service_account), nothing for
+// create_secret; throws as create_and_deliver does.
 ActionOutput create_and_deliver(const Action& action, const SecretCreationSteps& steps);
 
 }  // namespace keyform

@@ -76,12 +76,19 @@ std::string verified_line(std::size_t left_alone) {
          " keyform leaves alone (protected keys, the key it runs as; see Skipped above).\n";
 }
 
-std::vector<std::string> keys_to_create(const Plan& plan) {
-  std::vector<std::string> descs;
+// Whether carrying out the action makes a secret keyform must hand over: a new key's private key,
+// a new service account's first secret, a rotation's new secret.
+bool makes_secret(const Action& action) {
+  return info(action.kind).creates_key || action.kind == ActionKind::create_secret;
+}
+
+// How the refusal below names what makes a secret: a key's description, a service account's name.
+std::vector<std::string> secrets_to_make(const Plan& plan) {
+  std::vector<std::string> names;
   for (const auto& a : plan.actions) {
-    if (info(a.kind).creates_key) descs.push_back(a.key.desc);
+    if (makes_secret(a)) names.push_back(a.key.is_service_account() ? "service account " + a.key.desc : a.key.desc);
   }
-  return descs;
+  return names;
 }
 
 // Where created keys' private keys go, checked before any write: a plan that creates a key needs
@@ -95,14 +102,14 @@ std::unique_ptr<SecretSink> open_secret_sink(const Plan& plan, const ApplyOption
   } catch (const std::exception& e) {
     throw CommandError("apply: " + std::string(e.what()) + ". Nothing was changed.");
   }
-  const std::vector<std::string> creates = keys_to_create(plan);
+  const std::vector<std::string> creates = secrets_to_make(plan);
   if (!creates.empty() && !sink) {
     std::string names;
     for (std::size_t i = 0; i < creates.size() && i < 3; ++i) names += (i ? ", \"" : "\"") + escape_text(creates[i]) + "\"";
     if (creates.size() > 3) names += ", …";
     throw CommandError("apply: the plan creates " + std::to_string(creates.size()) +
-                       (creates.size() == 1 ? " key (" : " keys (") + names +
-                       ") and keeps no copy of a private key: say where " +
+                       (creates.size() == 1 ? " credential (" : " credentials (") + names +
+                       ") and keeps no copy of a private key or secret: say where " +
                        (creates.size() == 1 ? "it goes" : "they go") +
                        " with --secrets-out FILE or --secrets-command CMD. Nothing was changed.");
   }
@@ -111,10 +118,24 @@ std::unique_ptr<SecretSink> open_secret_sink(const Plan& plan, const ApplyOption
 
 // Runs one action: a create goes with the delivery of its secret (and its undoing when that
 // fails), everything else is one call.
+SecretCreationSteps secret_steps(AdminClient& admin, SecretSink& sink, const std::string& org_id) {
+  return {[&admin](const Action& a) {
+            return a.kind == ActionKind::create_secret ? admin.create_secret(a) : admin.create_service_account(a);
+          },
+          [&sink, org_id](const CreatedSecret& s, const Action&) {
+            sink.deliver(NewServiceAccountSecret{s.client_id, s.name, s.secret_id, s.expires_at, org_id, s.secret});
+          },
+          [&admin](const CreatedSecret& s, const Action& a) {
+            return a.kind == ActionKind::create_service_account ? admin.delete_created_service_account(s.client_id)
+                                                                : admin.delete_created_secret(s.client_id, s.secret_id);
+          }};
+}
+
 ActionRunner action_runner(AdminClient& admin, SecretSink* sink, const std::string& org_id) {
   return [&admin, sink, org_id](const Action& action) {
-    if (!info(action.kind).creates_key) return ActionOutput{admin.execute(action), std::nullopt, {}};
-    if (!sink) throw std::logic_error("a create_key without a secret sink");  // refused before any write
+    if (!makes_secret(action)) return ActionOutput{admin.execute(action), std::nullopt, {}};
+    if (!sink) throw std::logic_error("a create without a secret sink");  // refused before any write
+    if (action.key.is_service_account()) return create_and_deliver(action, secret_steps(admin, *sink, org_id));
     return create_and_deliver(
         action, {[&admin](const Action& a) { return admin.create_key(a); },
                  [sink, &org_id](const CreatedKey& key, const Action& a) {
@@ -125,12 +146,23 @@ ActionRunner action_runner(AdminClient& admin, SecretSink* sink, const std::stri
 }
 
 std::string delivered_line(const ApplyReport& report, const SecretSink* sink) {
-  int created = 0;
-  for (const auto& r : report.results) created += info(r.action.kind).creates_key && r.outcome == Outcome::done;
-  if (created == 0 || !sink) return "";
-  return "The private key" + std::string(created == 1 ? " of the created key was" : "s of the " +
-         std::to_string(created) + " created keys were") + " delivered to " + escape_text(sink->describe()) +
-         " and nowhere else: keyform cannot show " + (created == 1 ? "it" : "them") + " again.\n";
+  int keys = 0, secrets = 0;
+  for (const auto& r : report.results) {
+    if (r.outcome != Outcome::done || !makes_secret(r.action)) continue;
+    ++(r.action.key.is_service_account() ? secrets : keys);
+  }
+  if (keys + secrets == 0 || !sink) return "";
+  std::string what;
+  if (keys > 0) {
+    what = keys == 1 ? "The private key of the created key" : "The private keys of the " + std::to_string(keys) + " created keys";
+  }
+  if (secrets > 0) {
+    what += std::string(what.empty() ? "The " : " and the ") +
+            (secrets == 1 ? "new service account secret" : std::to_string(secrets) + " new service account secrets");
+  }
+  const bool one = keys + secrets == 1;
+  return what + (one ? " was" : " were") + " delivered to " + escape_text(sink->describe()) +
+         " and nowhere else: keyform cannot show " + (one ? "it" : "them") + " again.\n";
 }
 
 // The same executor, progress lines, report and verification for a fresh plan and a saved one.
@@ -204,6 +236,23 @@ std::vector<std::string> access_lists_to_verify(std::vector<std::string> ids, co
   return ids;
 }
 
+// What a saved plan's verification reads of the service accounts: what the plan read, and the
+// projects and access lists of every account an action touched (a created one by its new id).
+ServiceAccountReads service_accounts_to_verify(ServiceAccountReads reads, const std::vector<Action>& done) {
+  for (const Action& a : done) {
+    if (!a.key.is_service_account() || a.key.id.empty()) continue;
+    reads.listing = true;
+    const Scope scope = info(a.kind).scope;
+    if (scope == Scope::project) reads.projects.push_back(a.key.id);
+    if (scope == Scope::access_entry) reads.access_lists.push_back(a.key.id);
+  }
+  for (auto* ids : {&reads.projects, &reads.access_lists}) {
+    std::sort(ids->begin(), ids->end());
+    ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+  }
+  return reads;
+}
+
 // Everything offline first (the file, its checksum and structure, the target, the credentials,
 // the key keyform runs as), then the two listings, then the fingerprint, then the saved actions.
 int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
@@ -235,15 +284,17 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
   require_confirmation_possible(plan, options);
   const std::unique_ptr<SecretSink> sink = open_secret_sink(plan, options);
   const Credentials credentials = credentials_for(*family, common);
-  if (auto refusal = check_self_key(plan, credentials.self_public_key(), nullptr)) {
+  const std::string self = self_principal(credentials);
+  if (auto refusal = check_self_key(plan, self, nullptr)) {
     throw CommandError("apply: refusing plan file " + path + ": " + *refusal + ". Nothing was changed.");
   }
   ApiConnection api =
       connect(*family, plan.target.base_url, credentials, plan.target.org_id, common, options.parallelism);
   LiveState live = read_live_org(*api.admin, plan.target.org_id, "apply");
   read_access_lists(*api.admin, live, saved.access_lists_read, "apply");
+  read_service_accounts(*api.admin, live, saved.service_account_reads, "apply");
   // Judged against the org as it is now: whether a first access-list entry would lock the key out.
-  if (auto refusal = check_self_key(plan, credentials.self_public_key(), &live)) {
+  if (auto refusal = check_self_key(plan, self, &live)) {
     throw CommandError("apply: refusing plan file " + path + ": " + *refusal + ". Nothing was changed.");
   }
   const std::string now = live_fingerprint(live);
@@ -274,9 +325,11 @@ int apply_saved_plan(const CommonOptions& common, const ApplyOptions& options) {
     std::vector<Action> done;
     for (const auto& r : report.results) done.push_back(r.action);
     const std::vector<std::string> lists = access_lists_to_verify(saved.access_lists_read, plan, report);
+    const ServiceAccountReads accounts = service_accounts_to_verify(saved.service_account_reads, done);
     return verify_twice([&] {
       LiveState after = read_live_org(admin, plan.target.org_id, "apply: verifying");
       read_access_lists(admin, after, lists, "apply: verifying");
+      read_service_accounts(admin, after, accounts, "apply: verifying");
       return unapplied_changes(done, after);
     });
   });

@@ -45,7 +45,8 @@ int run_plan(const CommonOptions& common, const PlanOptions& options) {
         throw CommandError("plan: " + common.config_path + " changed while planning; no plan file was written");
       }
       write_file_atomically(options.out,
-                            write_plan_file({plan, live_fingerprint(result.live), sha256_hex(config_bytes), result.access_lists_read}));
+                            write_plan_file({plan, live_fingerprint(result.live), sha256_hex(config_bytes), result.access_lists_read,
+                                             result.service_account_reads}));
       // Text output is for people, who want the next step; json and markdown stay one document.
       std::ostream& note = options.format == "text" ? std::cout : std::cerr;
       note << "\nSaved the plan to: " << options.out << "\nTo apply exactly these actions, run: keyform apply "

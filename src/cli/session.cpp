@@ -1,6 +1,7 @@
 #include "cli/session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -134,7 +135,11 @@ ApiConnection connect(const Session& session, const CommonOptions& common, int c
 
 LiveState read_live_org(AdminClient& api, const std::string& org_id, const std::string& verb) {
   try {
-    return api.read_org();
+    LiveState live = api.read_org();
+    // Secret expiry is judged against the moment of the read (the planner itself has no clock).
+    live.read_at = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+    return live;
   } catch (const ApiError& e) {
     throw CommandError(verb + ": reading org " + org_id + ": " + e.what());
   }
@@ -149,13 +154,62 @@ void read_access_lists(AdminClient& api, LiveState& live, const std::vector<std:
   }
 }
 
+namespace {
+
+// An API error while reading service accounts, named as such for the user.
+template <typename Read>
+void reading_service_accounts(const LiveState& live, const std::string& verb, Read&& read) {
+  try {
+    read();
+  } catch (const ApiError& e) {
+    throw CommandError(verb + ": reading the service accounts of org " + live.org_id + ": " + e.what());
+  }
+}
+
+// The projects and access lists of the accounts `reads` names (the listing already read).
+void read_service_account_details(AdminClient& api, LiveState& live, const ServiceAccountReads& reads,
+                                  const std::string& verb) {
+  reading_service_accounts(live, verb, [&] {
+    api.read_service_account_projects(live, reads.projects);
+    api.read_service_account_access_lists(live, reads.access_lists);
+  });
+}
+
+// The listing first; which accounts' projects and access lists follow depends on it (the ones the
+// file declares, or every one when the policy touches undeclared accounts).
+ServiceAccountReads read_service_accounts_for(const Config& config, AdminClient& api, LiveState& live,
+                                              const std::string& verb) {
+  ServiceAccountReads reads;
+  reads.listing = reads_service_accounts(config);
+  if (!reads.listing) return reads;
+  reading_service_accounts(live, verb, [&] { api.read_service_accounts(live); });
+  reads.projects = service_accounts_to_read(config, live);
+  reads.access_lists = service_account_access_lists_to_read(config, live);
+  read_service_account_details(api, live, reads, verb);
+  return reads;
+}
+
+}  // namespace
+
+void read_service_accounts(AdminClient& api, LiveState& live, const ServiceAccountReads& reads,
+                           const std::string& verb) {
+  if (!reads.listing) return;
+  reading_service_accounts(live, verb, [&] { api.read_service_accounts(live); });
+  read_service_account_details(api, live, reads, verb);
+}
+
+std::string self_principal(const Credentials& credentials) {
+  return credentials.service_account ? credentials.service_account->client_id : credentials.self_public_key();
+}
+
 LivePlan compute_plan(const Session& s, AdminClient& api, const std::string& verb) {
   LivePlan out;
   out.live = read_live_org(api, s.target.org_id, verb);
   // The key listing does not carry access lists: read those the file manages, and only those.
   out.access_lists_read = access_lists_to_read(s.config, out.live);
   read_access_lists(api, out.live, out.access_lists_read, verb);
-  PlanResult result = make_plan(s.config, out.live, s.credentials.self_public_key());
+  out.service_account_reads = read_service_accounts_for(s.config, api, out.live, verb);
+  PlanResult result = make_plan(s.config, out.live, self_principal(s.credentials));
   if (!result.errors.empty()) throw CommandError(format_plan_errors(s.config, result.errors), true);
   result.plan->target.base_url = s.target.base_url;
   out.plan = std::move(*result.plan);

@@ -72,8 +72,16 @@ void read_access_lists(AdminClient& api, LiveState& live, const std::vector<std:
 struct LivePlan {
   LiveState live;  // the org exactly as read for this plan (a saved plan's fingerprint needs it)
   std::vector<std::string> access_lists_read;  // ids of the keys whose access lists `live` holds
+  ServiceAccountReads service_account_reads;    // what `live` holds of the service accounts
   Plan plan;
 };
+
+// The principal keyform runs as: its API key's public key, or its service account's client id.
+std::string self_principal(const Credentials& credentials);
+
+// Reads what `reads` names of the org's service accounts into `live` (nothing when it names nothing).
+void read_service_accounts(AdminClient& api, LiveState& live, const ServiceAccountReads& reads,
+                           const std::string& verb);
 
 // Reads the org and plans; `verb` ("plan", "apply") prefixes errors.
 LivePlan compute_plan(const Session& session, AdminClient& api, const std::string& verb);

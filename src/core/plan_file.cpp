@@ -136,14 +136,11 @@ void check_summary(const json& doc, const Plan& plan) {
 
 // The keys (and service accounts, by client id) whose access lists the fingerprint covers: ids,
 // sorted, each once.
-std::vector<std::string> parse_access_lists_read(const json& doc) {
-  if (!doc.contains("access_lists_read")) {
-    bad("plan", "has no \"access_lists_read\" (written by an older keyform? run plan again)");
-  }
-  const json& list = array_at(doc, "plan", "access_lists_read");
+// A sorted, unique list of ids at `path` (key ids or client ids).
+std::vector<std::string> sorted_ids_at(const json& list, const std::string& path) {
   std::vector<std::string> ids;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string at = "access_lists_read[" + std::to_string(i) + "]";
+    const std::string at = path + "[" + std::to_string(i) + "]";
     const bool id = list[i].is_string() && (is_object_id(list[i].get<std::string>()) ||
                                             is_service_account_client_id(list[i].get<std::string>()));
     if (!id) bad(at, "is not a key id or a service account client id");
@@ -153,9 +150,25 @@ std::vector<std::string> parse_access_lists_read(const json& doc) {
   return ids;
 }
 
+std::vector<std::string> parse_access_lists_read(const json& doc) {
+  if (!doc.contains("access_lists_read")) {
+    bad("plan", "has no \"access_lists_read\" (written by an older keyform? run plan again)");
+  }
+  return sorted_ids_at(array_at(doc, "plan", "access_lists_read"), "access_lists_read");
+}
+
+// Absent: the plan read no service account (a file from before they existed reads the same).
+ServiceAccountReads parse_service_accounts_read(const json& doc) {
+  if (!doc.contains("service_accounts_read")) return {};
+  const json& reads = object_at(doc, "plan", "service_accounts_read");
+  only_fields(reads, "service_accounts_read", {"projects", "access_lists"});
+  return {true, sorted_ids_at(array_at(reads, "service_accounts_read", "projects"), "service_accounts_read.projects"),
+          sorted_ids_at(array_at(reads, "service_accounts_read", "access_lists"), "service_accounts_read.access_lists")};
+}
+
 SavedPlan parse_structure(const json& doc) {
   only_fields(doc, "plan", {"format_version", "target", "actions", "skipped", "warnings", "summary", "fingerprint",
-                            "access_lists_read", "config_sha256", "checksum"});
+                            "access_lists_read", "service_accounts_read", "config_sha256", "checksum"});
   SavedPlan saved;
   const json& target = object_at(doc, "plan", "target");
   only_fields(target, "target", {"api", "org_id", "base_url"});
@@ -172,6 +185,7 @@ SavedPlan parse_structure(const json& doc) {
   check_summary(doc, saved.plan);
   saved.fingerprint = hash_at(doc, "plan", "fingerprint");
   saved.access_lists_read = parse_access_lists_read(doc);
+  saved.service_account_reads = parse_service_accounts_read(doc);
   saved.config_sha256 = hash_at(doc, "plan", "config_sha256");
   return saved;
 }
@@ -190,14 +204,18 @@ std::string write_plan_file(const SavedPlan& saved) {
   json doc = plan_to_json(saved.plan);
   doc["fingerprint"] = saved.fingerprint;
   doc["access_lists_read"] = saved.access_lists_read;
+  if (saved.service_account_reads.listing) {
+    doc["service_accounts_read"] = {{"projects", saved.service_account_reads.projects},
+                                    {"access_lists", saved.service_account_reads.access_lists}};
+  }
   doc["config_sha256"] = saved.config_sha256;
   doc["checksum"] = sha256_hex(plan_file_canonical(doc));
   // For a person opening the file, the version and target first and the hashes last; the
   // checksum does not depend on this order (it covers the canonical, sorted form).
   nlohmann::ordered_json out;
   for (const char* name : {"format_version", "target", "summary", "actions", "skipped", "warnings", "fingerprint",
-                           "access_lists_read", "config_sha256", "checksum"}) {
-    out[name] = doc[name];
+                           "access_lists_read", "service_accounts_read", "config_sha256", "checksum"}) {
+    if (doc.contains(name)) out[name] = doc[name];
   }
   return out.dump(2) + "\n";
 }
@@ -246,19 +264,37 @@ PlanFileResult read_plan_file(std::string_view text) {
   }
 }
 
-std::optional<std::string> check_self_key(const Plan& plan, std::string_view self_public_key,
-                                          const LiveState* live) {
-  if (self_public_key.empty()) return std::nullopt;
-  for (const auto& a : plan.actions) {
-    if (a.key.public_key != self_public_key) continue;
-    if (!live && a.kind == ActionKind::add_access_entry) continue;  // judged once the org is read
-    const LiveKey* key = nullptr;
+namespace {
+
+// Whether `a` takes access from the principal keyform runs as (`self`: a public key or a client id).
+bool takes_from_self(const Action& a, std::string_view self, const LiveState* live) {
+  if (a.key.is_service_account()) {
+    if (a.key.id != self) return false;
+    const LiveServiceAccount* account = nullptr;
     if (live) {
-      for (const auto& k : live->keys) key = k.id == a.key.id ? &k : key;
+      for (const auto& sa : live->service_accounts) account = sa.client_id == a.key.id ? &sa : account;
     }
-    if (!takes_from_key(a, key)) continue;
-    return "the plan would " + escape_text(describe(a)) + ", but keyform is now authenticating with that key (" +
-           escape_text(self_public_key) + "); keyform never takes access away from its own key";
+    return takes_from_service_account(a, account);
+  }
+  if (a.key.public_key != self) return false;
+  const LiveKey* key = nullptr;
+  if (live) {
+    for (const auto& k : live->keys) key = k.id == a.key.id ? &k : key;
+  }
+  return takes_from_key(a, key);
+}
+
+}  // namespace
+
+std::optional<std::string> check_self_key(const Plan& plan, std::string_view self, const LiveState* live) {
+  if (self.empty()) return std::nullopt;
+  for (const auto& a : plan.actions) {
+    if (!live && a.kind == ActionKind::add_access_entry) continue;  // judged once the org is read
+    if (!takes_from_self(a, self, live)) continue;
+    const char* what = a.key.is_service_account() ? "as that service account (" : "with that key (";
+    return "the plan would " + escape_text(describe(a)) + ", but keyform is now authenticating " + what +
+           escape_text(self) + "); keyform never takes access away from its own " +
+           (a.key.is_service_account() ? "service account" : "key");
   }
   return std::nullopt;
 }

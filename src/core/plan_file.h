@@ -6,6 +6,8 @@
 //                                   assignments_before), skipped, warnings, summary
 //   + fingerprint                   live_fingerprint() of the org the plan was computed from
 //   + access_lists_read             ids of the keys whose access lists that read included
+//   + service_accounts_read         only when the plan read service accounts: the client ids
+//                                   whose projects and whose access lists it read
 //   + config_sha256                 SHA-256 of the config file's bytes (recorded for audit)
 //   + checksum                      SHA-256 of the canonical dump of the document without
 //                                   "checksum": keys sorted, no whitespace, UTF-8 unescaped
@@ -32,6 +34,8 @@ struct SavedPlan {
   // The keys whose IP access lists the plan read (those whose entry declares access_list), sorted:
   // apply reads the same ones to recompute the fingerprint.
   std::vector<std::string> access_lists_read{};
+  // What the plan read of the service accounts (nothing, for a file that declares none).
+  ServiceAccountReads service_account_reads{};
 };
 
 // The canonical bytes the checksum covers: `doc` (without "checksum") dumped with sorted keys and
@@ -59,13 +63,12 @@ struct PlanFileResult {
 // anything quoted from the file escaped.
 PlanFileResult read_plan_file(std::string_view text);
 
-// A saved action that would take access from the key keyform now authenticates with
-// (takes_from_key in core/guards.h): the message naming it, or nothing. Without `live` (before
-// any request) only what is a loss whatever the org holds is judged; an access-list addition
-// needs the org as read now (a first entry is a loss, a further one is not). Empty `self_public_key` (a service account)
-// never matches.
-std::optional<std::string> check_self_key(const Plan& plan, std::string_view self_public_key,
-                                          const LiveState* live);
+// A saved action that would take access from the principal keyform now authenticates as (`self`:
+// its key's public key or its service account's client id; takes_from_key and
+// takes_from_service_account in core/guards.h): the message naming it, or nothing. Without
+// `live` (before any request) only what is a loss whatever the org holds is judged; an
+// access-list addition needs the org as read now (a first entry is a loss, a further one is not).
+std::optional<std::string> check_self_key(const Plan& plan, std::string_view self, const LiveState* live);
 
 // For a stale plan (defined in core/stale_plan.cpp): where the live org no longer is what the saved
 // actions expect (a key or service account gone, a project renamed, roles other than roles_before,

@@ -302,6 +302,7 @@ class ServiceAccountPlanner {
   Action project_action(ActionKind kind, const LiveServiceAccount& account, const std::string& project_id,
                         std::vector<std::string> before, std::vector<std::string> after, ReasonCode code) const {
     Action action = PlanBuilder::action(kind, principal_of(account), code);
+    if (code == ReasonCode::not_declared_for_key) action.reason = "not declared for this service account";
     action.project = builder_.project_info(project_id);
     action.roles_before = std::move(before);
     action.roles_after = std::move(after);

@@ -98,3 +98,79 @@ TEST_CASE("a failed create delivers nothing and deletes nothing") {
   CHECK_THROWS_WITH_AS(create_and_deliver(create_action(), steps), "POST …/apiKeys: 503", std::runtime_error);
   CHECK(calls.log.empty());
 }
+
+namespace {
+
+const std::string kClientId = "mdb_sa_id_0123456789abcdef01234567";
+
+Action account_action(ActionKind kind) {
+  Action a;
+  a.kind = kind;
+  a.key = {kind == ActionKind::create_secret ? kClientId : "", "", "payments-deployer", PrincipalKind::service_account};
+  a.after.expires_after_hours = 2160;
+  return a;
+}
+
+struct SecretCalls {
+  std::vector<std::string> log;
+  bool delivery_fails = false;
+  std::string delete_failure;
+
+  SecretCreationSteps steps() {
+    return {[this](const Action& a) {
+              log.push_back(std::string("create ") + std::string(to_string(a.kind)));
+              return CreatedSecret{kClientId, "payments-deployer", "6650c0ffee00000000000009", "2027-02-28T00:00:00Z",
+                                   Secret(std::string(kSecret))};
+            },
+            [this](const CreatedSecret& s, const Action&) {
+              log.push_back("deliver " + s.secret_id);
+              if (delivery_fails) throw std::runtime_error("--secrets-out /x: cannot write to it");
+            },
+            [this](const CreatedSecret& s, const Action& a) {
+              log.push_back(std::string("take back ") + std::string(to_string(a.kind)) + " " + s.secret_id);
+              return delete_failure;
+            }};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("service account secrets: a new account hands its client id on, a rotation's secret is named") {
+  SecretCalls calls;
+  const ActionOutput made = create_and_deliver(account_action(ActionKind::create_service_account), calls.steps());
+  CHECK(made.key_id == kClientId);
+  const ActionOutput rotated = create_and_deliver(account_action(ActionKind::create_secret), calls.steps());
+  CHECK_FALSE(rotated.key_id.has_value());
+  CHECK(rotated.note.empty());  // a note would count as "already in effect" in the report
+  CHECK(calls.log == std::vector<std::string>{"create create_service_account", "deliver 6650c0ffee00000000000009",
+                                              "create create_secret", "deliver 6650c0ffee00000000000009"});
+}
+
+TEST_CASE("service account secrets: an undelivered secret is taken back, or named loudly as orphaned") {
+  for (ActionKind kind : {ActionKind::create_service_account, ActionKind::create_secret}) {
+    INFO(to_string(kind));
+    SecretCalls calls;
+    calls.delivery_fails = true;
+    std::string error;
+    try {
+      create_and_deliver(account_action(kind), calls.steps());
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    CHECK(error.find("delivering its secret failed: --secrets-out /x: cannot write to it") == 0);
+    CHECK(error.find("was deleted again") != std::string::npos);
+    CHECK(error.find(kSecret) == std::string::npos);
+    CHECK(calls.log.back() == "take back " + std::string(to_string(kind)) + " 6650c0ffee00000000000009");
+
+    calls.delete_failure = "DELETE …: 500";
+    try {
+      create_and_deliver(account_action(kind), calls.steps());
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    CHECK(error.find("IS ORPHANED") != std::string::npos);
+    CHECK(error.find(kind == ActionKind::create_secret ? "SECRET 6650c0ffee00000000000009 OF " + kClientId + " IS ORPHANED"
+                                       : "SERVICE ACCOUNT \"payments-deployer\" (" + kClientId + ") IS ORPHANED") !=
+          std::string::npos);
+  }
+}
