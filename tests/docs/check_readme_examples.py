@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The README shows the rotation walkthrough's files exactly as the `rotation` test runs them.
+"""The README shows a walkthrough's files exactly as its test runs them.
 
-check_readme_examples.py SOURCE_DIR: every examples/rotation/*.toml must appear in README.md as a
-```toml block holding exactly that file's text. Exit 1 naming each file that does not, with a
+check_readme_examples.py SOURCE_DIR [WALKTHROUGH]: every examples/WALKTHROUGH/*.toml (rotation,
+the default, or migration) must appear in README.md as a ```toml block holding exactly that
+file's text. Exit 1 naming each file that does not, with a
 diff against the README block most like it, so the README cannot drift from what is tested.
 """
 import difflib
@@ -29,9 +30,10 @@ def drift(name: str, text: str, blocks: list[str]) -> str:
 
 def main() -> int:
     source = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
-    files = sorted((source / "examples" / "rotation").glob("*.toml"))
+    walkthrough = sys.argv[2] if len(sys.argv) > 2 else "rotation"
+    files = sorted((source / "examples" / walkthrough).glob("*.toml"))
     if not files:
-        print(f"FAIL: no examples/rotation/*.toml under {source}")
+        print(f"FAIL: no examples/{walkthrough}/*.toml under {source}")
         return 1
     blocks = toml_blocks((source / "README.md").read_text(encoding="utf-8"))
     failures = 0
