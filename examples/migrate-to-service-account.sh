@@ -45,7 +45,7 @@ print(json.loads(lines[0])[sys.argv[2]])' "$secrets" "$1"
 # the two HTTP statuses ("200 200").
 consumer() {
   python3 -c 'import base64, json, sys, urllib.error, urllib.request
-base, client_id, secret = sys.argv[1], sys.argv[2], sys.stdin.read()
+base, client_id, secret = sys.argv[1], sys.argv[2], sys.stdin.read().rstrip("\n")
 basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
 def call(request):
     try:

@@ -107,9 +107,13 @@ std::unique_ptr<SecretSink> open_secret_sink(const Plan& plan, const ApplyOption
     std::string names;
     for (std::size_t i = 0; i < creates.size() && i < 3; ++i) names += (i ? ", \"" : "\"") + escape_text(creates[i]) + "\"";
     if (creates.size() > 3) names += ", …";
-    throw CommandError("apply: the plan creates " + std::to_string(creates.size()) +
-                       (creates.size() == 1 ? " credential (" : " credentials (") + names +
-                       ") and keeps no copy of a private key or secret: say where " +
+    // Keys alone keep the words users know; service account secrets widen them.
+    const bool keys_only = std::none_of(plan.actions.begin(), plan.actions.end(),
+                                        [](const Action& a) { return makes_secret(a) && a.key.is_service_account(); });
+    const std::string noun = keys_only ? (creates.size() == 1 ? " key (" : " keys (")
+                                       : (creates.size() == 1 ? " credential (" : " credentials (");
+    throw CommandError("apply: the plan creates " + std::to_string(creates.size()) + noun + names +
+                       ") and keeps no copy of a private key" + (keys_only ? "" : " or secret") + ": say where " +
                        (creates.size() == 1 ? "it goes" : "they go") +
                        " with --secrets-out FILE or --secrets-command CMD. Nothing was changed.");
   }

@@ -125,7 +125,9 @@ TEST_CASE("large orgs are read page by page: ceil(K/500) + ceil(P/500) listings"
   REQUIRE(r.exit_code == 0);
   const json plan = json::parse(r.out);
   CHECK(plan["summary"] == json{{"assign", 1}, {"update_roles", 0}, {"unassign", 1}, {"delete_key", 0},
-                                 {"update_key", 0}, {"add_access_entry", 0}, {"remove_access_entry", 0}, {"create_key", 0}});
+                                 {"update_key", 0}, {"add_access_entry", 0}, {"remove_access_entry", 0}, {"create_key", 0},
+                                 {"create_service_account", 0}, {"update_service_account", 0}, {"create_secret", 0},
+                                 {"delete_secret", 0}, {"delete_service_account", 0}});
   int key_pages = 0, project_pages = 0;
   for (const auto& req : sandbox.requests()) {
     if (req["status"] != 200) continue;

@@ -170,7 +170,7 @@ void check_create_plan(Scene& s) {
   const RunResult text = s.run({"plan", "--detailed-exitcode"});
   INFO(text.all());
   CHECK(text.exit_code == 2);
-  CHECK(contains(text.out, "# new service account " + kNewName));
+  CHECK(contains(text.out, "# new service account \"" + kNewName + "\""));
   const RunResult r = s.run({"plan", "--format", "json"});
   REQUIRE(r.exit_code == 0);
   const json actions = json::parse(r.out)["actions"];

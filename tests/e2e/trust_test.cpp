@@ -1,5 +1,6 @@
 // Issue 11 end to end: what a reviewer approves is exactly what happens, and every write is
 // reported — interrupted applies, verification, apply's streams, warnings.
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <signal.h>
@@ -212,7 +213,8 @@ TEST_CASE("an undocumented project role name is a warning in validate and plan, 
   REQUIRE(p.exit_code == 0);
   const json doc = json::parse(p.out);
   REQUIRE(doc["warnings"].size() == 1);
-  CHECK(doc["warnings"][0].get<std::string>().find("GROUP_READ_ONYL") != std::string::npos);
+  CHECK(doc["warnings"][0]["code"] == "config");  // warnings are objects: a code a pipeline can match
+  CHECK(doc["warnings"][0]["message"].get<std::string>().find("GROUP_READ_ONYL") != std::string::npos);
   const RunResult text = t.run({"plan"});
   CHECK(text.out.find("Warning: ") != std::string::npos);
   CHECK(text.out.find("did you mean GROUP_READ_ONLY?") != std::string::npos);
@@ -307,7 +309,13 @@ TEST_CASE("permission preflight: plan warns about what the key keyform runs as c
   REQUIRE(plan.exit_code == 0);
   const json doc = json::parse(plan.out);
   std::string warnings;
-  for (const auto& w : doc["warnings"]) warnings += w.get<std::string>() + "\n";
+  std::vector<std::string> codes;
+  for (const auto& w : doc["warnings"]) {
+    warnings += w["message"].get<std::string>() + "\n";
+    codes.push_back(w["code"]);
+  }
+  CHECK(std::count(codes.begin(), codes.end(), "permission_delete") == 1);
+  CHECK(std::count(codes.begin(), codes.end(), "permission_project") >= 1);
   CHECK(warnings.find("is not ORG_OWNER, which deleting a key needs") != std::string::npos);
   CHECK(warnings.find("delete key oldci001") != std::string::npos);
   CHECK(warnings.find("neither ORG_OWNER nor GROUP_OWNER in project analytics") != std::string::npos);
