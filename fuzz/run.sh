@@ -49,11 +49,15 @@ cxx=(clang++ -std=c++20 -O1 -g -fno-omit-frame-pointer -Isrc
 link=(-fsanitize=fuzzer,address,undefined)
 
 declare -A sources=(
-  [config]="fuzz/fuzz_config.cpp src/core/config.cpp src/core/cidr.cpp src/core/escape.cpp src/core/ids.cpp src/core/url.cpp src/core/roles.cpp"
-  [responses]="fuzz/fuzz_responses.cpp src/api/responses.cpp src/core/escape.cpp src/core/cidr.cpp"
+  [config]="fuzz/fuzz_config.cpp src/core/config.cpp src/core/config_reader.cpp src/core/service_account_config.cpp
+            src/core/unicode.cpp src/core/cidr.cpp src/core/escape.cpp src/core/ids.cpp src/core/url.cpp
+            src/core/roles.cpp"
+  [responses]="fuzz/fuzz_responses.cpp src/api/responses.cpp src/api/response_json.cpp src/core/escape.cpp
+               src/core/cidr.cpp"
   [plan_file]="fuzz/fuzz_plan_file.cpp src/core/plan_file.cpp src/core/plan_json.cpp src/core/json_fields.cpp
                src/core/plan.cpp src/core/action_kind.cpp src/core/guards.cpp src/core/cidr.cpp src/core/roles.cpp
-               src/core/fingerprint.cpp src/core/ids.cpp src/core/url.cpp src/core/escape.cpp"
+               src/core/fingerprint.cpp src/core/ids.cpp src/core/url.cpp src/core/escape.cpp
+               src/core/principal_json.cpp src/core/stale_plan.cpp"
 )
 declare -A libraries=([config]="-ltomlplusplus" [responses]="" [plan_file]="-lcrypto")
 declare -A seeds=(

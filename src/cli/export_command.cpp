@@ -115,7 +115,7 @@ std::string export_org(AdminClient& api, LiveState& live, const ApiFamily& famil
   std::vector<std::string> ids;
   for (const auto& key : live.keys) ids.push_back(key.id);
   read_access_lists(api, live, ids, "export");
-  if (has_service_accounts(family)) read_every_service_account(api, live, "export");
+  if (has_service_accounts(family)) read_every_service_account(api, live, /*access_lists=*/true, "export");
   const std::string text = export_config(live, style);
   if (auto problem = round_trip_problem(text, live, self_principal(credentials))) {
     throw CommandError("export: " + *problem);

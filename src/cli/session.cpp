@@ -198,11 +198,12 @@ void read_service_accounts(AdminClient& api, LiveState& live, const ServiceAccou
   read_service_account_details(api, live, reads, verb);
 }
 
-void read_every_service_account(AdminClient& api, LiveState& live, const std::string& verb) {
+void read_every_service_account(AdminClient& api, LiveState& live, bool access_lists, const std::string& verb) {
+  if (!api.family().manages_service_accounts()) return;
   ServiceAccountReads reads{true, {}, {}};
   reading_service_accounts(live, verb, [&] { api.read_service_accounts(live); });
   for (const auto& account : live.service_accounts) reads.projects.push_back(account.client_id);
-  if (api.family().service_account_access_lists) reads.access_lists = reads.projects;
+  if (access_lists && api.family().service_account_access_lists) reads.access_lists = reads.projects;
   read_service_account_details(api, live, reads, verb);
 }
 

@@ -83,9 +83,9 @@ std::string self_principal(const Credentials& credentials);
 void read_service_accounts(AdminClient& api, LiveState& live, const ServiceAccountReads& reads,
                            const std::string& verb);
 
-// The listing, then the projects of every account and, where the family has them, every access
-// list: what export writes.
-void read_every_service_account(AdminClient& api, LiveState& live, const std::string& verb);
+// The listing, then the projects of every account and, when asked and the family has them, every
+// access list: what export writes and show lists. Nothing on a family without service accounts.
+void read_every_service_account(AdminClient& api, LiveState& live, bool access_lists, const std::string& verb);
 
 // Reads the org and plans; `verb` ("plan", "apply") prefixes errors.
 LivePlan compute_plan(const Session& session, AdminClient& api, const std::string& verb);

@@ -1,6 +1,7 @@
 #include "core/plan_builder.h"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 #include "core/ids.h"
@@ -96,6 +97,57 @@ void PlanBuilder::add(Action action, std::optional<std::string> guard) {
   } else {
     plan_.actions.push_back(std::move(action));
   }
+}
+
+std::vector<ProjectChange> project_changes(const std::map<std::string, std::vector<std::string>>& desired,
+                                           const std::map<std::string, std::vector<std::string>>& live) {
+  std::vector<ProjectChange> out;
+  for (const auto& [project_id, roles] : desired) {
+    auto it = live.find(project_id);
+    if (it == live.end()) {
+      out.push_back({ActionKind::assign, project_id, {}, roles, ReasonCode::declared});
+    } else if (it->second != roles) {
+      out.push_back({ActionKind::update_roles, project_id, it->second, roles, ReasonCode::roles_differ});
+    }
+  }
+  for (const auto& [project_id, roles] : live) {
+    if (!desired.count(project_id)) {
+      out.push_back({ActionKind::unassign, project_id, roles, {}, ReasonCode::not_declared_for_key});
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<ActionKind, std::string>> access_list_changes(const std::vector<std::string>& want,
+                                                                    const std::vector<std::string>& have) {
+  std::vector<std::pair<ActionKind, std::string>> out;
+  for (const auto& entry : want) {
+    if (std::find(have.begin(), have.end(), entry) == have.end()) out.emplace_back(ActionKind::add_access_entry, entry);
+  }
+  for (const auto& entry : have) {
+    if (std::find(want.begin(), want.end(), entry) == want.end()) {
+      out.emplace_back(ActionKind::remove_access_entry, entry);
+    }
+  }
+  return out;
+}
+
+SelfUpdate split_self_update(Action update, const std::vector<std::string>& live_org_roles,
+                             const std::function<std::string(const KeyAttributes&)>& reason) {
+  Action gains = update;
+  std::set<std::string> roles(live_org_roles.begin(), live_org_roles.end());
+  roles.insert(update.after.org_roles->begin(), update.after.org_roles->end());
+  gains.after.org_roles = std::vector<std::string>(roles.begin(), roles.end());
+  if (*gains.after.org_roles == live_org_roles) gains.before.org_roles = gains.after.org_roles = std::nullopt;
+  SelfUpdate out{std::nullopt, std::move(update)};
+  if (!gains.after.empty()) {
+    gains.reason = reason(gains.after);
+    out.gains = std::move(gains);
+  }
+  out.loss.before.desc = out.loss.after.desc = std::nullopt;
+  out.loss.before.name = out.loss.after.name = std::nullopt;
+  out.loss.reason = reason(out.loss.after);
+  return out;
 }
 
 namespace {

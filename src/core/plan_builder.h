@@ -3,6 +3,7 @@
 // far. Internal to core/planner*.cpp.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -56,6 +57,30 @@ class PlanBuilder {
   Plan plan_;
   std::vector<PlanError> errors_;
 };
+
+// One change to a principal's projects: what the declared table and the live roles differ by.
+struct ProjectChange {
+  ActionKind kind;  // assign, update_roles or unassign
+  std::string project_id;
+  std::vector<std::string> before, after;
+  ReasonCode code;
+};
+std::vector<ProjectChange> project_changes(const std::map<std::string, std::vector<std::string>>& desired,
+                                           const std::map<std::string, std::vector<std::string>>& live);
+
+// The entries to add (declared, not live) and to remove (live, not declared), as kinds and CIDRs.
+std::vector<std::pair<ActionKind, std::string>> access_list_changes(const std::vector<std::string>& want,
+                                                                    const std::vector<std::string>& have);
+
+// keyform's own principal may gain org roles (and a new name or description), never lose one: an
+// update that drops a role becomes the gains (none when there are none) and the loss alone, which
+// the guard then skips. `reason` names what an update changes.
+struct SelfUpdate {
+  std::optional<Action> gains;
+  Action loss;
+};
+SelfUpdate split_self_update(Action update, const std::vector<std::string>& live_org_roles,
+                             const std::function<std::string(const KeyAttributes&)>& reason);
 
 // Plans the [[service_accounts]] entries and the undeclared accounts into `builder`.
 void plan_service_accounts(PlanBuilder& builder, const LiveState& live);

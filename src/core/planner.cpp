@@ -175,19 +175,10 @@ class Planner {
 
   void plan_projects(const DeclaredKey& declared, const LiveKey& live) {
     const auto desired = builder_.desired_projects(declared.projects, key_label(declared));
-    for (const auto& [project_id, roles] : desired) {
-      auto it = live.project_roles.find(project_id);
-      if (it == live.project_roles.end()) {
-        add(project_action(ActionKind::assign, live, project_id, {}, roles, ReasonCode::declared), live);
-      } else if (it->second != roles) {
-        add(project_action(ActionKind::update_roles, live, project_id, it->second, roles, ReasonCode::roles_differ),
-            live);
-      }
-    }
-    for (const auto& [project_id, roles] : live.project_roles) {
-      if (!desired.count(project_id)) {
-        add(project_action(ActionKind::unassign, live, project_id, roles, {}, ReasonCode::not_declared_for_key), live);
-      }
+    for (auto& change : project_changes(desired, live.project_roles)) {
+      add(project_action(change.kind, live, change.project_id, std::move(change.before), std::move(change.after),
+                         change.code),
+          live);
     }
   }
 
@@ -205,27 +196,13 @@ class Planner {
     if (update.after.empty()) return;
     update.reason = attributes_reason(update.after);
     if (update.removes() && is_self(live)) {
-      split_self_update(std::move(update), live);
+      // keyform's own key: the gains are planned, the loss is skipped and shown.
+      SelfUpdate split = split_self_update(std::move(update), live.org_roles, attributes_reason);
+      if (split.gains) add(std::move(*split.gains), live);
+      add(std::move(split.loss), live);
     } else {
       add(std::move(update), live);
     }
-  }
-
-  // keyform's own key may gain org roles and a new description, never lose a role: the gains
-  // are planned, the removal is skipped and shown.
-  void split_self_update(Action update, const LiveKey& live) {
-    Action gains = update;
-    std::set<std::string> roles(live.org_roles.begin(), live.org_roles.end());
-    roles.insert(update.after.org_roles->begin(), update.after.org_roles->end());
-    gains.after.org_roles = std::vector<std::string>(roles.begin(), roles.end());
-    if (*gains.after.org_roles == live.org_roles) gains.before.org_roles = gains.after.org_roles = std::nullopt;
-    if (!gains.after.empty()) {
-      gains.reason = attributes_reason(gains.after);
-      add(std::move(gains), live);
-    }
-    update.before.desc = update.after.desc = std::nullopt;
-    update.reason = attributes_reason(update.after);
-    add(std::move(update), live);  // removes an org role: the guard skips it
   }
 
   static std::string attributes_reason(const KeyAttributes& after) {
@@ -239,17 +216,10 @@ class Planner {
       error(declared.access_list_pos, "the access list of key \"" + declared.label() + "\" was not read");
       return;
     }
-    const auto& want = *declared.access_list;
-    const auto& have = *live.access_list;
-    for (const auto& entry : want) {
-      if (std::find(have.begin(), have.end(), entry) == have.end()) {
-        add(entry_action(ActionKind::add_access_entry, live, entry, ReasonCode::access_entry_declared), live);
-      }
-    }
-    for (const auto& entry : have) {
-      if (std::find(want.begin(), want.end(), entry) == want.end()) {
-        add(entry_action(ActionKind::remove_access_entry, live, entry, ReasonCode::access_entry_not_declared), live);
-      }
+    for (const auto& [kind, entry] : access_list_changes(*declared.access_list, *live.access_list)) {
+      const ReasonCode code = kind == ActionKind::add_access_entry ? ReasonCode::access_entry_declared
+                                                                   : ReasonCode::access_entry_not_declared;
+      add(entry_action(kind, live, entry, code), live);
     }
   }
 

@@ -148,19 +148,10 @@ class ServiceAccountPlanner {
       return;
     }
     const auto desired = builder_.desired_projects(entry.projects, label(entry));
-    for (const auto& [project_id, roles] : desired) {
-      auto it = live.project_roles->find(project_id);
-      if (it == live.project_roles->end()) {
-        add(project_action(ActionKind::assign, live, project_id, {}, roles, ReasonCode::declared), live);
-      } else if (it->second != roles) {
-        add(project_action(ActionKind::update_roles, live, project_id, it->second, roles, ReasonCode::roles_differ),
-            live);
-      }
-    }
-    for (const auto& [project_id, roles] : *live.project_roles) {
-      if (!desired.count(project_id)) {
-        add(project_action(ActionKind::unassign, live, project_id, roles, {}, ReasonCode::not_declared_for_key), live);
-      }
+    for (auto& change : project_changes(desired, *live.project_roles)) {
+      add(project_action(change.kind, live, change.project_id, std::move(change.before), std::move(change.after),
+                         change.code),
+          live);
     }
   }
 
@@ -183,7 +174,10 @@ class ServiceAccountPlanner {
     if (update.after.empty()) return;
     update.reason = attributes_reason(update.after);
     if (update.removes() && is_self(live)) {
-      split_self_update(std::move(update), live);
+      // keyform's own account: the gains are planned, the loss is skipped and shown.
+      SelfUpdate split = split_self_update(std::move(update), live.org_roles, attributes_reason);
+      if (split.gains) add(std::move(*split.gains), live);
+      add(std::move(split.loss), live);
     } else {
       add(std::move(update), live);
     }
@@ -201,40 +195,16 @@ class ServiceAccountPlanner {
     return text + (fields.size() == 1 && fields[0] != "org roles" ? " differs" : " differ");
   }
 
-  // keyform's own account may gain org roles, a name and a description, never lose a role.
-  void split_self_update(Action update, const LiveServiceAccount& live) {
-    Action gains = update;
-    std::set<std::string> roles(live.org_roles.begin(), live.org_roles.end());
-    roles.insert(update.after.org_roles->begin(), update.after.org_roles->end());
-    gains.after.org_roles = std::vector<std::string>(roles.begin(), roles.end());
-    if (*gains.after.org_roles == live.org_roles) gains.before.org_roles = gains.after.org_roles = std::nullopt;
-    if (!gains.after.empty()) {
-      gains.reason = attributes_reason(gains.after);
-      add(std::move(gains), live);
-    }
-    update.before.name = update.after.name = std::nullopt;
-    update.before.desc = update.after.desc = std::nullopt;
-    update.reason = attributes_reason(update.after);
-    add(std::move(update), live);  // removes an org role: the guard skips it
-  }
-
   void plan_access_list(const DeclaredServiceAccount& entry, const LiveServiceAccount& live) {
     if (!entry.access_list) return;
     if (!live.access_list) {
       builder_.error(entry.access_list_pos, "the access list of " + label_of(live) + " was not read");
       return;
     }
-    const auto& want = *entry.access_list;
-    const auto& have = *live.access_list;
-    for (const auto& cidr : want) {
-      if (std::find(have.begin(), have.end(), cidr) == have.end()) {
-        add(entry_action(ActionKind::add_access_entry, live, cidr, ReasonCode::access_entry_declared), live);
-      }
-    }
-    for (const auto& cidr : have) {
-      if (std::find(want.begin(), want.end(), cidr) == want.end()) {
-        add(entry_action(ActionKind::remove_access_entry, live, cidr, ReasonCode::access_entry_not_declared), live);
-      }
+    for (const auto& [kind, cidr] : access_list_changes(*entry.access_list, *live.access_list)) {
+      const ReasonCode code = kind == ActionKind::add_access_entry ? ReasonCode::access_entry_declared
+                                                                   : ReasonCode::access_entry_not_declared;
+      add(entry_action(kind, live, cidr, code), live);
     }
   }
 

@@ -109,7 +109,9 @@ TEST_CASE("show markdown: a service-account table") {
 TEST_CASE("hostile service account names and descriptions cannot forge show") {
   check_unforgeable([](const std::string& s) { return render_show_text(org_with_accounts(s, s), kTarget, false); }, false);
   check_unforgeable([](const std::string& s) { return render_show_markdown(org_with_accounts(s, s), kTarget); }, true);
-  for (const auto& sa : show_to_json(org_with_accounts(kHostile[0], kHostile[1]), kTarget)["service_accounts"]) {
+  // Named first: a range-for over a member of a temporary reads freed memory.
+  const auto doc = show_to_json(org_with_accounts(kHostile[0], kHostile[1]), kTarget);
+  for (const auto& sa : doc["service_accounts"]) {
     if (sa["client_id"] == kDeployer) CHECK((sa["name"] == kHostile[0] && sa["description"] == kHostile[1]));
   }
 }
