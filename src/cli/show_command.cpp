@@ -30,6 +30,7 @@ int run_show(const CommonOptions& common, const ShowCommandOptions& options) {
                                 target.org_id, common, connections);
     LiveState live = read_live_org(*api.admin, target.org_id, "show");
     if (options.access_lists) read_access_lists(*api.admin, live, key_ids(live), "show");
+    read_every_service_account(*api.admin, live, options.access_lists, "show");
     if (options.format == "json") {
       std::cout << render_show_json(live, target.plan_target());
     } else if (options.format == "markdown") {

@@ -5,6 +5,7 @@
 // for the secrets that fixtures hold and that deliveries hand out later.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <regex>
 
 #include "service_account_fixture.h"
@@ -571,6 +572,44 @@ TEST_CASE("service accounts: the account keyform signs in as never loses its own
     CHECK(apply.exit_code == 0);
     check_keyform_account_kept(s);
     CHECK(s.account(kStray).is_null());  // the policy still applies to the others
+  }
+}
+
+// show is the org as it is: every account with its projects and secrets' expiry (never a value),
+// access lists only with --access-lists and only where the family documents them.
+TEST_CASE("service accounts: show lists them with projects, org roles and secret expiry, in every format") {
+  for (const auto& api : kSaFamilies) {
+    CAPTURE(api);
+    const Family& family = attrs::family_named(api);
+    Scene s(family, converge_org(family), "");
+    for (const std::string format : {"text", "json", "markdown"}) {
+      CAPTURE(format);
+      const RunResult r = s.run({"show", "--org", kOrg, "--api", api, "--format", format});
+      INFO(r.all());
+      REQUIRE(r.exit_code == 0);
+      for (const auto& id : {kDeployer, kReporter, kEtl, kStray}) CHECK(contains(r.out, id));
+      for (const auto* name : {"deployer", "reporting", "old-etl", "contractor-bot"}) CHECK(contains(r.out, name));
+      CHECK(contains(r.out, secret_id(1)));
+      CHECK_FALSE(contains(r.out, "198.51.100.7"));  // access lists only on request
+    }
+    const RunResult r = s.run({"show", "--org", kOrg, "--api", api, "--format", "json", "--access-lists"});
+    INFO(r.all());
+    REQUIRE(r.exit_code == 0);
+    const json shown = json::parse(r.out);
+    CHECK(shown["summary"]["service_accounts"] == 4);
+    REQUIRE(shown["service_accounts"].size() == 4);
+    const json& etl = shown["service_accounts"][2];  // by name: contractor-bot, deployer, old-etl, reporting
+    CHECK(etl["client_id"] == kEtl);
+    CHECK(etl["projects"] == json::array({{{"id", kProd}, {"name", "payments-prod"}, {"roles", {"GROUP_DATA_ACCESS_READ_ONLY"}}}}));
+    CHECK(etl["org_roles"] == json{"ORG_MEMBER"});
+    REQUIRE(etl["secrets"].size() == 1);
+    CHECK(etl["secrets"][0]["id"] == secret_id(3));
+    CHECK(std::abs(utc_seconds(etl["secrets"][0]["expires_at"]) - utc_seconds(utc_in_days(90))) < 600);
+    const json& deployer = shown["service_accounts"][1];
+    CHECK(deployer["client_id"] == kDeployer);
+    if (is_v2(family)) CHECK(deployer["access_list"] == json{"198.51.100.7/32"});
+    else CHECK_FALSE(deployer.contains("access_list"));  // cloud-manager documents none for accounts
+    CHECK(s.sandbox.writes().empty());
   }
 }
 

@@ -208,23 +208,50 @@ def check_every_kind_plan_file(args, validator):
     refused("access_lists_read with a malformed client id", lambda d: d["access_lists_read"].append("mdb_sa_id_x"))
 
 
-def check_show_service_accounts(validator, graph):
-    account = {"client_id": DEPLOYER, "name": "payments-deployer", "description": "deploys", "org_roles": ["ORG_MEMBER"],
-               "projects": [{"id": "6523b7e0c1b52d0f1a2b3c4d", "name": "payments-prod", "roles": ["GROUP_OWNER"]}],
-               "access_list": ["203.0.113.0/24"],
-               "secrets": [{"id": "65f0c0ffee00000000000111", "created_at": "2025-01-01T00:00:00Z",
-                            "expires_at": "2026-01-01T00:00:00Z"}]}
-    check("service_accounts" not in graph, "show without service accounts read has no service_accounts")
-    shown = copy.deepcopy(graph)
-    shown["service_accounts"] = [account, {k: v for k, v in account.items() if k not in ("projects", "access_list")}]
-    shown["summary"]["service_accounts"] = 2
-    check(valid(validator, shown), "a show document with service accounts matches show.schema.json")
+def check_show_service_accounts(args, env, validator, graph, work):
+    """Real `show --access-lists --format json` of an org with service accounts against the schema;
+    the example org has none, and show says so with an empty list."""
+    check(graph.get("service_accounts") == [] and graph["summary"].get("service_accounts") == 0,
+          "show of an org without service accounts lists none (read, not omitted)")
+    with open(os.path.join(args.source, "examples", "sandbox-org.json"), encoding="utf-8") as f:
+        fixture = json.load(f)
+    prod = next(p["id"] for p in fixture["projects"] if p["name"] == "payments-prod")
+    fixture["service_accounts"] = [
+        {"client_id": DEPLOYER, "name": "payments-deployer", "description": "deploys", "org_roles": ["ORG_MEMBER"],
+         "projects": {prod: ["GROUP_OWNER"]}, "access_list": ["203.0.113.0/24"],
+         "secrets": [{"id": "65f0c0ffee00000000000111", "secret": "mdb_sa_sk_schema-check",
+                      "expires_at": "2031-01-01T00:00:00Z"}]},
+        {"client_id": "mdb_sa_id_76543210fedcba9876543210", "name": "idle", "description": "no access",
+         "org_roles": ["ORG_READ_ONLY"], "projects": {}, "access_list": [], "secrets": []}]
+    os.makedirs(os.path.join(work, "accounts"), exist_ok=True)
+    path = os.path.join(work, "accounts", "org.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(fixture, f)
+    proc, port = start_sandbox(args, path, os.path.join(work, "accounts"))
+    try:
+        shown = keyform(args, {**env, "MONGODB_ATLAS_BASE_URL": f"http://127.0.0.1:{port}"}, "show", "--org", ORG, "--access-lists", "--format", "json")
+    finally:
+        proc.terminate()
+        proc.wait()
+    check(shown.returncode == 0, "keyform show --access-lists of an org with service accounts succeeds")
+    if shown.returncode != 0:
+        print("        ", shown.stderr.strip()[:300])
+        return
+    check("mdb_sa_sk_schema-check" not in shown.stdout, "show never prints a secret's value")
+    shown = json.loads(shown.stdout)
+    check(valid(validator, shown), "show with service accounts matches show.schema.json")
+    accounts = shown.get("service_accounts", [])
+    check([a["name"] for a in accounts] == ["idle", "payments-deployer"] and shown["summary"]["service_accounts"] == 2,
+          "show lists every service account, by name")
+    check(accounts[1]["projects"] == [{"id": prod, "name": "payments-prod", "roles": ["GROUP_OWNER"]}]
+          and accounts[1]["access_list"] == ["203.0.113.0/24"] and accounts[0]["secrets"] == [],
+          "show gives each service account its projects, access list and secrets")
     for what, edit in (("a malformed client id", lambda a: a.update(client_id="sa-1")),
                        ("a secret with its value", lambda a: a["secrets"][0].update(secret="s3cr3t")),
                        ("a secret without expiry", lambda a: a["secrets"][0].pop("expires_at")),
                        ("an account without secrets", lambda a: a.pop("secrets"))):
         broken = copy.deepcopy(shown)
-        edit(broken["service_accounts"][0])
+        edit(broken["service_accounts"][1])
         check(not valid(validator, broken), f"a show document with {what} is rejected by the schema")
 
 
@@ -381,7 +408,7 @@ def main():
             broken["keys"][0]["projects"].append({"id": "0" * 24, "name": "x", "roles": ["READ_ONLY"]})
             check(not valid(show_validator, broken), "a show document with a bad role is rejected by the schema")
             check_show_attributes(show_validator, graph)
-            check_show_service_accounts(show_validator, graph)
+            check_show_service_accounts(args, env, show_validator, graph, work)
             check_show_access_lists(args, env, port, show_validator)
 
             for flags in (["--org", ORG], ["--org", ORG, "--by-name"]):
