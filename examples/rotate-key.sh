@@ -8,34 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build}
 
-work=$(mktemp -d)
-sandbox_pid=
-trap '[ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-"$bin/src/sandbox/keyform-sandbox" --fixture examples/sandbox-org.json --port 0 --port-file "$work/port" \
-  >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-[ -s "$work/port" ] || { echo "keyform-sandbox did not start:" >&2; cat "$work/sandbox.log" >&2; exit 1; }
-
-MONGODB_ATLAS_BASE_URL="http://127.0.0.1:$(cat "$work/port")"
-export MONGODB_ATLAS_BASE_URL
+source examples/lib.sh
+start_sandbox
+secret_kind="created key"
 secrets="$work/atlas-keys.jsonl"   # what --secrets-out writes: one JSON line per created key
 output="$work/output.log"          # everything keyform prints, searched for the secret at the end
-
-# keyform ARGS...: run keyform as the admin key (an ORG_OWNER in the fixture: creating and
-# deleting keys needs one), showing its output and keeping a copy.
-keyform() {
-  MONGODB_ATLAS_PUBLIC_API_KEY=kfadmin1 MONGODB_ATLAS_PRIVATE_API_KEY=9f1c2a6e-3b7d-4e21-8a55-0c6b9d2f1e01 \
-    "$bin/keyform" "$@" 2>&1 | tee -a "$output"
-}
-
-# field NAME: that field of the one line in the secrets file, for a variable (never echoed).
-field() {
-  python3 -c 'import json, sys
-lines = open(sys.argv[1]).read().splitlines()
-if len(lines) != 1: sys.exit(f"expected one created key in the secrets file, found {len(lines)}")
-print(json.loads(lines[0])[sys.argv[2]])' "$secrets" "$1"
-}
 
 # statuses_of USER: the statuses of the API requests signed by USER since the last call, as the
 # sandbox's request log has them ("200,200,200"), and that log cleared.

@@ -6,17 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build}
 
-work=$(mktemp -d)
-sandbox_pid=
-trap '[ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-"$bin/src/sandbox/keyform-sandbox" --fixture examples/sandbox-org.json --port 0 --port-file "$work/port" \
-  >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-[ -s "$work/port" ] || { echo "keyform-sandbox did not start:" >&2; cat "$work/sandbox.log" >&2; exit 1; }
+source examples/lib.sh
+start_sandbox
 
 # The sandbox's fixture says which key keyform runs as: kfadmin1, an org owner.
-export MONGODB_ATLAS_BASE_URL="http://127.0.0.1:$(cat "$work/port")"
 export MONGODB_ATLAS_PUBLIC_API_KEY=kfadmin1
 export MONGODB_ATLAS_PRIVATE_API_KEY=9f1c2a6e-3b7d-4e21-8a55-0c6b9d2f1e01
 echo "==> keyform-sandbox on $MONGODB_ATLAS_BASE_URL with examples/sandbox-org.json"

@@ -22,13 +22,19 @@ if ((${#missing[@]})); then
 fi
 
 build_dir=${KEYFORM_BUILD_DIR:-build}
+# A unity build (eight files per translation unit) halves a from-scratch build on two cores: the
+# heavy headers and their templates are compiled once per batch instead of once per file
+# (keyform and keyform-sandbox under ASan: 3m18s instead of 5m26s). Editing one file recompiles its batch,
+# so a hand-configured build/ for day-to-day work can leave it off.
+unity=-DCMAKE_UNITY_BUILD=ON
 if [ "${KEYFORM_SANITIZE:-0}" = 1 ]; then
   # ASan+UBSan. -O1 -g1 (line tables): what ASan recommends, and half the compile time of -O2 -g.
   # Debug, so assertions stay on.
   echo "==> building with ASan+UBSan into $build_dir"
-  cmake -S . -B "$build_dir" -DKEYFORM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug '-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1' >/dev/null
+  cmake -S . -B "$build_dir" -DKEYFORM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug '-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1' "$unity" \
+    >/dev/null
 else
   echo "==> building into $build_dir"
-  cmake -S . -B "$build_dir" -DKEYFORM_SANITIZE=OFF -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE:-RelWithDebInfo} >/dev/null
+  cmake -S . -B "$build_dir" -DKEYFORM_SANITIZE=OFF -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE:-RelWithDebInfo} "$unity" >/dev/null
 fi
 cmake --build "$build_dir" -j2

@@ -358,22 +358,20 @@ CreatedKey AdminClient::created_key_from(HttpResponse& response, const ApiReques
   }
 }
 
-CreatedKey AdminClient::create_key(const Action& action) {
-  const ApiRequest request = action_request(family_, org_id_, action);
-  const Deadline deadline = Clock::now() + retry_.timeout;
-  std::vector<std::string> made;  // keys with the planned description found after a lost answer
+HttpResponse AdminClient::create_once(const ApiRequest& request, const OneTimeCreate& create, Deadline deadline) {
+  std::vector<std::string> made;  // what the create made, found after a lost answer
   HttpResponse response;
   try {
     response = call(
         request,
-        [&](Deadline) {
+        [&](Deadline until) {
           try {
-            made = key_ids_with_desc(*action.after.desc);
+            made = create.find_made(until);
           } catch (const std::exception& e) {
-            // Repeating the create could make a second key: stop, and say what to look for.
-            throw ApiError(describe_call(request) + ": the answer was lost, and whether the key was made could not "
-                           "be checked (" + e.what() + "): look for a key with the description \"" +
-                           escape_text(*action.after.desc) + "\" before running apply again", 0);
+            // Repeating the create could make a second one: stop, and say what to look for.
+            throw ApiError(describe_call(request) + ": the answer was lost, and whether " + create.unknown +
+                           " was made could not be checked (" + e.what() + "): look for " + create.look_for +
+                           " before running apply again", 0);
           }
           return !made.empty();
         },
@@ -382,20 +380,34 @@ CreatedKey AdminClient::create_key(const Action& action) {
     throw ApiError(describe_call(request) + ": " + e.what(), 0);
   }
   if (!made.empty()) {
-    // The key exists but its private key went with the lost answer: nobody can ever use it.
+    // It exists, but its secret went with the lost answer: nobody can ever use it.
     std::string outcome;
     for (const auto& id : made) {
-      const std::string failed = delete_created_key(id);
-      outcome += failed.empty() ? "; key " + id + " was deleted again"
-                                : "; deleting key " + id + " failed (" + failed + "): KEY " + id +
+      const std::string failed = create.take_back(id);
+      outcome += failed.empty() ? "; " + create.label(id) + " was deleted again"
+                                : "; deleting " + create.label(id) + " failed (" + failed + "): " + create.orphan(id) +
                                       " IS ORPHANED, delete it by hand";
     }
-    throw ApiError(describe_call(request) + ": the answer was lost after the key was made, and with it the only copy "
-                   "of its private key" + outcome, 0);
+    throw ApiError(describe_call(request) + ": the answer was lost after " + create.made + " was made, and with it " +
+                   create.lost + outcome, 0);
   }
   if (!is_success(response.status)) {
     throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);
   }
+  return response;
+}
+
+CreatedKey AdminClient::create_key(const Action& action) {
+  const ApiRequest request = action_request(family_, org_id_, action);
+  const std::string desc = *action.after.desc;
+  HttpResponse response = create_once(
+      request,
+      {"the key", "the key", "the only copy of its private key",
+       "a key with the description \"" + escape_text(desc) + "\"",
+       [&](Deadline) { return key_ids_with_desc(desc); },
+       [&](const std::string& id) { return delete_created_key(id); },
+       [](const std::string& id) { return "key " + id; }, [](const std::string& id) { return "KEY " + id; }},
+      Clock::now() + retry_.timeout);
   return created_key_from(response, request);
 }
 

@@ -120,6 +120,20 @@ class AdminClient {
   // for the one write that must never happen twice (a create).
   HttpResponse call(const ApiRequest& request, const std::function<bool(Deadline)>& already_done = nullptr,
                     std::optional<Deadline> deadline = std::nullopt, bool check_every_retry = false);
+  // A create whose answer carries the only copy of a secret, so it must never happen twice: after a
+  // lost answer it looks whether the thing was made before repeating, and deletes what it finds
+  // (its secret went with the answer). The words name the thing in the errors.
+  struct OneTimeCreate {
+    std::string unknown;   // "the key": "whether the key was made could not be checked"
+    std::string made;      // "the key": "the answer was lost after the key was made"
+    std::string lost;      // "the only copy of its private key"
+    std::string look_for;  // "a key with the description \"…\""
+    std::function<std::vector<std::string>(Deadline)> find_made;  // ids of what the create made
+    std::function<std::string(const std::string& id)> take_back;  // "" or why deleting failed
+    std::function<std::string(const std::string& id)> label;      // "key 65f…"
+    std::function<std::string(const std::string& id)> orphan;     // "KEY 65f…"
+  };
+  HttpResponse create_once(const ApiRequest& request, const OneTimeCreate& create, Deadline deadline);
   bool action_in_effect(const Action& action, Deadline deadline);
   std::vector<std::string> key_ids_with_desc(const std::string& desc);
   CreatedKey created_key_from(HttpResponse& response, const ApiRequest& request);

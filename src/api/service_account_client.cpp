@@ -14,10 +14,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool contains(const std::vector<std::string>& list, const std::string& value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
 // The accounts of `live` named in `client_ids`, each once (two jobs on one account would race).
 std::vector<LiveServiceAccount*> accounts_among(LiveState& live, const std::vector<std::string>& client_ids) {
   const std::set<std::string> wanted(client_ids.begin(), client_ids.end());
@@ -156,7 +152,8 @@ bool AdminClient::account_action_in_effect(const Action& action, Deadline deadli
       return it != projects.end() && it->second == action.roles_after;
     }
     if (info(action.kind).scope == Scope::access_entry) {
-      const bool present = contains(read_account_access_list(id), *action.entry);
+      const std::vector<std::string> list = read_account_access_list(id);
+      const bool present = std::find(list.begin(), list.end(), *action.entry) != list.end();
       return action.kind == ActionKind::add_access_entry ? present : !present;
     }
     const std::optional<LiveServiceAccount> account = read_account(id, deadline);
@@ -175,7 +172,7 @@ std::vector<std::string> AdminClient::client_ids_named(const std::string& name) 
   LiveState live;
   read_service_accounts(live);
   for (const auto& account : live.service_accounts) {
-    if (account.name == name && !contains(ids, account.client_id)) ids.push_back(account.client_id);
+    if (account.name == name && std::find(ids.begin(), ids.end(), account.client_id) == ids.end()) ids.push_back(account.client_id);
   }
   return ids;
 }
@@ -243,40 +240,15 @@ CreatedSecret AdminClient::created_secret_from(HttpResponse& response, const Api
 CreatedSecret AdminClient::create_service_account(const Action& action) {
   const ApiRequest request = action_request(family_, org_id_, action);
   const std::string name = *action.after.name;  // the request has it, or it threw
-  std::vector<std::string> made;  // accounts with the planned name found after a lost answer
-  HttpResponse response;
-  try {
-    response = call(
-        request,
-        [&](Deadline) {
-          try {
-            made = client_ids_named(name);
-          } catch (const std::exception& e) {
-            // Repeating the create could make a second account: stop, and say what to look for.
-            throw ApiError(describe_call(request) + ": the answer was lost, and whether the service account was made "
-                           "could not be checked (" + e.what() + "): look for a service account named \"" +
-                           escape_text(name) + "\" before running apply again", 0);
-          }
-          return !made.empty();
-        },
-        Clock::now() + retry_.timeout, /*check_every_retry=*/true);
-  } catch (const TransportError& e) {
-    throw ApiError(describe_call(request) + ": " + e.what(), 0);
-  }
-  if (!made.empty()) {
-    std::string outcome;
-    for (const auto& id : made) {
-      const std::string failed = delete_created_service_account(id);
-      outcome += failed.empty() ? "; " + account_text(id, name) + " was deleted again"
-                                : "; deleting " + account_text(id, name) + " failed (" + failed +
-                                      "): SERVICE ACCOUNT " + escape_text(id) + " IS ORPHANED, delete it by hand";
-    }
-    throw ApiError(describe_call(request) + ": the answer was lost after the service account was made, and with it "
-                   "the only copy of its secret" + outcome, 0);
-  }
-  if (!is_success(response.status)) {
-    throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);
-  }
+  HttpResponse response = create_once(
+      request,
+      {"the service account", "the service account", "the only copy of its secret",
+       "a service account named \"" + escape_text(name) + "\"",
+       [&](Deadline) { return client_ids_named(name); },
+       [&](const std::string& id) { return delete_created_service_account(id); },
+       [&](const std::string& id) { return account_text(id, name); },
+       [](const std::string& id) { return "SERVICE ACCOUNT " + escape_text(id); }},
+      Clock::now() + retry_.timeout);
   return created_account_from(response, request);
 }
 
@@ -286,42 +258,23 @@ CreatedSecret AdminClient::create_secret(const Action& action) {
   const std::string who = account_text(action.key.id, action.key.desc);
   std::optional<LiveServiceAccount> before = read_account(action.key.id, deadline);
   if (!before) throw ApiError(describe_call(request) + ": " + who + " is gone", 404);
-  std::vector<std::string> made;  // secrets that appeared after a lost answer
-  HttpResponse response;
-  try {
-    response = call(
-        request,
-        [&](Deadline until) {
-          try {
-            const std::optional<LiveServiceAccount> now = read_account(action.key.id, until);
-            for (const auto& secret : now ? now->secrets : std::vector<LiveSecret>{}) {
-              if (!has_secret(*before, secret.id)) made.push_back(secret.id);
-            }
-          } catch (const std::exception& e) {
-            throw ApiError(describe_call(request) + ": the answer was lost, and whether a secret was made could not "
-                           "be checked (" + e.what() + "): look for a new secret of " + who +
-                           " before running apply again", 0);
-          }
-          return !made.empty();
-        },
-        deadline, /*check_every_retry=*/true);
-  } catch (const TransportError& e) {
-    throw ApiError(describe_call(request) + ": " + e.what(), 0);
-  }
-  if (!made.empty()) {
-    std::string outcome;
-    for (const auto& id : made) {
-      const std::string failed = delete_created_secret(action.key.id, id);
-      outcome += failed.empty() ? "; secret " + escape_text(id) + " was deleted again"
-                                : "; deleting secret " + escape_text(id) + " failed (" + failed + "): SECRET " +
-                                      escape_text(id) + " OF " + who + " IS ORPHANED, delete it by hand";
+  // Secrets that appeared after a lost answer are taken for its own (one another writer added in
+  // that moment would be too: the API gives no way to tell them apart).
+  const auto new_secrets = [&](Deadline until) {
+    std::vector<std::string> made;
+    const std::optional<LiveServiceAccount> now = read_account(action.key.id, until);
+    for (const auto& secret : now ? now->secrets : std::vector<LiveSecret>{}) {
+      if (!has_secret(*before, secret.id)) made.push_back(secret.id);
     }
-    throw ApiError(describe_call(request) + ": the answer was lost after the secret was made, and with it its only "
-                   "copy" + outcome, 0);
-  }
-  if (!is_success(response.status)) {
-    throw ApiError(describe_call(request) + ": " + describe_failure(response), response.status);
-  }
+    return made;
+  };
+  HttpResponse response = create_once(
+      request,
+      {"a secret", "the secret", "its only copy", "a new secret of " + who, new_secrets,
+       [&](const std::string& id) { return delete_created_secret(action.key.id, id); },
+       [](const std::string& id) { return "secret " + escape_text(id); },
+       [&](const std::string& id) { return "SECRET " + escape_text(id) + " OF " + who; }},
+      deadline);
   return created_secret_from(response, request, action);
 }
 

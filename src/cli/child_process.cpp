@@ -15,14 +15,13 @@
 #include <stdexcept>
 #include <utility>
 
+#include "util/errno_text.h"
 #include "util/fd.h"
 
 extern char** environ;
 
 namespace keyform {
 namespace {
-
-std::string errno_text(int error) { return std::strerror(error); }
 
 // While the command's output stays open, how often to look whether it exited anyway (a process
 // it left behind may hold the output open).

@@ -18,9 +18,10 @@
 
 #include "api/credentials.h"
 #include "cli/child_process.h"
+#include "core/escape.h"
+#include "util/errno_text.h"
 #include "util/fd.h"
 #include "util/file_mode.h"
-#include "core/escape.h"
 
 namespace keyform {
 namespace {
@@ -30,8 +31,6 @@ struct WipeOnExit {
   std::string& text;
   ~WipeOnExit() { wipe(text); }
 };
-
-std::string errno_text(int error) { return std::strerror(error); }
 
 
 // ---------------------------------------------------------------------------------------------

@@ -223,7 +223,7 @@ LivePlan compute_plan(const Session& s, AdminClient& api, const std::string& ver
   result.plan->target.base_url = s.target.base_url;
   out.plan = std::move(*result.plan);
   for (const auto& warning : s.config.warnings) out.plan.warnings.push_back({"config", format_error(warning)});
-  for (auto& warning : permission_warnings(out.plan, out.live, s.credentials.self_public_key())) {
+  for (auto& warning : permission_warnings(out.plan, out.live, self_principal(s.credentials))) {
     out.plan.warnings.push_back(std::move(warning));
   }
   return out;

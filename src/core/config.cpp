@@ -89,12 +89,6 @@ int first_overdeep_line(std::string_view text) {
 // C0, DEL and C1: a description is one line of text, and these can rewrite a terminal line.
 bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
-std::string code_point_name(char32_t c) {
-  char name[16];
-  std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(c));
-  return name;
-}
-
 // ---- the parser ---------------------------------------------------------------------------
 
 class ConfigParser {

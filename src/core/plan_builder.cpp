@@ -132,21 +132,24 @@ std::vector<std::pair<ActionKind, std::string>> access_list_changes(const std::v
   return out;
 }
 
-SelfUpdate split_self_update(Action update, const std::vector<std::string>& live_org_roles,
-                             const std::function<std::string(const KeyAttributes&)>& reason) {
+std::vector<Action> attribute_updates(Action update, bool self, const std::vector<std::string>& live_org_roles,
+                                      const std::function<std::string(const KeyAttributes&)>& reason) {
+  update.reason = reason(update.after);
+  if (!self || !update.removes()) return {std::move(update)};
+  std::vector<Action> out;
   Action gains = update;
   std::set<std::string> roles(live_org_roles.begin(), live_org_roles.end());
   roles.insert(update.after.org_roles->begin(), update.after.org_roles->end());
   gains.after.org_roles = std::vector<std::string>(roles.begin(), roles.end());
   if (*gains.after.org_roles == live_org_roles) gains.before.org_roles = gains.after.org_roles = std::nullopt;
-  SelfUpdate out{std::nullopt, std::move(update)};
   if (!gains.after.empty()) {
     gains.reason = reason(gains.after);
-    out.gains = std::move(gains);
+    out.push_back(std::move(gains));
   }
-  out.loss.before.desc = out.loss.after.desc = std::nullopt;
-  out.loss.before.name = out.loss.after.name = std::nullopt;
-  out.loss.reason = reason(out.loss.after);
+  Action& loss = out.emplace_back(std::move(update));
+  loss.before.desc = loss.after.desc = std::nullopt;
+  loss.before.name = loss.after.name = std::nullopt;
+  loss.reason = reason(loss.after);
   return out;
 }
 

@@ -72,15 +72,12 @@ std::vector<ProjectChange> project_changes(const std::map<std::string, std::vect
 std::vector<std::pair<ActionKind, std::string>> access_list_changes(const std::vector<std::string>& want,
                                                                     const std::vector<std::string>& have);
 
-// keyform's own principal may gain org roles (and a new name or description), never lose one: an
-// update that drops a role becomes the gains (none when there are none) and the loss alone, which
-// the guard then skips. `reason` names what an update changes.
-struct SelfUpdate {
-  std::optional<Action> gains;
-  Action loss;
-};
-SelfUpdate split_self_update(Action update, const std::vector<std::string>& live_org_roles,
-                             const std::function<std::string(const KeyAttributes&)>& reason);
+// An update of a principal's attributes, its reason given by `reason` (which names what it
+// changes). keyform's own principal (`self`) may gain org roles (and a new name or description),
+// never lose one: an update of it that drops a role becomes the gains (none when there are none)
+// and the loss alone, which the guard then skips.
+std::vector<Action> attribute_updates(Action update, bool self, const std::vector<std::string>& live_org_roles,
+                                      const std::function<std::string(const KeyAttributes&)>& reason);
 
 // Plans the [[service_accounts]] entries and the undeclared accounts into `builder`.
 void plan_service_accounts(PlanBuilder& builder, const LiveState& live);

@@ -19,12 +19,6 @@ constexpr std::string_view kFields[] = {"client_id", "name",        "description
                                         "projects",  "org_roles",   "access_list", "secret_expires_after_hours"};
 constexpr std::string_view kCharset = "letters, numbers, spaces and - _ . , '";
 
-std::string code_point_name(char32_t c) {
-  char name[16];
-  std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(c));
-  return name;
-}
-
 // How messages name the entry: by what identifies it once that passed its checks (a refused
 // name is never echoed).
 std::string subject_name(const DeclaredServiceAccount& account) {

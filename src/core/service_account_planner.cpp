@@ -172,14 +172,8 @@ class ServiceAccountPlanner {
       update.after.org_roles = *entry.org_roles;
     }
     if (update.after.empty()) return;
-    update.reason = attributes_reason(update.after);
-    if (update.removes() && is_self(live)) {
-      // keyform's own account: the gains are planned, the loss is skipped and shown.
-      SelfUpdate split = split_self_update(std::move(update), live.org_roles, attributes_reason);
-      if (split.gains) add(std::move(*split.gains), live);
-      add(std::move(split.loss), live);
-    } else {
-      add(std::move(update), live);
+    for (Action& action : attribute_updates(std::move(update), is_self(live), live.org_roles, attributes_reason)) {
+      add(std::move(action), live);
     }
   }
 

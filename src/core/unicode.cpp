@@ -1,6 +1,7 @@
 #include "core/unicode.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 
 namespace keyform {
@@ -199,6 +200,12 @@ bool is_letter_or_number(char32_t c) {
   const auto* found = std::lower_bound(std::begin(kLettersAndNumbers), std::end(kLettersAndNumbers), c,
                                        [](const Range& range, char32_t value) { return range.last < value; });
   return found != std::end(kLettersAndNumbers) && found->first <= c;
+}
+
+std::string code_point_name(char32_t c) {
+  char name[16];
+  std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(c));
+  return name;
 }
 
 }  // namespace keyform

@@ -11,12 +11,7 @@
 namespace keyform {
 namespace {
 
-std::string roles(const std::vector<std::string>& names) {
-  if (names.empty()) return "—";
-  std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + md_code(name);
-  return out;
-}
+std::string roles_cell(const std::vector<std::string>& names) { return md_list(names, "—"); }
 
 // A service account by its client id and name; a new one by its name alone.
 std::string account_cell(const Principal& account) {
@@ -32,37 +27,37 @@ std::string key_cell(const Principal& key) {
   return text;
 }
 
-std::string project_label(const ProjectInfo& project) {
+std::string project_md(const ProjectInfo& project) {
   return fmt::format("{} ({})", escape_markdown(project.name), md_code(project.id));
 }
 
-std::string project_cell(const Action& a) { return a.project ? project_label(*a.project) : "—"; }
+std::string project_cell(const Action& a) { return a.project ? project_md(*a.project) : "—"; }
 
 // A deletion's row shows its blast radius: one line per project the key loses, and the roles it
 // loses there on the same line of the next cell.
 std::string delete_row(const Action& a) {
   std::string projects, lost;
   for (const auto& p : a.assignments_before) {
-    projects += (projects.empty() ? "" : "<br>") + project_label(p.project);
-    lost += (lost.empty() ? "" : "<br>") + roles(p.roles) + " → —";
+    projects += (projects.empty() ? "" : "<br>") + project_md(p.project);
+    lost += (lost.empty() ? "" : "<br>") + roles_cell(p.roles) + " → —";
   }
   if (projects.empty()) projects = "— (no project access)";
   if (lost.empty()) lost = "—";
   return fmt::format("| {} | {} | {} | {} |\n", key_cell(a.key), projects, lost, escape_markdown(a.reason));
 }
 
-std::string hours(const std::optional<int>& n) { return std::to_string(n.value_or(0)) + " hours"; }
+std::string hours_cell(const std::optional<int>& n) { return std::to_string(n.value_or(0)) + " hours"; }
 
 // What a new principal or secret is created with.
 std::string created_cell(const Action& a) {
-  const std::string org_roles = "org roles " + roles(a.after.org_roles.value_or(std::vector<std::string>{}));
+  const std::string org_roles = "org roles " + roles_cell(a.after.org_roles.value_or(std::vector<std::string>{}));
   switch (a.kind) {
     case ActionKind::create_key: return "desc " + quoted_markdown(a.after.desc.value_or("")) + "<br>" + org_roles;
     case ActionKind::create_service_account:
       return "name " + quoted_markdown(a.after.name.value_or(a.key.desc)) + "<br>description " +
              quoted_markdown(a.after.desc.value_or("")) + "<br>" + org_roles + "<br>secret expires after " +
-             hours(a.after.expires_after_hours);
-    default: return "new secret, expires after " + hours(a.after.expires_after_hours);
+             hours_cell(a.after.expires_after_hours);
+    default: return "new secret, expires after " + hours_cell(a.after.expires_after_hours);
   }
 }
 
@@ -80,7 +75,7 @@ std::string attribute_cell(const Action& a) {
   }
   if (a.after.org_roles) {
     out += (out.empty() ? "" : "<br>") + std::string("org roles ") +
-           roles(a.before.org_roles.value_or(std::vector<std::string>{})) + " → " + roles(*a.after.org_roles);
+           roles_cell(a.before.org_roles.value_or(std::vector<std::string>{})) + " → " + roles_cell(*a.after.org_roles);
   }
   return out;
 }
@@ -103,8 +98,8 @@ std::string row(const Action& a) {
       return fmt::format("| {} | {} | {} |\n", key_cell(a.key), attribute_cell(a), escape_markdown(a.reason));
     case Scope::project: break;
   }
-  return fmt::format("| {} | {} | {} → {} | {} |\n", key_cell(a.key), project_cell(a), roles(a.roles_before),
-                     roles(a.roles_after), escape_markdown(a.reason));
+  return fmt::format("| {} | {} | {} → {} | {} |\n", key_cell(a.key), project_cell(a), roles_cell(a.roles_before),
+                     roles_cell(a.roles_after), escape_markdown(a.reason));
 }
 
 // The first column names keys, service accounts, or both, as the table's rows do.

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/escape.h"
 
@@ -24,6 +25,14 @@ inline bool is_code_safe(std::string_view text) {
 // `text` when that is safe, else the escaped text without a code span.
 inline std::string md_code(std::string_view text) {
   return is_code_safe(text) ? "`" + std::string(text) + "`" : escape_markdown(text);
+}
+
+// Items as code spans (or escaped text), comma-separated; `none` when there is none.
+inline std::string md_list(const std::vector<std::string>& items, std::string_view none) {
+  if (items.empty()) return std::string(none);
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + md_code(item);
+  return out;
 }
 
 }  // namespace keyform

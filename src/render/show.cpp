@@ -109,13 +109,6 @@ std::string key_attribute_lines(const LiveKey& k) {
   return out;
 }
 
-std::string md_list(const std::vector<std::string>& items, const char* none) {
-  if (items.empty()) return none;
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + md_code(item);
-  return out;
-}
-
 std::string access_list_cell(const LiveKey& k) {
   return k.access_list ? md_list(*k.access_list, "empty") : std::string("not read");
 }

@@ -28,7 +28,7 @@ std::vector<const LiveServiceAccount*> sorted_accounts(const LiveState& live) {
   return out;
 }
 
-Roles sorted(Roles roles) {
+Roles sorted_roles(Roles roles) {
   std::sort(roles.begin(), roles.end());
   return roles;
 }
@@ -41,7 +41,7 @@ std::string name_of(const ProjectNameMap& names, const std::string& id) {
 // An account's projects by project name, then id.
 std::vector<std::pair<std::string, Roles>> projects_of(const LiveServiceAccount& sa, const ProjectNameMap& names) {
   std::vector<std::pair<std::string, Roles>> out;
-  for (const auto& [id, roles] : *sa.project_roles) out.push_back({id, sorted(roles)});
+  for (const auto& [id, roles] : *sa.project_roles) out.push_back({id, sorted_roles(roles)});
   std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
     return std::make_pair(name_of(names, a.first), a.first) < std::make_pair(name_of(names, b.first), b.first);
   });
@@ -54,13 +54,6 @@ std::string text_list(const Roles& items) {
   return out;
 }
 
-std::string md_list(const Roles& items, const char* none) {
-  if (items.empty()) return none;
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + md_code(item);
-  return out;
-}
-
 std::string project_text(const ProjectNameMap& names, const std::string& id) {
   const std::string name = name_of(names, id);
   return (name.empty() ? std::string("(not in the project listing)") : escape_text(name)) + " (" + escape_text(id) + ")";
@@ -69,7 +62,7 @@ std::string project_text(const ProjectNameMap& names, const std::string& id) {
 std::string account_text(const LiveServiceAccount& sa, const ProjectNameMap& names, const std::string& heading) {
   std::string out = "\n  " + heading + "\n";
   out += "    description: " + quoted_text(sa.description) + "\n";
-  out += "    org roles: " + (sa.org_roles.empty() ? std::string("none") : text_list(sorted(sa.org_roles))) + "\n";
+  out += "    org roles: " + (sa.org_roles.empty() ? std::string("none") : text_list(sorted_roles(sa.org_roles))) + "\n";
   if (sa.access_list) out += "    access list: " + (sa.access_list->empty() ? "empty" : text_list(*sa.access_list)) + "\n";
   if (!sa.project_roles) out += "    project access not read\n";
   else if (sa.project_roles->empty()) out += "    no project access\n";
@@ -119,7 +112,7 @@ json service_accounts_json(const LiveState& live, const ProjectNameMap& names) {
     json secrets = json::array();
     for (const auto& s : sa->secrets) secrets.push_back({{"id", s.id}, {"created_at", s.created_at}, {"expires_at", s.expires_at}});
     json entry = {{"client_id", sa->client_id}, {"name", sa->name}, {"description", sa->description},
-                  {"org_roles", sorted(sa->org_roles)}, {"secrets", std::move(secrets)}};
+                  {"org_roles", sorted_roles(sa->org_roles)}, {"secrets", std::move(secrets)}};
     // Only when read: absent is not empty.
     if (sa->project_roles) {
       json projects = json::array();
@@ -142,7 +135,7 @@ std::string service_accounts_markdown(const LiveState& live, const ProjectNameMa
   for (const auto* sa : sorted_accounts(live)) {
     const std::string access = sa->access_list ? md_list(*sa->access_list, "empty") : "not read";
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", escape_markdown(sa->name), md_code(sa->client_id),
-                       escape_markdown(sa->description), md_list(sorted(sa->org_roles), "—"), projects_cell(*sa, names),
+                       escape_markdown(sa->description), md_list(sorted_roles(sa->org_roles), "—"), projects_cell(*sa, names),
                        access, secrets_cell(*sa));
   }
   return out;

@@ -60,12 +60,12 @@ std::optional<long> number(std::string_view text) {
 }
 
 // 204 claims success without serving: the write is lost (or lags), and the client is not told.
-constexpr int no_content = 204;
+constexpr int kNoContent = 204;
 
-bool answers_without_body(long status) { return status == no_content; }
+bool answers_without_body(long status) { return status == kNoContent; }
 
 std::string allowed_statuses() {
-  std::string out = fmt::format("0, {}", no_content);
+  std::string out = fmt::format("0, {}", kNoContent);
   for (const StatusInfo& info : statuses) out += fmt::format(", {}", info.status);
   return out;
 }

@@ -47,6 +47,14 @@ ApiKey& require_key(OrgState& state, const std::string& id) {
   return const_cast<ApiKey&>(require_key(std::as_const(state), id));
 }
 
+const Project& require_project(const OrgState& state, const std::string& id) {
+  const Project* project = state.find_project(id);
+  if (!project) {
+    throw ApiError(404, "GROUP_NOT_FOUND", fmt::format("No group with ID {} exists.", id), {id});
+  }
+  return *project;
+}
+
 json parse_body(std::string_view body) {
   json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) throw ApiError(400, "INVALID_JSON", "Received JSON is malformed.");

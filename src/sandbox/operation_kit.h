@@ -53,6 +53,9 @@ Reply deleted(const Call& call);
 ApiKey& require_key(OrgState& state, const std::string& id);
 const ApiKey& require_key(const OrgState& state, const std::string& id);
 
+// 404 GROUP_NOT_FOUND.
+const Project& require_project(const OrgState& state, const std::string& id);
+
 // 400 INVALID_JSON when the body is not JSON.
 nlohmann::json parse_body(std::string_view body);
 // 400 INVALID_JSON_ATTRIBUTE naming the attribute.

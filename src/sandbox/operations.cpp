@@ -98,14 +98,6 @@ void require_org(const OrgState& state, const Route& route) {
   }
 }
 
-const Project& require_project(const OrgState& state, const std::string& id) {
-  const Project* project = state.find_project(id);
-  if (!project) {
-    throw ApiError(404, "GROUP_NOT_FOUND", fmt::format("No group with ID {} exists.", id), {id});
-  }
-  return *project;
-}
-
 [[noreturn]] void not_assigned(const Route& route) {
   throw ApiError(
       404, "API_KEY_NOT_FOUND",

@@ -14,14 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-const Project& require_project(const OrgState& state, const std::string& id) {
-  const Project* project = state.find_project(id);
-  if (!project) {
-    throw ApiError(404, "GROUP_NOT_FOUND", fmt::format("No group with ID {} exists.", id), {id});
-  }
-  return *project;
-}
-
 json project_account_json(const ServiceAccount& account, const std::string& project_id) {
   return account_json(account, account.project_roles.at(project_id));
 }

@@ -328,7 +328,7 @@ TEST_CASE("create key: two keys in the org with the declared desc: plan and appl
   org["keys"].push_back(attrs::fixture_key("oldci001", kDesc, {"ORG_MEMBER"}, json::array()));
   org["keys"].push_back(attrs::fixture_key("contrac1", kDesc, {"ORG_MEMBER"}, json::array()));
   Scene s(attrs::family_named("ops-manager"), org);
-  for (const std::vector<std::string> args : {std::vector<std::string>{"plan"},
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"plan"},
                                               {"apply", "--auto-approve", "--secrets-out", "secrets.jsonl"}}) {
     CAPTURE(args[0]);
     const RunResult r = s.run(args);

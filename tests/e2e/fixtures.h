@@ -28,6 +28,14 @@ inline std::vector<std::string> secrets_of(const nlohmann::json& fixture) {
   return out;
 }
 
+// Neither a fixture's private key nor its last 12 characters (the API's masked form) in a run's output.
+inline void check_no_secrets(const RunResult& r, const nlohmann::json& fixture) {
+  for (const auto& secret : secrets_of(fixture)) {
+    CHECK_MESSAGE(r.all().find(secret) == std::string::npos, "a private key leaked into keyform's output");
+    CHECK(r.all().find(secret.substr(secret.size() - 12)) == std::string::npos);
+  }
+}
+
 inline std::string target_toml(const std::string& extra_policy = "") {
   return "[target]\napi = \"atlas-v2\"\norg_id = \"" + kOrg + "\"\n\n[policy]\n" + extra_policy + "\n";
 }

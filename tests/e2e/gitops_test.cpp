@@ -18,12 +18,6 @@ namespace {
 
 const std::string kV2 = "/api/atlas/v2";
 
-void check_no_secrets(const RunResult& r, const json& fixture) {
-  for (const auto& secret : secrets_of(fixture)) {
-    CHECK_MESSAGE(r.all().find(secret) == std::string::npos, "a private key leaked into keyform's output");
-  }
-}
-
 // The example org and config in a scratch directory, keyform running as kfadmin1.
 struct Pipeline {
   json fixture = example_org();

@@ -120,7 +120,7 @@ TEST_CASE("one target order for every command: the flag, then the config's [targ
 
   // The config's org and host outrank both variables, for every command that reads it (export and
   // show used to put the environment first; apply PLANFILE used to refuse the variable's other org).
-  for (const std::vector<std::string> args : {std::vector<std::string>{"plan", "--out", "plan.json"},
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"plan", "--out", "plan.json"},
                                               std::vector<std::string>{"show"}, std::vector<std::string>{"export"},
                                               std::vector<std::string>{"validate"}}) {
     CAPTURE(args[0]);

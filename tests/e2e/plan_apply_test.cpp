@@ -11,13 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-void check_no_secrets(const RunResult& r, const json& fixture) {
-  for (const auto& secret : secrets_of(fixture)) {
-    CHECK_MESSAGE(r.all().find(secret) == std::string::npos, "a private key leaked into keyform's output");
-    CHECK(r.all().find(secret.substr(secret.size() - 12)) == std::string::npos);
-  }
-}
-
 struct ExampleRun {
   json fixture = example_org();
   Sandbox sandbox{fixture};

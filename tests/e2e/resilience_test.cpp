@@ -13,7 +13,7 @@ namespace {
 const std::string kKeyPath = "/apiKeys/65f0c0ffee0000000000000";
 
 // Requests served normally (not injected faults) per "METHOD path".
-std::map<std::string, int> served_writes(const Sandbox& sandbox) {
+std::map<std::string, int> served_write_counts(const Sandbox& sandbox) {
   std::map<std::string, int> out;
   for (const auto& r : sandbox.requests()) {
     if (r["method"] == "GET" || r.value("fault", false) || r["status"] == 401) continue;
@@ -44,11 +44,11 @@ TEST_CASE("transient faults everywhere: apply converges in one run and does noth
   CHECK(r.err.find("but the change is in effect") != std::string::npos);
   for (const auto& secret : secrets_of(fixture)) CHECK(r.all().find(secret) == std::string::npos);
   check_matches_example_config(sandbox.state());
-  for (const auto& [call, count] : served_writes(sandbox)) {
+  for (const auto& [call, count] : served_write_counts(sandbox)) {
     CAPTURE(call);
     CHECK(count == 1);
   }
-  CHECK(served_writes(sandbox).size() == 6);  // the seventh write happened inside its "0+" fault
+  CHECK(served_write_counts(sandbox).size() == 6);  // the seventh write happened inside its "0+" fault
   // The update that happened before its connection dropped was checked, not sent again.
   int staging_patches = 0;
   for (const auto& req : sandbox.requests()) {

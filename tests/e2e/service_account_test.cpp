@@ -575,6 +575,45 @@ TEST_CASE("service accounts: the account keyform signs in as never loses its own
   }
 }
 
+// The sandbox enforces the service's role rules for service accounts too, so the warnings name
+// exactly the calls that then fail: inviting an account is an org owner's call even in a project
+// keyform's account owns; changing roles there is not.
+TEST_CASE("service accounts: signed in as an account without ORG_OWNER, plan warns of what it cannot do; apply shows the 403") {
+  Scene s(attrs::family_named("atlas-v2"),
+          org_with_accounts({account(kKeyformSa, "keyform-ci", {{kProd, {"GROUP_OWNER"}}}, {secret(1, 90)}),
+                             account(kStray, "contractor-bot", {{kProd, {"GROUP_READ_ONLY"}}}, {secret(3, 90)}),
+                             account(kEtl, "old-etl", json::object(), {secret(4, 90)})}),
+          "[[service_accounts]]\nclient_id = \"" + kKeyformSa + "\"\n[service_accounts.projects]\n"
+          "\"payments-prod\" = [\"GROUP_OWNER\"]\n\n"
+          "[[service_accounts]]\nclient_id = \"" + kStray + "\"\n[service_accounts.projects]\n"
+          "\"payments-prod\" = [\"GROUP_CLUSTER_MANAGER\"]\n\"payments-staging\" = [\"GROUP_READ_ONLY\"]\n\n"
+          "[[service_accounts]]\nclient_id = \"" + kEtl + "\"\nstate = \"absent\"\n");
+  s.sign_in_as_account(kKeyformSa, secret_value(1));
+  const RunResult plan = s.run({"plan", "--format", "json"});
+  INFO(plan.all());
+  REQUIRE(plan.exit_code == 0);
+  const json doc = json::parse(plan.out);
+  std::map<std::string, std::string> warnings;
+  for (const auto& w : doc["warnings"]) warnings[w["code"]] += w["message"].get<std::string>();
+  CHECK(warnings.size() == 2);
+  const std::string who = "the service account keyform runs as (keyform-ci, " + kKeyformSa + ")";
+  CHECK(contains(warnings["permission_delete"], who + " is not ORG_OWNER"));
+  CHECK(contains(warnings["permission_delete"], "delete service account \"old-etl\""));
+  CHECK(contains(warnings["permission_org_owner"], "1 action with 403: assign service account \"contractor-bot\" (" +
+                                                       kStray + ") to payments-staging"));
+  const RunResult text = s.run({"plan"});
+  CHECK(contains(text.all(), "Warning: " + who));
+
+  const RunResult apply = s.run({"apply", "--auto-approve", "--parallelism", "1"});
+  INFO(apply.all());
+  CHECK(apply.exit_code == 1);
+  CHECK(contains(apply.all(), "403 USER_UNAUTHORIZED"));
+  // What the warnings did not name went through: a project owner changes roles in its project.
+  CHECK(s.account(kStray)["projects"][kProd] == json{"GROUP_CLUSTER_MANAGER"});
+  CHECK(s.account(kStray)["projects"].count(kStaging) == 0);
+  CHECK(s.account(kEtl).is_object());
+}
+
 // show is the org as it is: every account with its projects and secrets' expiry (never a value),
 // access lists only with --access-lists and only where the family documents them.
 TEST_CASE("service accounts: show lists them with projects, org roles and secret expiry, in every format") {

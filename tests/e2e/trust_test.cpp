@@ -316,7 +316,7 @@ TEST_CASE("permission preflight: plan warns about what the key keyform runs as c
   }
   CHECK(std::count(codes.begin(), codes.end(), "permission_delete") == 1);
   CHECK(std::count(codes.begin(), codes.end(), "permission_project") >= 1);
-  CHECK(warnings.find("is not ORG_OWNER, which deleting a key needs") != std::string::npos);
+  CHECK(warnings.find("is not ORG_OWNER, which deleting a key or service account needs") != std::string::npos);
   CHECK(warnings.find("delete key oldci001") != std::string::npos);
   CHECK(warnings.find("neither ORG_OWNER nor GROUP_OWNER in project analytics") != std::string::npos);
   const RunResult text = t.run({"plan"});

@@ -31,6 +31,7 @@ SERVICE_ACCOUNT_KINDS = ("create_service_account", "update_service_account", "cr
                          "delete_service_account")
 ALL_KINDS = KEY_KINDS + SERVICE_ACCOUNT_KINDS
 DEPLOYER = "mdb_sa_id_0123456789abcdef01234567"
+IDLE = "mdb_sa_id_76543210fedcba9876543210"
 
 
 def check(ok, what):
@@ -208,7 +209,42 @@ def check_every_kind_plan_file(args, validator):
     refused("access_lists_read with a malformed client id", lambda d: d["access_lists_read"].append("mdb_sa_id_x"))
 
 
-def check_show_service_accounts(args, env, validator, graph, work):
+def check_live_service_account_plan(args, env, validator, work):
+    """A real plan and plan file of service-account changes (keyform-sandbox at MONGODB_ATLAS_BASE_URL
+    in `env`, serving the two accounts check_show_service_accounts adds) against plan.schema.json."""
+    config = os.path.join(work, "accounts", "keyform.toml")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write(f'[target]\napi = "atlas-v2"\norg_id = "{ORG}"\n\n[policy]\nundeclared_service_accounts = "delete"\n\n'
+                f'[[service_accounts]]\nclient_id = "{DEPLOYER}"\nname = "payments-deployer-2"\n'
+                f'access_list = ["198.51.100.0/24"]\n[service_accounts.projects]\n"payments-staging" = ["GROUP_READ_ONLY"]\n\n'
+                f'[[service_accounts]]\nname = "new-bot"\ndescription = "a new bot"\nprojects = {{}}\n')
+    printed = keyform(args, env, "plan", "-c", config, "--format", "json")
+    check(printed.returncode == 0, "keyform plan --format json of service-account changes succeeds")
+    if printed.returncode != 0:
+        print("        ", printed.stderr.strip()[:300])
+        return
+    plan = json.loads(printed.stdout)
+    check(valid(validator, plan), "a live plan of service-account changes matches plan.schema.json")
+    check({a["action"] for a in plan["actions"]} ==
+          {"create_service_account", "update_service_account", "assign", "unassign", "add_access_entry",
+           "remove_access_entry", "delete_service_account"},
+          "the live plan has every service-account kind but the secret ones, which need expiring secrets")
+    check(all("service_account" in a and "key" not in a for a in plan["actions"]), "its actions name service accounts")
+    plan_file = os.path.join(work, "accounts", "plan.json")
+    saved = keyform(args, env, "plan", "-c", config, "--out", plan_file)
+    check(saved.returncode == 0, "keyform plan --out of service-account changes succeeds")
+    if saved.returncode == 0:
+        with open(plan_file, encoding="utf-8") as f:
+            saved_plan = json.load(f)
+        check(valid(validator, saved_plan), "a plan file of service-account changes matches plan.schema.json")
+        check(saved_plan.get("service_accounts_read") == {"projects": [DEPLOYER, IDLE], "access_lists": [DEPLOYER]},
+              "the plan file records which service-account projects and access lists it read")
+        broken = copy.deepcopy(saved_plan)
+        broken["service_accounts_read"]["projects"].append("mdb_sa_id_x")
+        check(not valid(validator, broken), "a plan file with a malformed client id in service_accounts_read is rejected")
+
+
+def check_show_service_accounts(args, env, validator, graph, work, plan_validator):
     """Real `show --access-lists --format json` of an org with service accounts against the schema;
     the example org has none, and show says so with an empty list."""
     check(graph.get("service_accounts") == [] and graph["summary"].get("service_accounts") == 0,
@@ -221,7 +257,7 @@ def check_show_service_accounts(args, env, validator, graph, work):
          "projects": {prod: ["GROUP_OWNER"]}, "access_list": ["203.0.113.0/24"],
          "secrets": [{"id": "65f0c0ffee00000000000111", "secret": "mdb_sa_sk_schema-check",
                       "expires_at": "2031-01-01T00:00:00Z"}]},
-        {"client_id": "mdb_sa_id_76543210fedcba9876543210", "name": "idle", "description": "no access",
+        {"client_id": IDLE, "name": "idle", "description": "no access",
          "org_roles": ["ORG_READ_ONLY"], "projects": {}, "access_list": [], "secrets": []}]
     os.makedirs(os.path.join(work, "accounts"), exist_ok=True)
     path = os.path.join(work, "accounts", "org.json")
@@ -229,7 +265,9 @@ def check_show_service_accounts(args, env, validator, graph, work):
         json.dump(fixture, f)
     proc, port = start_sandbox(args, path, os.path.join(work, "accounts"))
     try:
-        shown = keyform(args, {**env, "MONGODB_ATLAS_BASE_URL": f"http://127.0.0.1:{port}"}, "show", "--org", ORG, "--access-lists", "--format", "json")
+        accounts_env = {**env, "MONGODB_ATLAS_BASE_URL": f"http://127.0.0.1:{port}"}
+        shown = keyform(args, accounts_env, "show", "--org", ORG, "--access-lists", "--format", "json")
+        check_live_service_account_plan(args, accounts_env, plan_validator, work)
     finally:
         proc.terminate()
         proc.wait()
@@ -408,7 +446,7 @@ def main():
             broken["keys"][0]["projects"].append({"id": "0" * 24, "name": "x", "roles": ["READ_ONLY"]})
             check(not valid(show_validator, broken), "a show document with a bad role is rejected by the schema")
             check_show_attributes(show_validator, graph)
-            check_show_service_accounts(args, env, show_validator, graph, work)
+            check_show_service_accounts(args, env, show_validator, graph, work, plan_validator)
             check_show_access_lists(args, env, port, show_validator)
 
             for flags in (["--org", ORG], ["--org", ORG, "--by-name"]):
