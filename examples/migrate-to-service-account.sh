@@ -58,6 +58,13 @@ if ! diff <(entry_lines "$work/mirrored.toml") <(entry_lines examples/migration/
 fi
 echo "    examples/migration/step2.toml holds exactly the entry export printed"
 
+echo; echo "==> step 2's plan, as the README shows it: keyform plan -c examples/migration/step2.toml"
+keyform plan -c examples/migration/step2.toml --no-color >"$work/step2-plan.txt"
+cat "$work/step2-plan.txt"
+python3 -c 'import sys
+if "```text\n" + open(sys.argv[1]).read() + "```" not in open("README.md").read():
+    sys.exit("FAIL: README.md does not show the plan of step 2 as keyform prints it (above)")' "$work/step2-plan.txt"
+
 echo; echo "==> step 2: keyform apply -c examples/migration/step2.toml --auto-approve --secrets-out atlas-secrets.jsonl"
 keyform apply -c examples/migration/step2.toml --auto-approve --secrets-out "$secrets"
 mode=$(stat -c %a "$secrets")
