@@ -79,6 +79,29 @@ HttpResponse AdminClient::send_once(const ApiRequest& request, Deadline deadline
   return response;
 }
 
+HttpResponse AdminClient::send_paced(const ApiRequest& request, Deadline deadline) {
+  if (!pacer_) return send_once(request, deadline);
+  if (limits_unread_.exchange(false)) pacer_->use_limits(read_rate_limits());  // its own calls come back here
+  const Pacer::Turn turn = pacer_->take(request.method, request.path);
+  if (turn.wait > Clock::duration::zero()) {
+    if (turn.wait >= time_left(deadline)) {
+      pacer_->answered(turn, 0, std::nullopt, std::nullopt);
+      throw ApiError(describe_call(request) + ": the rate limit allows it only in " +
+                     seconds_text(std::chrono::duration_cast<milliseconds>(turn.wait)) + ", after the call's " +
+                     seconds_text(retry_.timeout) + " time budget", 429);
+    }
+    hooks_.sleep(std::chrono::duration_cast<milliseconds>(turn.wait));
+  }
+  try {
+    HttpResponse response = send_once(request, deadline);
+    pacer_->answered(turn, response.status, response.rate_limit_remaining, response.retry_after_seconds);
+    return response;
+  } catch (...) {
+    pacer_->answered(turn, 0, std::nullopt, std::nullopt);
+    throw;
+  }
+}
+
 // One call within its budget: at most max_retries + 1 attempts, and `timeout` of wall time for
 // all of them together (each attempt gets what is left, waits included).
 HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bool(Deadline)>& already_done,
@@ -88,7 +111,7 @@ HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bo
     std::optional<HttpResponse> response;
     std::string failure;
     try {
-      response = send_once(request, deadline);
+      response = send_paced(request, deadline);
     } catch (const TransportError& e) {
       if (!e.retryable) throw;  // no retry can cure it: the callers say which call failed
       failure = e.what();
@@ -109,17 +132,21 @@ HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bo
       hooks_.warn("warning: " + describe_call(request) + ": " + failure + ", but the change is in effect");
       return HttpResponse{200, "", std::nullopt};
     }
-    const milliseconds delay = retry_delay(retry_, attempt, response ? response->retry_after_seconds : std::nullopt,
-                                           hooks_.jitter());
+    // A paced 429 waits in the pacer instead: it holds every call of that bucket until Retry-After.
+    const bool paced = pacer_ && status == 429;
+    const milliseconds delay = paced ? milliseconds(0)
+                                     : retry_delay(retry_, attempt, response ? response->retry_after_seconds : std::nullopt,
+                                                   hooks_.jitter());
     const std::string gave_up = describe_call(request) + ": " + failure + " (gave up after " +
                                 std::to_string(attempt) + " attempts";
     if (attempt > retry_.max_retries) throw ApiError(gave_up + ")", status);
     if (delay >= time_left(deadline)) {
       throw ApiError(gave_up + ", the call's " + seconds_text(retry_.timeout) + " time budget spent)", status);
     }
-    hooks_.warn("retry: " + describe_call(request) + ": " + failure + "; retrying in " + seconds_text(delay) +
-                " (attempt " + std::to_string(attempt + 1) + " of " + std::to_string(retry_.max_retries + 1) + ")");
-    hooks_.sleep(delay);
+    hooks_.warn("retry: " + describe_call(request) + ": " + failure + "; retrying " +
+                (paced ? std::string("when the rate limit allows") : "in " + seconds_text(delay)) + " (attempt " +
+                std::to_string(attempt + 1) + " of " + std::to_string(retry_.max_retries + 1) + ")");
+    if (!paced) hooks_.sleep(delay);
   }
 }
 

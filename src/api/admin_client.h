@@ -4,6 +4,7 @@
 // call, the status, the errorCode and the detail.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -16,6 +17,8 @@
 #include "api/connection_pool.h"
 #include "api/family.h"
 #include "api/http_client.h"
+#include "api/pacer.h"
+#include "api/rate_limits.h"
 #include "api/responses.h"
 #include "core/created_key.h"
 #include "core/live_state.h"
@@ -109,9 +112,29 @@ class AdminClient {
 
   const ApiFamily& family() const { return family_; }
 
+  // ---- rate limits ----
+
+  // GET /rateLimits?orgId=O, every page (media type 2025-03-12), on a family that documents it,
+  // one attempt per page; empty when it does not, or when the caller may not read it (403, 404,
+  // 406), or the call fails or answers what the API does not document (said on stderr): keyform
+  // then learns the limits from 429s.
+  std::vector<EndpointSet> read_rate_limits();
+
+  // Every call after this waits for its turn from `pacer` (which must outlive this client) and
+  // reports its answer to it; a 429 is retried when the pacer gives the next turn. With
+  // `read_limits`, the first call reads GET /rateLimits into it first (so a command refused before
+  // its first call makes none).
+  void pace_with(Pacer* pacer, bool read_limits) {
+    pacer_ = pacer;
+    limits_unread_ = read_limits;
+  }
+  const Pacer* pacer() const { return pacer_; }
+
  private:
   using Deadline = std::chrono::steady_clock::time_point;
   HttpResponse send_once(const ApiRequest& request, Deadline deadline);
+  // send_once when the pacer gives the call its turn (at once without a pacer).
+  HttpResponse send_paced(const ApiRequest& request, Deadline deadline);
   // Retries transient failures until retry_.max_retries or the deadline (default: now +
   // retry_.timeout); `already_done` looks, within the same deadline, whether a write whose
   // answer was lost took effect. Lets a TransportError that no retry can cure (retryable ==
@@ -163,6 +186,8 @@ class AdminClient {
   std::string org_id_;
   RetryPolicy retry_;
   ClientHooks hooks_;
+  Pacer* pacer_ = nullptr;
+  std::atomic<bool> limits_unread_{false};  // the first call reads them (calls racing it go unpaced)
 };
 
 }  // namespace keyform

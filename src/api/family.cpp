@@ -15,7 +15,7 @@ constexpr std::string_view kAtlasHost = "https://cloud.mongodb.com";
 // Page sizes and media types: ../shared/reference/atlas-api-keys.md, "The three API families".
 constexpr std::array kFamilies = {
     ApiFamily{"atlas-v2", "/api/atlas/v2", "application/vnd.atlas.2023-01-01+json", kAtlasHost, 500,
-              true, true, "application/vnd.atlas.2024-08-05+json", true},
+              true, true, "application/vnd.atlas.2024-08-05+json", true, "application/vnd.atlas.2025-03-12+json"},
     ApiFamily{"atlas-v1", "/api/atlas/v1.0", "application/json", kAtlasHost, 100, false, false},
     // Service accounts are Preview there, without access lists (atlas-key-lifecycle.md §4).
     ApiFamily{"cloud-manager", "/api/public/v1.0", "application/json", kAtlasHost, 500, false,
@@ -59,6 +59,10 @@ ApiRequest list_org_keys_request(const ApiFamily& family, const std::string& org
 
 ApiRequest list_org_projects_request(const ApiFamily& family, const std::string& org_id, int page) {
   return family_request(family, "GET", list_path(family, "/orgs/" + org_id + "/groups", page));
+}
+
+ApiRequest list_rate_limits_request(const ApiFamily& family, const std::string& org_id, int page) {
+  return {"GET", list_path(family, "/rateLimits", page) + "&orgId=" + org_id, std::nullopt, family.rate_limits_media_type};
 }
 
 ApiRequest get_org_key_request(const ApiFamily& family, const std::string& org_id, const std::string& key_id) {

@@ -23,6 +23,8 @@ struct ApiFamily {
   // family has no service-account requests (Atlas v1.0, Ops Manager).
   std::string_view service_account_media_type = {};
   bool service_account_access_lists = false;  // …/serviceAccounts/{C}/accessList is documented
+  // GET /rateLimits and its media type (v2: 2025-03-12 only); empty: the family documents none.
+  std::string_view rate_limits_media_type = {};
 
   bool manages_service_accounts() const { return !service_account_media_type.empty(); }
 };
@@ -45,6 +47,9 @@ std::string list_path(const ApiFamily& family, const std::string& resource, int 
 
 ApiRequest list_org_keys_request(const ApiFamily& family, const std::string& org_id, int page);
 ApiRequest list_org_projects_request(const ApiFamily& family, const std::string& org_id, int page);
+
+// GET /rateLimits?orgId=O, one page, in the family's rate_limits_media_type.
+ApiRequest list_rate_limits_request(const ApiFamily& family, const std::string& org_id, int page);
 
 // GET /orgs/{O}/apiKeys/{K}: checks whether a write whose answer was lost took effect.
 ApiRequest get_org_key_request(const ApiFamily& family, const std::string& org_id, const std::string& key_id);

@@ -71,8 +71,9 @@ long status_of(std::string_view line) {
   return status;
 }
 
-std::optional<long> retry_after_of(std::string_view line) {
-  constexpr std::string_view name = "retry-after:";
+// The value of header `name` ("retry-after:", lower case) when `line` is that header and its
+// value a non-negative integer.
+std::optional<long> numeric_header(std::string_view line, std::string_view name) {
   if (line.size() <= name.size() || lower_case(line.substr(0, name.size())) != name) return std::nullopt;
   long seconds = -1;
   std::string_view value = line.substr(name.size());
@@ -88,10 +89,11 @@ bool is_stale_challenge(std::string_view line) {
          (lower.find("stale=true") != std::string::npos || lower.find("stale=\"true\"") != std::string::npos);
 }
 
-// Keeps only what keyform uses from response headers: a numeric Retry-After, whether any answer
-// arrived at all, and the digest challenges. libcurl answers a 401 stale=true with the new
-// nonce inside one perform, and again, and again, for as long as the server keeps saying so:
-// one such answer is normal (a nonce expired), a second one ends the call here.
+// Keeps only what keyform uses from response headers: a numeric Retry-After and
+// RateLimit-Remaining, whether any answer arrived at all, and the digest challenges. libcurl
+// answers a 401 stale=true with the new nonce inside one perform, and again, and again, for as
+// long as the server keeps saying so: one such answer is normal (a nonce expired), a second one
+// ends the call here.
 size_t read_header(char* data, size_t size, size_t count, void* out) {
   auto& transfer = *static_cast<Transfer*>(out);
   const std::string_view line(data, size * count);
@@ -100,6 +102,7 @@ size_t read_header(char* data, size_t size, size_t count, void* out) {
     // Each answer of the perform starts afresh: only the last one is the response.
     transfer.response->body.clear();
     transfer.response->retry_after_seconds.reset();
+    transfer.response->rate_limit_remaining.reset();
     if (status_of(line) == 401) ++transfer.unauthorized;
     return size * count;
   }
@@ -107,7 +110,8 @@ size_t read_header(char* data, size_t size, size_t count, void* out) {
     transfer.stale_again = true;
     return 0;  // aborts the transfer
   }
-  if (auto seconds = retry_after_of(line)) transfer.response->retry_after_seconds = seconds;
+  if (auto seconds = numeric_header(line, "retry-after:")) transfer.response->retry_after_seconds = seconds;
+  if (auto left = numeric_header(line, "ratelimit-remaining:")) transfer.response->rate_limit_remaining = left;
   return size * count;
 }
 

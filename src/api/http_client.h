@@ -31,6 +31,7 @@ struct HttpResponse {
   // libcurl had already answered a challenge: the call was cut short there (nothing was done).
   // libcurl alone would answer every new nonce without end; the caller counts this as an attempt.
   bool stale_nonce = false;
+  std::optional<long> rate_limit_remaining;  // RateLimit-Remaining, when sent (Atlas v2)
 };
 
 // The request never reached an HTTP answer (refused, reset, timed out, TLS failure).

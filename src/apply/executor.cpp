@@ -1,6 +1,7 @@
 #include "apply/executor.h"
 
 #include <atomic>
+#include <map>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
@@ -10,12 +11,34 @@
 namespace keyform {
 namespace {
 
-// Indices of the plan's actions, one list per phase, in plan order.
+// One phase's actions taken project by project in turn (plan order within each project, and
+// actions on no project as one more group): the API meters project calls per project, so every
+// project's bucket drains at once instead of one after another.
+std::vector<int> interleave_projects(const Plan& plan, const std::vector<int>& phase) {
+  std::vector<std::vector<int>> groups;
+  std::map<std::string, std::size_t> group_of;
+  for (int index : phase) {
+    const auto& project = plan.actions[index].project;
+    auto [it, added] = group_of.try_emplace(project ? project->id : std::string(), groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(index);
+  }
+  std::vector<int> out;
+  for (std::size_t round = 0; out.size() < phase.size(); ++round) {
+    for (const auto& group : groups) {
+      if (round < group.size()) out.push_back(group[round]);
+    }
+  }
+  return out;
+}
+
+// Indices of the plan's actions, one list per phase, projects interleaved.
 std::vector<std::vector<int>> by_phase(const Plan& plan) {
   std::vector<std::vector<int>> phases(phase_count);
   for (int i = 0; i < static_cast<int>(plan.actions.size()); ++i) {
     phases[static_cast<int>(phase_of(plan.actions[i]))].push_back(i);
   }
+  for (auto& phase : phases) phase = interleave_projects(plan, phase);
   return phases;
 }
 

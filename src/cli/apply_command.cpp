@@ -4,6 +4,8 @@
 #include <iostream>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "apply/executor.h"
 #include "apply/key_creation.h"
 #include "cli/commands.h"
@@ -169,6 +171,18 @@ std::string delivered_line(const ApplyReport& report, const SecretSink* sink) {
          " and nowhere else: keyform cannot show " + (one ? "it" : "them") + " again.\n";
 }
 
+// "paced by rate limit API key writes: ~12 s", once per rate limit that held the apply back by more
+// than a second (the time its calls waited, spread over the workers).
+std::string pacing_lines(const Pacer* pacer, int parallelism) {
+  if (!pacer) return "";
+  std::string out;
+  for (const auto& [name, waited] : pacer->waited()) {
+    const double held = std::chrono::duration<double>(waited).count() / std::max(1, parallelism);
+    if (held > 1.0) out += fmt::format("paced by rate limit {}: ~{:.0f} s\n", escape_text(name), held);
+  }
+  return out;
+}
+
 // The same executor, progress lines, report and verification for a fresh plan and a saved one.
 // `verify` reads the org again (given what was done, with the ids of created keys filled in) and
 // returns the differences that remain.
@@ -188,7 +202,8 @@ int execute(const Plan& plan, AdminClient& admin, SecretSink* sink, const ApplyO
     report.interrupted = true;
     report.interrupted_by = signal_name(signal_number);
   }
-  out << render_apply_summary(report, color) << delivered_line(report, sink) << std::flush;
+  out << render_apply_summary(report, color) << delivered_line(report, sink)
+      << pacing_lines(admin.pacer(), options.parallelism) << std::flush;
   auto& differences = report.differences;
   if (report.succeeded() && !report.interrupted && options.verify && plan.has_changes()) {
     differences = verify(report);

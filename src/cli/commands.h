@@ -13,6 +13,7 @@ struct NetworkOptions {
   bool verbose = false;           // header trace on stderr, credentials redacted (also KEYFORM_LOG=debug)
   std::string cacert;             // PEM bundle of trusted CAs (also SSL_CERT_FILE)
   std::string credentials_file;   // instead of the environment
+  bool pacing = true;             // --no-pacing: neither /rateLimits nor pacing, only retries of 429s
 };
 
 struct CommonOptions {

@@ -193,6 +193,8 @@ void add_network(CLI::App& command, keyform::NetworkOptions& net) {
   command.add_option("--credentials-file", net.credentials_file,
                      "TOML file with public_api_key/private_api_key or client_id/client_secret (must not be world-readable)")
       ->option_text("FILE");
+  command.add_flag_callback("--no-pacing", [&net] { net.pacing = false; },
+                            "Neither read the API's rate limits nor pace calls to them: only retry 429s (for measurement)");
   command.add_flag("-v,--verbose", net.verbose, "Trace HTTP request and response headers on stderr, credentials redacted "
                                                 "(also KEYFORM_LOG=debug)");
 }

@@ -125,6 +125,11 @@ ApiConnection connect(const ApiFamily& family, const std::string& base_url, cons
         [] { return std::chrono::steady_clock::now(); });
   }
   c.admin = std::make_unique<AdminClient>(family, *c.pool, *c.auth, org_id, retry_policy(common));
+  if (common.net.pacing) {
+    // The limits are read by the first call, before it: every call after it is paced to them.
+    c.pacer = std::make_unique<Pacer>(std::vector<EndpointSet>{}, org_id);
+    c.admin->pace_with(c.pacer.get(), /*read_limits=*/true);
+  }
   return c;
 }
 

@@ -55,6 +55,7 @@ struct ApiConnection {
   std::unique_ptr<ConnectionPool> pool;
   std::unique_ptr<HttpClient> token_http;
   std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<Pacer> pacer;  // null with --no-pacing; outlives `admin`, which uses it
   std::unique_ptr<AdminClient> admin;
 };
 // `common` gives the retry budget, the CA bundle and --verbose.

@@ -175,7 +175,7 @@ TEST_CASE("a service account: one token per run, a bearer on every v2 call, no d
     CHECK(log[i]["challenged"] == false);
     CHECK(log[i]["status"] != 401);
   }
-  CHECK(log.size() == 12);  // token + 2 listings + 7 actions + the 2 listings that verify the apply
+  CHECK(log.size() == 13);  // token, rate limits, 2 listings, 7 actions, the 2 listings that verify the apply
   // Keyform's own key is not the service account, so kfadmin1 is an ordinary key here and is
   // unassigned by the example's unassign policy... unless declared: it is declared, so it stays.
   CHECK(assignments(sandbox.state(), kAdmin) == json{{kProd, {"GROUP_OWNER"}}});
@@ -193,7 +193,7 @@ TEST_CASE("short-lived tokens are renewed before they expire, never fetched per 
   const json log = sandbox.requests();
   const int tokens = count_token_requests(log);
   const int api_calls = static_cast<int>(log.size()) - tokens;
-  CHECK(api_calls == 11);  // 2 listings, 7 actions, 2 listings to verify
+  CHECK(api_calls == 12);  // rate limits, 2 listings, 7 actions, 2 listings to verify
   CHECK(tokens >= 2);           // 10 calls x 250 ms outlive a 2 s token
   CHECK(tokens <= 4);           // renewed at 1.5 s of its life, not per call
   for (const auto& req : log) CHECK(req["status"] != 401);  // renewed before expiry, not after

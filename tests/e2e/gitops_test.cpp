@@ -73,7 +73,7 @@ std::vector<std::string> writes_of(const Sandbox& sandbox) {
 std::vector<std::string> reads_of(const Sandbox& sandbox) {
   std::vector<std::string> out;
   for (const auto& r : sandbox.requests()) {
-    if (r["method"] == "GET" && r["status"] != 401) out.push_back(r["path"]);
+    if (r["method"] == "GET" && r["status"] != 401 && !is_rate_limits_read(r)) out.push_back(r["path"]);
   }
   std::sort(out.begin(), out.end());
   return out;

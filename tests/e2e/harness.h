@@ -89,6 +89,12 @@ class Sandbox {
   int port_ = 0;
 };
 
+// A request of keyform's one read of GET /api/atlas/v2/rateLimits (pacing, issue 15), which tests
+// about other reads leave aside.
+inline bool is_rate_limits_read(const nlohmann::json& request) {
+  return request.value("path", std::string()).ends_with("/rateLimits");
+}
+
 // The environment keyform runs with against `sandbox` as key `public_key`.
 std::map<std::string, std::string> keyform_env(const Sandbox& sandbox, const std::string& public_key,
                                                const std::string& private_key);

@@ -174,11 +174,11 @@ inline std::multiset<std::string> served_writes(const Sandbox& sandbox) {
   return out;
 }
 
-// Answered GETs (not digest challenges), as the requests themselves.
+// Answered GETs (not digest challenges, nor the rate limits read), as the requests themselves.
 inline std::vector<json> answered_reads(const Sandbox& sandbox) {
   std::vector<json> out;
   for (const auto& r : sandbox.requests()) {
-    if (r["method"] == "GET" && r["status"] != 401) out.push_back(r);
+    if (r["method"] == "GET" && r["status"] != 401 && !is_rate_limits_read(r)) out.push_back(r);
   }
   return out;
 }

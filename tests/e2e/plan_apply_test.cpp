@@ -72,14 +72,20 @@ TEST_CASE("apply makes exactly the plan's calls, in plan order with --parallelis
                   });
 }
 
-TEST_CASE("reads are the two listings only, with the versioned Accept, one challenge per connection") {
+TEST_CASE("reads are the rate limits once and the two listings, with the versioned Accept, one challenge per connection") {
   ExampleRun t;
   REQUIRE(t.keyform_run({"apply", "--auto-approve"}).exit_code == 0);
   const json log = t.sandbox.requests();
   std::map<std::string, int> challenges_per_connection;
-  int gets = 0;
+  int gets = 0, rate_limit_reads = 0;
   for (const auto& r : log) {
     CAPTURE(r.dump());
+    if (is_rate_limits_read(r)) {  // before any other call, in its own media type
+      CHECK(r["accept"] == "application/vnd.atlas.2025-03-12+json");
+      CHECK(r["query"].get<std::string>().find("orgId=" + kOrg) != std::string::npos);
+      rate_limit_reads += r["status"] == 401 ? 0 : 1;
+      continue;
+    }
     CHECK(r["accept"] == "application/vnd.atlas.2023-01-01+json");
     if (r["method"] == "POST" || r["method"] == "PATCH") {
       CHECK(r["content_type"] == "application/vnd.atlas.2023-01-01+json");
@@ -92,6 +98,7 @@ TEST_CASE("reads are the two listings only, with the versioned Accept, one chall
     CHECK(r["query"].get<std::string>().find("itemsPerPage=500") != std::string::npos);
   }
   CHECK(gets == 4);  // the two listings to plan, and the same two to verify the apply
+  CHECK(rate_limit_reads == 1);
   CHECK_FALSE(challenges_per_connection.empty());
   for (const auto& [connection, count] : challenges_per_connection) {
     CAPTURE(connection);

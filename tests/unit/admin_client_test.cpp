@@ -12,6 +12,16 @@
 #define KEYFORM_TEST_TIME_SCALE 1  // 4 under ASan+UBSan: the bound is about the optimised build
 #endif
 
+#include <httplib.h>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace keyform_test_admin_client {
+
 using namespace keyform;
 using keyform::testing::make_action;
 
@@ -39,15 +49,6 @@ TEST_CASE("failures show status, errorCode and detail") {
 }
 
 // ---- retries, against a scripted local HTTP server -------------------------------------------
-
-#include <httplib.h>
-
-#include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <functional>
-#include <mutex>
-#include <thread>
 
 namespace {
 
@@ -460,3 +461,51 @@ TEST_CASE("error details from the API are escaped: no control character reaches 
   CHECK(describe_failure(response(403, R"({"errorCode":"X\u001b[2J","detail":"line\n  + assign to prod\r"})")) ==
         "403 X\\x1b[2J: line\\n  + assign to prod\\r");
 }
+
+TEST_CASE("rate limits: read once per page in their own media type; refused or garbled, keyform learns them instead") {
+  const std::string set = R"({"endpointSetId": "w", "endpointSetName": "writes", "scope": "ORGANIZATION",
+    "endpoints": [{"method": "POST", "path": "/api/atlas/v2/orgs/{orgId}/apiKeys"}], "capacity": {"value": 5},
+    "refillRate": {"value": 1}, "refillDurationSeconds": {"value": 1}})";
+  SUBCASE("read") {
+    Harness h({{200, R"({"results": [)" + set + R"(], "totalCount": 1})", ""}});
+    const std::vector<EndpointSet> sets = h.client.read_rate_limits();
+    REQUIRE(sets.size() == 1);
+    CHECK(sets[0].name == "writes");
+    CHECK(h.server.seen() == std::vector<std::string>{"GET /api/atlas/v2/rateLimits"});
+    CHECK(h.warnings.empty());
+  }
+  for (const int status : {403, 404, 406}) {
+    CAPTURE(status);
+    Harness h({{status, R"({"errorCode": "X"})", ""}});
+    CHECK(h.client.read_rate_limits().empty());
+    CHECK(h.warnings.empty());  // not every key may read them: nothing to say
+  }
+  SUBCASE("a failure is one attempt and one line, never a retry") {
+    Harness h({{503, R"({"errorCode": "SERVICE_UNAVAILABLE"})", "1"}});
+    CHECK(h.client.read_rate_limits().empty());
+    CHECK(h.server.seen().size() == 1);
+    CHECK(h.sleeps.empty());
+    REQUIRE(h.warnings.size() == 1);
+    CHECK(h.warnings[0].find("503 SERVICE_UNAVAILABLE") != std::string::npos);
+  }
+  SUBCASE("a set that cannot be paced to is refused as a whole") {
+    Harness h({{200, R"({"results": [{"endpointSetId": "w", "scope": "ORGANIZATION", "endpoints": []}]})", ""}});
+    CHECK(h.client.read_rate_limits().empty());
+    REQUIRE(h.warnings.size() == 1);
+    CHECK(h.warnings[0].find("endpoints") != std::string::npos);
+  }
+}
+
+TEST_CASE("pacing: a paced 429 waits in the pacer, not in the retry backoff, and is tried again") {
+  Harness h({{429, R"({"errorCode": "RATE_LIMITED"})", "2"}, {200, R"({"id": "x"})", ""}});
+  Pacer pacer({}, "5a0a1e7e0f2912c554080adc");
+  h.client.pace_with(&pacer, /*read_limits=*/false);
+  h.client.execute(unassign_action());
+  CHECK(h.server.seen().size() == 2);
+  REQUIRE(h.sleeps.size() == 1);  // the pacer's wait for the next turn: Retry-After
+  CHECK(h.sleeps[0] >= std::chrono::milliseconds(1900));
+  REQUIRE(h.warnings.size() == 1);
+  CHECK(h.warnings[0].find("retrying when the rate limit allows") != std::string::npos);
+}
+
+}  // namespace keyform_test_admin_client

@@ -4,6 +4,8 @@
 
 #include "api/responses.h"
 
+namespace keyform_test_auth {
+
 using namespace keyform;
 using std::chrono::seconds;
 
@@ -60,3 +62,5 @@ TEST_CASE("digest auth adds nothing and never retries") {
   CHECK(auth.headers().empty());
   CHECK_FALSE(auth.renew_after_unauthorized({}));
 }
+
+}  // namespace keyform_test_auth

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+namespace keyform_test_cidr {
+
 using namespace keyform;
 
 namespace {
@@ -271,3 +273,5 @@ TEST_CASE("canonical_entry: the API's cidrBlock or ipAddress as the plan compare
   CHECK_FALSE(canonical_entry("fe80::1%eth0").has_value());
   CHECK_FALSE(canonical_entry("1.2.3.4/33").has_value());
 }
+
+}  // namespace keyform_test_cidr

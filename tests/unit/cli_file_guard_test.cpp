@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+namespace keyform_test_cli_file_guard {
+
 using namespace keyform;
 
 namespace {
@@ -108,3 +110,5 @@ TEST_CASE("fd_is_file: is a descriptor open on the file a path names") {
   close(fd);
   CHECK_FALSE(fd_is_file(fd, config));  // closed
 }
+
+}  // namespace keyform_test_cli_file_guard

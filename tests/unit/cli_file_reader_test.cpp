@@ -9,6 +9,8 @@
 #include <fstream>
 #include <optional>
 
+namespace keyform_test_cli_file_reader {
+
 using namespace keyform;
 
 namespace {
@@ -100,3 +102,5 @@ TEST_CASE("file reader: a stream past the limit is cut off while it is read") {
   // /dev/zero never ends and has no size to check up front: only the limit while reading stops it.
   CHECK(error_of("/dev/zero") == "config /dev/zero is larger than 64 MiB");
 }
+
+}  // namespace keyform_test_cli_file_reader

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+namespace keyform_test_cli_process {
+
 using namespace keyform;
 
 namespace {
@@ -44,3 +46,5 @@ TEST_CASE("harden_process: not dumpable, and no core file of any size, hard limi
   REQUIRE(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1);
   CHECK(harden_in_child() == 0);
 }
+
+}  // namespace keyform_test_cli_process

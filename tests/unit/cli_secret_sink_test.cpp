@@ -17,6 +17,8 @@
 
 #include "api/credentials.h"
 
+namespace keyform_test_cli_secret_sink {
+
 #ifndef KEYFORM_TEST_TIME_SCALE
 #define KEYFORM_TEST_TIME_SCALE 1  // 4 under ASan+UBSan: the bounds are about the optimised build
 #endif
@@ -627,3 +629,5 @@ TEST_CASE("secrets command: a failed service account delivery says how, never th
   CHECK(run.log == "secrets-command (mdb_sa_id_0123456789abcdef01234567): [redacted]\n");
   CHECK(run.log.find(kSaSecret) == std::string::npos);
 }
+
+}  // namespace keyform_test_cli_secret_sink

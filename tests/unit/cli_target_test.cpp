@@ -5,6 +5,8 @@
 #include <map>
 #include <vector>
 
+namespace keyform_test_cli_target {
+
 using namespace keyform;
 
 namespace {
@@ -262,3 +264,5 @@ TEST_CASE("saved plan target: the same precedence as a fresh plan, the config be
   CHECK(plan_target_conflict(plan, {TargetFlags{kOrgC, "", ""}, &same, env({})}).value_or("") ==
         "the plan is for org " + kOrgA + " (atlas-v2), but --org is " + kOrgC);
 }
+
+}  // namespace keyform_test_cli_target

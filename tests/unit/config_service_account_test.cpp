@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+namespace keyform_test_config_service_account {
+
 using namespace keyform;
 
 namespace {
@@ -350,3 +352,5 @@ TEST_CASE("API families without service accounts refuse them, saying why") {
   CHECK(both.errors[0].pos.line == 4);
   CHECK(both.errors[1].pos.line == 8);
 }
+
+}  // namespace keyform_test_config_service_account

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+namespace keyform_test_config {
+
 using namespace keyform;
 
 namespace {
@@ -884,3 +886,5 @@ TEST_CASE("desc_problem: what export checks before writing a live description") 
     CHECK(desc_problem(bad) == "desc is not valid UTF-8");
   }
 }
+
+}  // namespace keyform_test_config

@@ -27,7 +27,10 @@
 #include <string>
 #include <vector>
 
+namespace keyform_test_corpus {
+
 using namespace keyform;
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -469,3 +472,5 @@ TEST_CASE("corpus: plan files that are huge or deeply nested are refused without
   const std::string padded = text.substr(0, text.size() - 2) + ",\"pad\":\"" + std::string(8 << 20, 'x') + "\"}\n";
   check_rejected_plan(read_plan_file(padded));
 }
+
+}  // namespace keyform_test_corpus

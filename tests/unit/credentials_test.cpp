@@ -8,6 +8,8 @@
 #include <fstream>
 #include <map>
 
+namespace keyform_test_credentials {
+
 using namespace keyform;
 
 namespace {
@@ -197,3 +199,5 @@ TEST_CASE("a credentials file of another user is refused") {
   }
   CHECK(file_error(foreign).find("the credentials file is owned by another user") != std::string::npos);
 }
+
+}  // namespace keyform_test_credentials

@@ -2,6 +2,8 @@
 
 #include "core/escape.h"
 
+namespace keyform_test_escape {
+
 using keyform::escape_lines;
 using keyform::escape_markdown;
 using keyform::escape_text;
@@ -50,3 +52,5 @@ TEST_CASE("escape_markdown keeps a cell a cell: table, emphasis, code, link and 
   CHECK(escape_markdown("x\n| fake | row |") == "x\\\\n\\| fake \\| row \\|");
   CHECK(escape_markdown("plain text") == "plain text");
 }
+
+}  // namespace keyform_test_escape

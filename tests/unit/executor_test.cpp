@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <thread>
 
+namespace keyform_test_executor {
+
 using namespace keyform;
 
 namespace {
@@ -246,3 +248,25 @@ TEST_CASE("an action whose key was never produced fails instead of running witho
   REQUIRE(report.results[0].outcome == Outcome::failed);
   CHECK(report.results[0].error.find("\"never created\" has no id") != std::string::npos);
 }
+
+TEST_CASE("inside a phase, actions are taken project by project in turn, so every project's rate limit drains at once") {
+  Plan plan;
+  auto in = [](const std::string& key, const std::string& project) {
+    Action a = act(ActionKind::assign, key);
+    a.project = ProjectInfo{project, project};
+    return a;
+  };
+  Action org_level = act(ActionKind::update_key, "k9");
+  org_level.project.reset();
+  // Listed project by project, as a file that declares many keys per project gives them.
+  plan.actions = {in("k1", "p1"), in("k2", "p1"), in("k3", "p1"), in("k4", "p2"), in("k5", "p2"), org_level,
+                  in("k6", "p3"), act(ActionKind::delete_key, "k7")};
+  std::vector<std::string> ran;
+  const ApplyReport report = execute_plan(plan, [&](const Action& a) { ran.push_back(a.key.id); return ActionOutput{}; },
+                                          nullptr, 1);
+  CHECK(ran == std::vector<std::string>{"k1", "k4", "k9", "k6", "k2", "k5", "k3", "k7"});
+  REQUIRE(report.results.size() == 8);
+  CHECK(report.results[5].action.key.id == "k9");  // the report keeps plan order
+}
+
+}  // namespace keyform_test_executor

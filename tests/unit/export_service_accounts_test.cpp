@@ -9,6 +9,8 @@
 #include "core/planner.h"
 #include "hostile_strings.h"
 
+namespace keyform_test_export_service_accounts {
+
 using namespace keyform;
 
 namespace {
@@ -267,3 +269,5 @@ TEST_CASE("the key to mirror: by public key, else by id; unknown or ambiguous on
         "65f0c0ffee0000000000000b): name one by its id");
   CHECK(find_key_to_mirror(live, "65f0c0ffee0000000000000b").key == &live.keys[1]);
 }
+
+}  // namespace keyform_test_export_service_accounts

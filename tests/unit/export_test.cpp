@@ -9,6 +9,8 @@
 #include "core/config.h"
 #include "core/planner.h"
 
+namespace keyform_test_export {
+
 using namespace keyform;
 
 namespace {
@@ -321,3 +323,5 @@ TEST_CASE("an org role or access-list entry the file would refuse is left out; i
   CHECK(idle.find("\n# access_list not written: the entry \"\" is not an address the file accepts\n") != std::string::npos);
   CHECK(idle.find("access_list = ") == std::string::npos);
 }
+
+}  // namespace keyform_test_export

@@ -6,6 +6,8 @@
 
 #include "plan_builders.h"
 
+namespace keyform_test_family {
+
 using namespace keyform;
 using keyform::testing::make_action;
 using keyform::testing::make_entry_action;
@@ -205,3 +207,5 @@ TEST_CASE("every request carries its operation's media type: the family's, 2024-
     }
   }
 }
+
+}  // namespace keyform_test_family

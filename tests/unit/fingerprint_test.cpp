@@ -6,6 +6,8 @@
 #include <functional>
 #include <map>
 
+namespace keyform_test_fingerprint {
+
 using namespace keyform;
 
 namespace {
@@ -191,3 +193,5 @@ TEST_CASE("the fingerprint covers service accounts and their secrets, only when 
   twice.service_accounts.push_back(twice.service_accounts[0]);
   CHECK(live_fingerprint(twice) != base);
 }
+
+}  // namespace keyform_test_fingerprint

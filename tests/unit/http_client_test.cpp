@@ -9,7 +9,21 @@
 #include <mutex>
 #include <thread>
 
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace keyform_test_http_client {
+
 using namespace keyform;
+using std::chrono::milliseconds;
 
 TEST_CASE("traced header lines never carry credentials") {
   CHECK(redact_header_line("Authorization: Digest username=\"abcdefgh\", response=\"0a1b\"") == "Authorization: [redacted]");
@@ -21,8 +35,6 @@ TEST_CASE("traced header lines never carry credentials") {
 }
 
 namespace {
-
-using std::chrono::milliseconds;
 
 // A loopback HTTP server; `answer` gets the request's number (from 1). A handler may wait on
 // `until_stopped` so that a slow answer never holds up the test's end.
@@ -173,18 +185,6 @@ TEST_CASE("http: a response body over the cap is cut off while it arrives, and n
 
 // ---- TLS: a server whose certificate the client does not trust --------------------------------
 
-#include <netinet/in.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-
 namespace {
 
 // A self-signed certificate for 127.0.0.1, made here: no openssl CLI, no files in the tree.
@@ -322,3 +322,5 @@ TEST_CASE("http: a CA file that cannot be read fails at once, naming --cacert") 
     CHECK(std::string(e.what()).find("--cacert") != std::string::npos);
   }
 }
+
+}  // namespace keyform_test_http_client

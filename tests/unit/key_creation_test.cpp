@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+namespace keyform_test_key_creation {
+
 using namespace keyform;
 
 namespace {
@@ -174,3 +176,5 @@ TEST_CASE("service account secrets: an undelivered secret is taken back, or name
           std::string::npos);
   }
 }
+
+}  // namespace keyform_test_key_creation

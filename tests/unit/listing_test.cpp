@@ -4,6 +4,8 @@
 
 #include <functional>
 
+namespace keyform_test_listing {
+
 using namespace keyform;
 
 namespace {
@@ -95,3 +97,5 @@ TEST_CASE("listing: ids from the API are escaped in messages") {
   CHECK(problem([](ListingCheck& c) { c.add_page(1, {"x\x1b[2J", "x\x1b[2J"}, 2); }) ==
         "key x\\x1b[2J appears twice (twice on page 1)");
 }
+
+}  // namespace keyform_test_listing

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+namespace keyform_test_permissions {
+
 using namespace keyform;
 
 namespace {
@@ -143,3 +145,5 @@ TEST_CASE("a key without ORG_OWNER may assign keys in a project it owns, but not
   CHECK(warnings[0].code == "permission_org_owner");
   CHECK(warnings[0].message.find("1 action with 403: assign service account") != std::string::npos);
 }
+
+}  // namespace keyform_test_permissions

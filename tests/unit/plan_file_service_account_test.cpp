@@ -15,6 +15,8 @@
 #include "core/plan_json.h"
 #include "service_account_builders.h"
 
+namespace keyform_test_plan_file_service_account {
+
 using namespace keyform;
 using namespace keyform::testing;
 using nlohmann::json;
@@ -266,3 +268,5 @@ TEST_CASE("a stale plan names the service account that changed") {
   live.service_accounts.clear();
   CHECK(stale_details(plan, live, 10).empty());
 }
+
+}  // namespace keyform_test_plan_file_service_account

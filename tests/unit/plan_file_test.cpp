@@ -7,6 +7,8 @@
 #include "core/fingerprint.h"
 #include "render/render.h"
 
+namespace keyform_test_plan_file {
+
 using namespace keyform;
 using keyform::testing::make_action;
 using nlohmann::json;
@@ -448,3 +450,5 @@ TEST_CASE("a saved create is stale once a key with that description exists") {
   CHECK(stale_details(plan, live, 5) ==
         std::vector<std::string>{"project payments-prod (6523b7e0c1b52d0f1a2b3c01) no longer exists"});
 }
+
+}  // namespace keyform_test_plan_file

@@ -6,6 +6,8 @@
 
 #include "plan_builders.h"
 
+namespace keyform_test_plan {
+
 using namespace keyform;
 using keyform::testing::make_action;
 using keyform::testing::make_entry_action;
@@ -106,3 +108,5 @@ TEST_CASE("describe names an action for logs and errors") {
         "remove 198.51.100.0/24 from the access list of abcdefgh");
   CHECK(describe(make_update_key(kKey, {"a", std::nullopt}, {"b", std::nullopt})) == "update key abcdefgh");
 }
+
+}  // namespace keyform_test_plan

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace keyform_test_planner_attributes {
+
 using namespace keyform;
 
 namespace {
@@ -219,3 +221,5 @@ TEST_CASE("access_lists_to_read: the declared keys with access_list, by id, pres
   c.keys[1].id = kOtherId;
   CHECK(access_lists_to_read(c, org()) == Strings{kOtherId});
 }
+
+}  // namespace keyform_test_planner_attributes

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace keyform_test_planner_create {
+
 using namespace keyform;
 
 namespace {
@@ -189,3 +191,5 @@ TEST_CASE("a key to create with a project the org does not have: an error, no pl
   REQUIRE(result.errors.size() == 1);
   CHECK(result.errors[0].pos.line == 5);
 }
+
+}  // namespace keyform_test_planner_create

@@ -11,6 +11,8 @@
 
 #include "core/timestamp.h"
 
+namespace keyform_test_planner_service_account {
+
 using namespace keyform;
 
 namespace {
@@ -327,3 +329,5 @@ TEST_CASE("service accounts and keys in one plan: keys first within each phase, 
   c.policy.max_destroy = 1;
   CHECK(check_max_destroy(plan, c.policy).has_value());
 }
+
+}  // namespace keyform_test_planner_service_account

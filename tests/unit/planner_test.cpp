@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+namespace keyform_test_planner {
+
 using namespace keyform;
 
 namespace {
@@ -361,3 +363,5 @@ TEST_CASE("a delete carries its blast radius: every project and role the key los
   CHECK(del.assignments_before[1].project.name == "staging");
   for (const auto& a : plan_ok(config({key("cikey001", {})})).actions) CHECK(a.assignments_before.empty());
 }
+
+}  // namespace keyform_test_planner

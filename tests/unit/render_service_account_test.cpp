@@ -5,6 +5,8 @@
 #include "render/render.h"
 #include "service_account_builders.h"
 
+namespace keyform_test_render_service_account {
+
 using namespace keyform;
 using namespace keyform::testing;
 using nlohmann::json;
@@ -176,3 +178,5 @@ TEST_CASE("apply result lines name a service account") {
   const std::string failed = render_result_line({plan.actions[1], Outcome::failed, "POST /x: 400", ""}, false);
   CHECK(failed == "+ new service account \"reports-reader\": failed: POST /x: 400\n");
 }
+
+}  // namespace keyform_test_render_service_account

@@ -6,6 +6,8 @@
 
 #include "hostile_strings.h"
 
+namespace keyform_test_render {
+
 using namespace keyform;
 using keyform::testing::make_action;
 using namespace keyform::testing;
@@ -561,7 +563,6 @@ ApplyReport report_of(const std::string& s, bool interrupted) {
   return report;
 }
 
-
 }  // namespace
 
 TEST_CASE("hostile strings cannot forge the text plan") {
@@ -622,3 +623,5 @@ TEST_CASE("hostile strings cannot forge apply result lines or the summary") {
   CHECK(doc["failed"][0]["error"] == s);
   CHECK(doc["failed"][0]["key"]["desc"] == s);
 }
+
+}  // namespace keyform_test_render

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+namespace keyform_test_responses {
+
 using namespace keyform;
 
 namespace {
@@ -136,3 +138,5 @@ TEST_CASE("a created key's answer without a usable private key is refused, witho
     CHECK(std::string(e.what()).find("s3cr3t") == std::string::npos);
   }
 }
+
+}  // namespace keyform_test_responses

@@ -4,6 +4,8 @@
 
 #include "core/config.h"
 
+namespace keyform_test_roles {
+
 using namespace keyform;
 
 TEST_CASE("the documented project roles are known; anything else gets a warning") {
@@ -81,3 +83,5 @@ TEST_CASE("an undocumented org role gets the closest documented one when it is a
         "role \"ORG_FUTURE_ROLE\" is not a documented organization role; the API may refuse it when the plan is "
         "applied");
 }
+
+}  // namespace keyform_test_roles

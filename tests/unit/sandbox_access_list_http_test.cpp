@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+namespace keyform_test_sandbox_access_list_http {
+
 using namespace keyform::sandbox;
 using namespace sandbox_test;
 using nlohmann::json;
@@ -202,3 +204,5 @@ TEST_CASE("sandbox access list over HTTP: endless listings are made of distinct 
   CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());
   CHECK(seen[0].starts_with("fd00:"));
 }
+
+}  // namespace keyform_test_sandbox_access_list_http

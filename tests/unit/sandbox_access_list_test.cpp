@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+namespace keyform_test_sandbox_access_list {
+
 using namespace keyform::sandbox;
 using nlohmann::json;
 
@@ -311,3 +313,5 @@ TEST_CASE("sandbox access list: reading needs an org role, writing needs ORG_OWN
   CHECK(stored(state, owner_id).size() == 2);
   CHECK(stored(state, member_id).size() == 2);
 }
+
+}  // namespace keyform_test_sandbox_access_list

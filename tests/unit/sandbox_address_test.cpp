@@ -6,6 +6,8 @@
 
 #include <string>
 
+namespace keyform_test_sandbox_address {
+
 using namespace keyform::sandbox;
 
 namespace {
@@ -98,3 +100,5 @@ TEST_CASE("sandbox address: peer addresses as sockets report them") {
   CHECK_FALSE(parse_peer_address("").has_value());
   CHECK_FALSE(parse_peer_address("localhost").has_value());
 }
+
+}  // namespace keyform_test_sandbox_address

@@ -11,6 +11,8 @@
 
 #include <string>
 
+namespace keyform_test_sandbox_api {
+
 using namespace keyform::sandbox;
 using nlohmann::json;
 
@@ -311,3 +313,5 @@ TEST_CASE("sandbox api: error bodies and the envelope") {
   CHECK(render_body(pretty) == "{\n  \"a\": 1\n}");
   CHECK(render_body(empty).empty());
 }
+
+}  // namespace keyform_test_sandbox_api

@@ -26,6 +26,8 @@
 #include <utility>
 #include <vector>
 
+namespace keyform_test_sandbox_create_key {
+
 using namespace keyform::sandbox;
 using namespace sandbox_test;
 using nlohmann::json;
@@ -423,3 +425,5 @@ TEST_CASE("sandbox create key over HTTP: faults fail the create, lose its answer
     CHECK(server.admin_get("/__sandbox/state")["keys"].size() == 2);
   }
 }
+
+}  // namespace keyform_test_sandbox_create_key

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <string>
 
+namespace keyform_test_sandbox_digest {
+
 using namespace keyform::sandbox;
 using namespace std::chrono_literals;
 
@@ -145,3 +147,5 @@ TEST_CASE("sandbox digest: verification rules") {
                       t0 + 300s) == DigestVerdict::accepted);
   }
 }
+
+}  // namespace keyform_test_sandbox_digest

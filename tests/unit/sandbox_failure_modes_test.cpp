@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+namespace keyform_test_sandbox_failure_modes {
+
 using namespace keyform::sandbox;
 using namespace sandbox_test;
 using namespace std::chrono_literals;
@@ -457,3 +459,5 @@ TEST_CASE("sandbox failure modes: service accounts (no roles in fixtures) may wr
   CHECK(deleted->status == 204);
   CHECK(state_key(server, k5) == nullptr);
 }
+
+}  // namespace keyform_test_sandbox_failure_modes

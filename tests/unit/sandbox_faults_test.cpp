@@ -11,6 +11,8 @@
 #include <tuple>
 #include <vector>
 
+namespace keyform_test_sandbox_faults {
+
 using namespace keyform::sandbox;
 using nlohmann::json;
 
@@ -222,3 +224,5 @@ TEST_CASE("sandbox faults: concurrent requests never use a failure twice") {
   CHECK(faulted == 500);
   CHECK(injector.to_json()["faults"][0]["remaining"] == 0);
 }
+
+}  // namespace keyform_test_sandbox_faults

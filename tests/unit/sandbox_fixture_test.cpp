@@ -6,6 +6,8 @@
 
 #include <string>
 
+namespace keyform_test_sandbox_fixture {
+
 using namespace keyform::sandbox;
 using nlohmann::json;
 
@@ -172,3 +174,5 @@ TEST_CASE("sandbox fixture: public_state has the fixture's shape and no secrets"
   CHECK(text.find("a5b4c3d2e1f0") == std::string::npos);
   CHECK(text.find("mdb_sa_sk_1") == std::string::npos);
 }
+
+}  // namespace keyform_test_sandbox_fixture

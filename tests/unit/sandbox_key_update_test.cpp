@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+namespace keyform_test_sandbox_key_update {
+
 using namespace keyform::sandbox;
 using nlohmann::json;
 
@@ -139,3 +141,5 @@ TEST_CASE("sandbox key update: needs ORG_OWNER, and the key must exist") {
   CHECK(error_code(patch(state, families()[0], R"({"desc": "x"})", "zmmrboas",
                          "65f0c0ffee00000000000fff")) == "API_KEY_NOT_FOUND");
 }
+
+}  // namespace keyform_test_sandbox_key_update

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+namespace keyform_test_sandbox_listing_faults {
+
 using namespace keyform::sandbox;
 using nlohmann::json;
 
@@ -210,3 +212,5 @@ TEST_CASE("sandbox listing faults: accessList is a listing of its own") {
   CHECK(injector.take(Listing::access_list, 1) == std::nullopt);
   CHECK(injector.to_json()["listing_faults"][0]["passes_used"] == 2);
 }
+
+}  // namespace keyform_test_sandbox_listing_faults

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+namespace keyform_test_sandbox_oauth {
+
 using namespace keyform::sandbox;
 using namespace std::chrono_literals;
 
@@ -71,3 +73,5 @@ TEST_CASE("sandbox oauth: the token endpoint") {
   get.method = "GET";
   CHECK(token_endpoint(get, only_client_1, tokens).status == 405);
 }
+
+}  // namespace keyform_test_sandbox_oauth

@@ -8,6 +8,8 @@
 
 #include <string>
 
+namespace keyform_test_sandbox_permissions {
+
 using namespace keyform::sandbox;
 
 namespace {
@@ -120,3 +122,5 @@ TEST_CASE("sandbox permissions: the detail names the missing role") {
                        "there.",
                        ApiError);
 }
+
+}  // namespace keyform_test_sandbox_permissions

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+namespace keyform_test_sandbox_server {
+
 using namespace keyform::sandbox;
 using namespace sandbox_test;
 using namespace std::chrono_literals;
@@ -484,3 +486,5 @@ TEST_CASE("sandbox server: the token endpoint meets faults only with valid clien
   CHECK(good.Post("/api/oauth/token", "grant_type=client_credentials", "application/x-www-form-urlencoded")
             ->status == 200);
 }
+
+}  // namespace keyform_test_sandbox_server

@@ -16,6 +16,8 @@
 #include <regex>
 #include <string>
 
+namespace keyform_test_sandbox_service_account_api {
+
 using namespace keyform::sandbox;
 using namespace sandbox_test;
 using nlohmann::json;
@@ -311,3 +313,5 @@ TEST_CASE("sandbox service accounts over HTTP: the 2024-08-05 media type, and a 
   REQUIRE(after);
   CHECK(after->status == 401);
 }
+
+}  // namespace keyform_test_sandbox_service_account_api

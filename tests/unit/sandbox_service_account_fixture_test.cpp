@@ -11,6 +11,8 @@
 
 #include <string>
 
+namespace keyform_test_sandbox_service_account_fixture {
+
 using namespace keyform::sandbox;
 using nlohmann::json;
 
@@ -166,3 +168,5 @@ TEST_CASE("sandbox timestamps: the one shape, and time order as text order") {
   CHECK(is_client_id("mdb_sa_id_0123456789abcdefABCDEF01"));
   CHECK_FALSE(is_client_id("mdb_sa_id_0123456789abcdefABCDEF0g"));
 }
+
+}  // namespace keyform_test_sandbox_service_account_fixture

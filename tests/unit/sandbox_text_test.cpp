@@ -5,6 +5,8 @@
 
 #include <string>
 
+namespace keyform_test_sandbox_text {
+
 using namespace keyform::sandbox;
 
 TEST_CASE("sandbox text: percent_decode decodes %XX only") {
@@ -25,3 +27,5 @@ TEST_CASE("sandbox text: utf8_length counts characters, not bytes") {
   CHECK(utf8_length("\xe2\x82\xac") == 1);         // €: 3 bytes
   CHECK(utf8_length("\xf0\x9f\x94\x91 key") == 5);  // 🔑: 4 bytes
 }
+
+}  // namespace keyform_test_sandbox_text

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 
+namespace keyform_test_secret {
+
 using namespace keyform;
 
 namespace {
@@ -75,3 +77,5 @@ TEST_CASE("clear wipes the secret") {
   CHECK(secret.empty());
   CHECK(all_zero(buffer, capacity));
 }
+
+}  // namespace keyform_test_secret

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+namespace keyform_test_service_account_client {
+
 using namespace keyform;
 using nlohmann::json;
 
@@ -548,3 +550,5 @@ TEST_CASE("take back what could not be delivered: gone (404 too) is \"\", else w
   CHECK(h.client.delete_created_secret(kSa, "65f0c0ffee00000000000002") ==
         "DELETE " + kOrgPath + "/" + kSa + "/secrets/65f0c0ffee00000000000002: 403 FORBIDDEN: no");
 }
+
+}  // namespace keyform_test_service_account_client

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+namespace keyform_test_service_account_requests {
+
 using namespace keyform;
 using nlohmann::json;
 
@@ -223,3 +225,5 @@ TEST_CASE("service account requests: none on atlas-v1 or ops-manager, none for a
   // The family's one entry point sends a service account's action here.
   CHECK(action_request(v2, kOrg, with_project(ActionKind::assign)).path.ends_with(":invite"));
 }
+
+}  // namespace keyform_test_service_account_requests

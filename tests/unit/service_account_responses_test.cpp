@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+namespace keyform_test_service_account_responses {
+
 using namespace keyform;
 using nlohmann::json;
 
@@ -97,3 +99,5 @@ TEST_CASE("a created secret: id, expiry and value; the account's client id and n
   CHECK(c.secret_id == "65f0c0ffee00000000000077");
   CHECK(c.secret.reveal() == kValue);
 }
+
+}  // namespace keyform_test_service_account_responses

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace keyform_test_service_account_text {
+
 using namespace keyform;
 
 namespace {
@@ -45,3 +47,5 @@ TEST_CASE("a fitted description is always one the set accepts, or empty") {
     if (!fitted.empty()) CHECK(service_account_text_problem("d", fitted, kMaxServiceAccountDescriptionChars) == std::nullopt);
   }
 }
+
+}  // namespace keyform_test_service_account_text

@@ -5,6 +5,8 @@
 #include "hostile_strings.h"
 #include "render/show.h"
 
+namespace keyform_test_show_service_account {
+
 using namespace keyform;
 using namespace keyform::testing;
 using nlohmann::json;
@@ -115,3 +117,5 @@ TEST_CASE("hostile service account names and descriptions cannot forge show") {
     if (sa["client_id"] == kDeployer) CHECK((sa["name"] == kHostile[0] && sa["description"] == kHostile[1]));
   }
 }
+
+}  // namespace keyform_test_show_service_account

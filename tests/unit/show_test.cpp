@@ -4,6 +4,8 @@
 
 #include "hostile_strings.h"
 
+namespace keyform_test_show {
+
 using namespace keyform;
 using namespace keyform::testing;
 using nlohmann::json;
@@ -166,7 +168,6 @@ LiveState org_of(const std::string& s) {
   return live;
 }
 
-
 }  // namespace
 
 TEST_CASE("hostile strings cannot forge show text") {
@@ -184,3 +185,5 @@ TEST_CASE("hostile strings cannot forge show markdown, and a backtick cannot ope
   const json doc = show_to_json(org_of(kHostile[0]), kTarget);
   CHECK(doc["keys"][1]["desc"] == kHostile[0]);  // JSON keeps the exact strings
 }
+
+}  // namespace keyform_test_show

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+namespace keyform_test_timestamp {
+
 using namespace keyform;
 
 TEST_CASE("rfc3339: the forms the Admin API writes, to Unix seconds and back") {
@@ -26,3 +28,5 @@ TEST_CASE("rfc3339: anything else is refused, not guessed") {
     CHECK_FALSE(parse_rfc3339(bad).has_value());
   }
 }
+
+}  // namespace keyform_test_timestamp

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+namespace keyform_test_unicode {
+
 using namespace keyform;
 
 TEST_CASE("decode_utf8: code points of valid UTF-8 only") {
@@ -30,3 +32,5 @@ TEST_CASE("is_letter_or_number: Unicode categories L and N, nothing else") {
     CHECK_FALSE(is_letter_or_number(c));
   }
 }
+
+}  // namespace keyform_test_unicode

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+namespace keyform_test_url {
+
 using namespace keyform;
 
 TEST_CASE("base URLs: https anywhere, plain http only to loopback") {
@@ -18,3 +20,5 @@ TEST_CASE("base URLs: https anywhere, plain http only to loopback") {
   CHECK(check_base_url("https://cloud.mongodb.com?x=1") == BaseUrlCheck::malformed);
   CHECK(check_base_url("https://") == BaseUrlCheck::malformed);
 }
+
+}  // namespace keyform_test_url

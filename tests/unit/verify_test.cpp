@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+namespace keyform_test_verify {
+
 using namespace keyform;
 
 namespace {
@@ -47,3 +49,5 @@ TEST_CASE("a done action the org does not show is reported, with what the org sh
   CHECK(unapplied_changes({action(ActionKind::assign, {"GROUP_OWNER"})}, LiveState{}) ==
         std::vector<std::string>{"assign other001 to payments-prod: the key no longer exists"});
 }
+
+}  // namespace keyform_test_verify
