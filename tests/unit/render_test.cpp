@@ -673,3 +673,17 @@ TEST_CASE("text plan: interleaved actions of many principals render as if groupe
   for (auto at = text.find("\n  - unassign", heading); at < next; at = text.find("\n  - unassign", at + 1)) ++lines;
   CHECK(lines == 4);
 }
+
+TEST_CASE("markdown plan: interleaved kinds render as if sorted by kind beforehand") {
+  Plan plan = interleaved_plan(40, 3);
+  plan.actions.insert(plan.actions.begin() + 7, make_action(ActionKind::assign, {"65f0c0ffee0000000000000a", "cikey001", ""},
+                                                            ProjectInfo{"6523b7e0c1b52d0f1a2b3c01", "prod"}, {}, {"GROUP_OWNER"}, "declared"));
+  Plan sorted = plan;
+  std::stable_sort(sorted.actions.begin(), sorted.actions.end(), [](const Action& a, const Action& b) {
+    return &info(a.kind) < &info(b.kind);
+  });
+  const std::string md = render_plan_markdown(plan);
+  CHECK(md == render_plan_markdown(sorted));
+  CHECK(md.find("### ") < md.find("| `cikey001` |"));
+  CHECK(md.find("(1)") != std::string::npos);  // the one assign: its own table
+}
