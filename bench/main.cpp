@@ -13,6 +13,7 @@
 
 #include "baseline.h"
 #include "process.h"
+#include "render_timing.h"
 #include "workload.h"
 
 #include <curl/curl.h>
@@ -46,6 +47,7 @@ struct Options {
   bool baseline = true;
   std::string workdir;
   std::string markdown;
+  std::string render = "10000x4";  // the plan whose render time is measured: every assignment unassigned
 };
 
 struct Size {
@@ -421,10 +423,30 @@ Verdicts targets_table(const std::vector<Row>& rows, const std::vector<Size>& si
     if (size.keys < 10000) continue;
     const Row* plan = find_row(rows, size, "plan", "keyform", latency_ms);
     if (!plan) continue;
-    add(fmt::format("{} × {} ({} assignments): plan under 1 s CPU", size.keys, size.projects, plan->assignments),
-        fmt::format("{:.2f} s (user+sys of keyform)", plan->m.cpu_s), plan->m.cpu_s < 1.0);
-    add(fmt::format("{} × {}: plan under 200 MiB peak RSS", size.keys, size.projects),
-        fmt::format("{:.0f} MiB", plan->m.maxrss_mib), plan->m.maxrss_mib < 200);
+    // Issue 8 asked for 1 s and 200 MiB; issue 15 for 0.4 s and 64 MiB.
+    add(fmt::format("{} × {} ({} assignments): plan under 0.4 s CPU", size.keys, size.projects, plan->assignments),
+        fmt::format("{:.2f} s (user+sys of keyform)", plan->m.cpu_s), plan->m.cpu_s < 0.4);
+    add(fmt::format("{} × {}: plan under 64 MiB peak RSS", size.keys, size.projects),
+        fmt::format("{:.0f} MiB", plan->m.maxrss_mib), plan->m.maxrss_mib < 64);
+  }
+  return v;
+}
+
+// Issue 15: every renderer linear, so a plan of 40 000 unassigns renders in under 0.1 s per format.
+Verdicts render_section(const std::string& size_text) {
+  const Size size = parse_sizes(size_text).at(0);
+  const auto timings = time_renderers(size.keys, size.projects, 3);
+  Verdicts v;
+  v.table = fmt::format(
+      "\nRender time of a plan of {} keys × {} projects that unassigns every assignment ({} actions), built in "
+      "memory (the renderer alone: thread CPU time, the fastest of 3):\n\n"
+      "| format | CPU | output | target: under 0.1 s |\n|---|--:|--:|---|\n",
+      size.keys, size.projects, static_cast<long>(size.keys) * size.projects);
+  for (const auto& t : timings) {
+    const bool met = t.cpu_s < 0.1;
+    v.table += fmt::format("| {} | {:.3f} s | {:.1f} MiB | {} |\n", t.format, t.cpu_s, t.bytes / 1048576.0,
+                           met ? "met" : "**missed**");
+    v.missed += !met;
   }
   return v;
 }
@@ -486,6 +508,7 @@ int run(Options o) {
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   const Verdicts verdicts = targets_table(rows, sizes, o.latency_ms, o.probe_ms);
+  const Verdicts render = o.render.empty() ? Verdicts{} : render_section(o.render);
   int failed = 0;
   for (const auto& r : rows) failed += !r.problems.empty();
   std::string report = fmt::format(
@@ -502,11 +525,11 @@ int run(Options o) {
       "loopback ports still in TIME_WAIT, so its connection count can be a little under its challenge count. "
       "CPU is user+sys and peak RSS is ru_maxrss of the measured process alone (wait4), not the sandbox's. "
       "speed-up: the baseline's wall time over this run's, same org and job.\n";
-  report += "\n" + verdicts.table;
+  report += "\n" + verdicts.table + render.table;
   report += fmt::format(
       "\nBenchmark run time: {:.0f} s; load average {} at the start, {} at the end (other work on the machine "
       "slows wall times, not CPU times). {} of {} runs failed their checks; {} targets missed.\n",
-      total, load_before, load_average(), failed, rows.size(), verdicts.missed);
+      total, load_before, load_average(), failed, rows.size(), verdicts.missed + render.missed);
   std::cout << report << std::flush;
   if (!o.markdown.empty()) write_file(o.markdown, report);
   return failed ? 1 : 0;
@@ -544,6 +567,8 @@ int main(int argc, char** argv) {
   app.add_flag("!--no-baseline", o.baseline, "skip the naive baseline");
   app.add_option("--workdir", o.workdir, "keep fixtures, configs and outputs here (default: a temporary directory)");
   app.add_option("--markdown", o.markdown, "also write the report to this file");
+  app.add_option("--render", o.render, "time the renderers on a plan unassigning every key of KEYSxPROJECTS (\"\": skip)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
     return bench::run(o);

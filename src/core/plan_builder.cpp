@@ -166,15 +166,29 @@ auto order_of(const Action& a) {
   return std::tuple(phase_of(a), static_cast<int>(p.kind), who, p.id, static_cast<int>(info(a.kind).scope), target);
 }
 
+// Sorts by order_of, stably. Each key is built once instead of twice per comparison: a plan of
+// 40 000 actions otherwise spends most of its sort copying strings.
+template <typename T, typename Action_of>
+void sort_in_execution_order(std::vector<T>& items, Action_of action_of) {
+  using Key = decltype(order_of(action_of(items.front())));
+  std::vector<std::pair<Key, std::size_t>> keys;
+  keys.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) keys.emplace_back(order_of(action_of(items[i])), i);
+  std::sort(keys.begin(), keys.end());  // the index breaks ties: stable
+  std::vector<T> sorted;
+  sorted.reserve(items.size());
+  for (auto& [key, i] : keys) sorted.push_back(std::move(items[i]));
+  items = std::move(sorted);
+}
+
 }  // namespace
 
 PlanResult PlanBuilder::finish() {
   if (!errors_.empty()) return {std::nullopt, std::move(errors_)};
-  std::stable_sort(plan_.actions.begin(), plan_.actions.end(),
-                   [](const Action& a, const Action& b) { return order_of(a) < order_of(b); });
-  std::stable_sort(plan_.skipped.begin(), plan_.skipped.end(), [](const SkippedAction& a, const SkippedAction& b) {
-    return order_of(a.action) < order_of(b.action);
-  });
+  if (!plan_.actions.empty()) sort_in_execution_order(plan_.actions, [](const Action& a) -> const Action& { return a; });
+  if (!plan_.skipped.empty()) {
+    sort_in_execution_order(plan_.skipped, [](const SkippedAction& s) -> const Action& { return s.action; });
+  }
   plan_.target = {config_.target.api, config_.target.org_id, config_.target.base_url};
   return {std::move(plan_), {}};
 }

@@ -1,3 +1,5 @@
+#include <array>
+
 #include <fmt/format.h>
 
 #include "core/escape.h"
@@ -111,18 +113,29 @@ std::string table_header(ActionKind kind, const char* who) {
   return fmt::format("| {} | Project | Roles | Reason |\n|---|---|---|---|\n", who);
 }
 
-std::string table(ActionKind kind, const std::vector<Action>& actions) {
+struct TableRows {
   std::string rows;
   int count = 0, accounts = 0;
+};
+
+std::string table(ActionKind kind, const TableRows& t) {
+  if (t.count == 0) return "";
+  const char* who = t.accounts == 0 ? "Key" : t.accounts == t.count ? "Service account" : "Key or service account";
+  return fmt::format("### {} ({})\n\n{}{}\n", info(kind).heading, t.count, table_header(kind, who), t.rows);
+}
+
+// A table per kind, in kActionKinds order, from one pass over the actions.
+std::string tables(const std::vector<Action>& actions) {
+  std::array<TableRows, kActionKinds.size()> by_kind;
   for (const auto& a : actions) {
-    if (a.kind != kind) continue;
-    ++count;
-    accounts += a.key.is_service_account() ? 1 : 0;
-    rows += row(a);
+    TableRows& t = by_kind[static_cast<std::size_t>(&info(a.kind) - kActionKinds.data())];
+    ++t.count;
+    t.accounts += a.key.is_service_account() ? 1 : 0;
+    t.rows += row(a);
   }
-  if (count == 0) return "";
-  const char* who = accounts == 0 ? "Key" : accounts == count ? "Service account" : "Key or service account";
-  return fmt::format("### {} ({})\n\n{}{}\n", info(kind).heading, count, table_header(kind, who), rows);
+  std::string out;
+  for (std::size_t i = 0; i < kActionKinds.size(); ++i) out += table(kActionKinds[i].kind, by_kind[i]);
+  return out;
 }
 
 std::string skipped_target(const Action& a) {
@@ -160,12 +173,11 @@ std::string render_plan_markdown(const Plan& plan) {
     out += "**Plan: " + summary_counts(s, true) + ".**\n\n";
     // Warnings above the tables, so a long plan's fold cannot hide them.
     if (!plan.warnings.empty()) out += warnings_section(plan);
-    std::string tables;
-    for (const auto& kind : kActionKinds) tables += table(kind.kind, plan.actions);
+    const std::string all = tables(plan.actions);
     // Long plans fold away so the PR conversation stays readable.
     out += s.total() > 20 ? "<details><summary>Show all " + std::to_string(s.total()) + " actions</summary>\n\n" +
-                                tables + "</details>\n"
-                          : tables;
+                                all + "</details>\n"
+                          : all;
   }
   if (!plan.skipped.empty()) {
     out += "\n### Skipped (never changed by keyform)\n\n";

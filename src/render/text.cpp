@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <iterator>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -147,18 +149,28 @@ std::string blast_radius(const Action& a) {
 
 std::string summary_line(const PlanSummary& s) { return "Plan: " + summary_counts(s, true) + "."; }
 
+// Indices into `actions`, one group per principal, principals in first-appearance order: one pass
+// with a hash lookup, so a plan of many principals renders in linear time.
+std::vector<std::vector<std::size_t>> by_principal(const std::vector<Action>& actions) {
+  std::unordered_map<std::string, std::size_t> group_of;
+  std::vector<std::vector<std::size_t>> groups;
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    const auto [it, added] = group_of.try_emplace(key_ref(actions[i].key), groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(i);
+  }
+  return groups;
+}
+
 std::string actions_section(const Plan& plan, const Palette& p) {
   std::string out = fmt::format("keyform will perform the following actions in org {} ({}):\n",
                                 escape_text(plan.target.org_id), escape_text(plan.target.api));
-  std::vector<std::string> seen;  // principals in first-appearance order, each heading once
-  for (const auto& first : plan.actions) {
-    const std::string ref = key_ref(first.key);
-    if (std::find(seen.begin(), seen.end(), ref) != seen.end()) continue;
-    seen.push_back(ref);
-    out += "\n  " + p.bold("# " + key_heading(first.key)) + "\n";
-    for (const auto& a : plan.actions) {
-      if (key_ref(a.key) != ref) continue;
-      out += fmt::format("  {} {}  # {}\n", symbol(a.kind, p), action_text(a), escape_text(a.reason));
+  for (const auto& group : by_principal(plan.actions)) {
+    out += "\n  " + p.bold("# " + key_heading(plan.actions[group.front()].key)) + "\n";
+    for (std::size_t i : group) {
+      const Action& a = plan.actions[i];
+      fmt::format_to(std::back_inserter(out), "  {} {}  # {}\n", symbol(a.kind, p), action_text(a),
+                     escape_text(a.reason));
       out += blast_radius(a);
     }
   }

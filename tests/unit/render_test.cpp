@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "plan_builders.h"
 
 #include "hostile_strings.h"
@@ -622,6 +624,69 @@ TEST_CASE("hostile strings cannot forge apply result lines or the summary") {
   CHECK(doc["done"][0]["note"] == s);
   CHECK(doc["failed"][0]["error"] == s);
   CHECK(doc["failed"][0]["key"]["desc"] == s);
+}
+
+namespace {
+// Many principals whose actions interleave (a, b, c, a, b, c, ...), with deletions among them.
+Plan interleaved_plan(int principals, int rounds) {
+  Plan plan;
+  plan.target = {"atlas-v2", "5a0a1e7e0f2912c554080adc", "https://cloud.mongodb.com"};
+  for (int r = 0; r < rounds; ++r) {
+    const ProjectInfo project{"6523b7e0c1b52d0f1a2b3c" + std::to_string(10 + r), "project-" + std::to_string(r)};
+    for (int k = 0; k < principals; ++k) {
+      const Principal key{"65f0c0ffee00000000" + std::to_string(100000 + k), "key" + std::to_string(k), ""};
+      const bool last = r + 1 == rounds && k % 7 == 0;
+      plan.actions.push_back(last ? make_action(ActionKind::delete_key, key, std::nullopt, {}, {}, "gone", {{project, {"GROUP_OWNER"}}})
+                                  : make_action(ActionKind::unassign, key, project, {"GROUP_READ_ONLY"}, {}, "not declared"));
+    }
+  }
+  return plan;
+}
+
+// The same actions, each principal's together, principals in first-appearance order: built the
+// slow, obvious way.
+Plan grouped_slowly(const Plan& plan) {
+  Plan out = plan;
+  out.actions.clear();
+  std::vector<std::string> order;
+  for (const auto& a : plan.actions) {
+    if (std::find(order.begin(), order.end(), key_ref(a.key)) == order.end()) order.push_back(key_ref(a.key));
+  }
+  for (const auto& ref : order) {
+    for (const auto& a : plan.actions) {
+      if (key_ref(a.key) == ref) out.actions.push_back(a);
+    }
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("text plan: interleaved actions of many principals render as if grouped beforehand") {
+  const Plan plan = interleaved_plan(300, 4);
+  const std::string text = render_plan_text(plan, false);
+  CHECK(text == render_plan_text(grouped_slowly(plan), false));
+  // One heading per principal, in first-appearance order, each followed by all four of its lines.
+  CHECK(text.find("# key key0 (") < text.find("# key key1 ("));
+  CHECK(text.find("# key key299 (") == text.rfind("# key key299 ("));
+  const auto heading = text.find("# key key5 (");
+  const auto next = text.find("# key key6 (");
+  std::size_t lines = 0;
+  for (auto at = text.find("\n  - unassign", heading); at < next; at = text.find("\n  - unassign", at + 1)) ++lines;
+  CHECK(lines == 4);
+}
+
+TEST_CASE("markdown plan: interleaved kinds render as if sorted by kind beforehand") {
+  Plan plan = interleaved_plan(40, 3);
+  plan.actions.insert(plan.actions.begin() + 7, make_action(ActionKind::assign, {"65f0c0ffee0000000000000a", "cikey001", ""},
+                                                            ProjectInfo{"6523b7e0c1b52d0f1a2b3c01", "prod"}, {}, {"GROUP_OWNER"}, "declared"));
+  Plan sorted = plan;
+  std::stable_sort(sorted.actions.begin(), sorted.actions.end(), [](const Action& a, const Action& b) {
+    return &info(a.kind) < &info(b.kind);
+  });
+  const std::string md = render_plan_markdown(plan);
+  CHECK(md == render_plan_markdown(sorted));
+  CHECK(md.find("### ") < md.find("| `cikey001` |"));
+  CHECK(md.find("(1)") != std::string::npos);  // the one assign: its own table
 }
 
 }  // namespace keyform_test_render
