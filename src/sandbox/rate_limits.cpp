@@ -136,7 +136,9 @@ RateLimitScope scope_field(const json& object) {
 
 RateLimitEndpoint endpoint_field(const json& value, std::size_t index) {
   const std::string where = fmt::format("endpoints[{}].", index);
-  if (!value.is_object()) bad(where, "expected an object {\"method\", \"path\"}");
+  if (!value.is_object()) {
+    bad(fmt::format("endpoints[{}]", index), "expected an object {\"method\", \"path\"}");
+  }
   only_fields(value, {"method", "path"}, where);
   try {
     RateLimitEndpoint endpoint{text_field(value, "method"), text_field(value, "path")};
