@@ -5,8 +5,10 @@
 //                   [--token-ttl SECONDS] [--stale-nonces]
 //                   [--fault METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER]]...   (see faults.h)
 //                   [--listing-fault LISTING:MODE[:PASSES]]...             (see listing_faults.h)
+//                   [--rate-limits FILE] [--rate-limit-no-headers]              (see rate_limits.h)
 
 #include "sandbox/fixture.h"
+#include "sandbox/rate_limits.h"
 #include "sandbox/server.h"
 
 #include <fmt/format.h>
@@ -41,6 +43,8 @@ struct Arguments {
   bool stale_nonces = false;
   std::vector<std::string> faults;
   std::vector<std::string> listing_faults;
+  std::string rate_limits;
+  bool rate_limit_no_headers = false;
 };
 
 constexpr const char* footer = R"(
@@ -60,6 +64,27 @@ Listing faults (--listing-fault LISTING:MODE[:PASSES]):
            endless      no totalCount; every page, for any pageNum, is full of new synthetic items
            huge         the body is padded with whitespace past 65 MiB (still valid JSON)
 
+Rate limits (--rate-limits FILE): a JSON array of endpoint sets shaped like the Admin API's
+GET /api/atlas/v2/rateLimits results, e.g.
+  [{"endpointSetId": "orgApiKeyWrites", "endpointSetName": "Org API key writes",
+    "scope": "ORGANIZATION", "capacity": {"value": 50}, "refillRate": {"value": 20},
+    "refillDurationSeconds": {"value": 1},
+    "endpoints": [{"method": "POST", "path": "/api/atlas/v2/orgs/{orgId}/apiKeys"}]}]
+  scope      ORGANIZATION (the org id in the path, else the fixture's org), GROUP (the project id
+             in the path), USER (the public key or client id) or IP (the client address): one
+             bucket per set and scope value
+  endpoints  method (GET, POST, PUT, DELETE, PATCH) and a full path template under /api/atlas/v2,
+             /api/atlas/v1.0 or /api/public/v1.0; {name} matches one path segment (or the part
+             before a suffix: {clientId}:invite). The first set that matches a call meters it.
+  Buckets start full and refill continuously (refillRate tokens per refillDurationSeconds, up to
+  capacity). Every authenticated call to a metered endpoint takes one token whatever its answer;
+  digest challenges and 429s take none. An empty bucket answers 429 RATE_LIMITED with Retry-After
+  (whole seconds until one token), RateLimit-Limit and RateLimit-Remaining; 2xx answers of metered
+  calls carry RateLimit-Limit (capacity) and RateLimit-Remaining (whole tokens left).
+  GET /api/atlas/v2/rateLimits (itemsPerPage, pageNum; orgId, groupId, userId, ipAddress ignored)
+  and GET /api/atlas/v2/rateLimits/{endpointSetId} answer the sets (an empty list without
+  --rate-limits), authenticated, with Accept application/vnd.atlas.2025-03-12+json only (406 else).
+
 Test endpoints (no authentication, no latency, not in the request log):
   GET    /__sandbox/state           the org as it is now, in the fixture's format, without secrets
   GET    /__sandbox/requests        every API request so far (403s and 401s included): seq, method,
@@ -67,7 +92,8 @@ Test endpoints (no authentication, no latency, not in the request log):
                                     accept, content_type, fault (a fault answered, or a listing
                                     fault shaped the page), created_key_id (the key a create
                                     made, or a created service account's client id, also when
-                                    a '+' fault lost its answer; else "")
+                                    a '+' fault lost its answer; else ""), rate_limited_by
+                                    (the endpointSetId whose empty bucket answered 429; else "")
   DELETE /__sandbox/requests        clear that log
   GET    /__sandbox/faults          the faults and how many failures each has left
   POST   /__sandbox/faults          add one: body METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER], or
@@ -166,6 +192,13 @@ void define_options(CLI::App& app, Arguments& args) {
       ->type_name("SPEC")
       ->take_all()
       ->allow_extra_args(false);
+  app.add_option("--rate-limits", args.rate_limits,
+                 "JSON file of token-bucket endpoint sets metering the API, see below (default: "
+                 "none, nothing is metered)")
+      ->type_name("FILE");
+  app.add_flag("--rate-limit-no-headers", args.rate_limit_no_headers,
+               "send no Retry-After and no RateLimit-Limit/RateLimit-Remaining headers, as the Admin "
+               "API may not (default: off)");
   app.footer(footer);
 }
 
@@ -227,6 +260,8 @@ int serve(const Arguments& args) {
   for (const std::string& spec : args.listing_faults) {
     options.listing_faults.push_back(keyform::sandbox::parse_listing_fault(spec));
   }
+  if (!args.rate_limits.empty()) options.rate_limits = keyform::sandbox::load_rate_limits(args.rate_limits);
+  options.rate_limit_headers = !args.rate_limit_no_headers;
   Sandbox sandbox(keyform::sandbox::load_fixture(args.fixture), options);
   // If serving ends on its own (the listening socket failed), wake main as a signal would.
   std::atomic<bool> failed{false};

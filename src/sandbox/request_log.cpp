@@ -24,6 +24,7 @@ void RequestLog::finish(std::uint64_t seq, Outcome outcome) {
   it->challenged = outcome.challenged;
   it->fault = outcome.fault;
   it->created_key_id = std::move(outcome.created_key_id);
+  it->rate_limited_by = std::move(outcome.rate_limited_by);
 }
 
 nlohmann::json RequestLog::to_json() const {
@@ -42,7 +43,8 @@ nlohmann::json RequestLog::to_json() const {
                         {"accept", e.accept},
                         {"content_type", e.content_type},
                         {"fault", e.fault},
-                        {"created_key_id", e.created_key_id}});
+                        {"created_key_id", e.created_key_id},
+                        {"rate_limited_by", e.rate_limited_by}});
   }
   return {{"requests", requests}};
 }

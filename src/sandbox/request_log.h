@@ -30,6 +30,8 @@ struct LoggedRequest {
   // client id of the service account it created (POST /orgs/{O}/serviceAccounts), also when a
   // '+' fault lost or replaced the answer; "" otherwise. Never a private key or secret.
   std::string created_key_id;
+  // The endpointSetId whose empty bucket answered this request 429 (--rate-limits); "" otherwise.
+  std::string rate_limited_by;
 };
 
 // How a request ended, for RequestLog::finish.
@@ -38,6 +40,7 @@ struct Outcome {
   bool challenged = false;
   bool fault = false;
   std::string created_key_id;
+  std::string rate_limited_by;
 };
 
 // Thread-safe. Entries are numbered at arrival, so the log is in arrival order even when

@@ -1,6 +1,7 @@
 #include "sandbox/server.h"
 
 #include "sandbox/access_list.h"
+#include "sandbox/rate_limit_listing.h"
 #include "sandbox/routes.h"
 #include "sandbox/text.h"
 #include "sandbox/timestamps.h"
@@ -217,8 +218,10 @@ bool is_loopback_host(const std::string& host) {
 Sandbox::Sandbox(OrgState state, SandboxOptions options)
     : options_(options),
       state_(std::move(state)),
+      fixture_org_id_(state_.org.id),
       digest_(options.nonce_ttl),
-      tokens_(options.token_ttl) {
+      tokens_(options.token_ttl),
+      rate_limiter_(std::move(options_.rate_limits), options_.clock) {
   const int threads = options_.threads;
   http_.new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<std::size_t>(threads));
@@ -299,14 +302,14 @@ void Sandbox::handle(const httplib::Request& request, httplib::Response& respons
   if (exchange.drop) {
     // Logged before the drop: the client sees the end of its connection at once and may read the
     // log before this thread runs again.
-    log_.finish(seq, Outcome{0, false, true, exchange.created_key_id});
+    log_.finish(seq, Outcome{0, false, true, exchange.created_key_id, ""});
     if (drop_connection(request)) return;  // httplib's answer goes nowhere: the socket is shut down
     exchange = {error_reply(ApiError(500, "UNEXPECTED_ERROR",
                                      "The sandbox could not find the connection to drop.")),
                 500, true, false, exchange.created_key_id};
   }
   log_.finish(seq, Outcome{exchange.status, is_digest_challenge(exchange.reply), exchange.fault,
-                           exchange.created_key_id});
+                           exchange.created_key_id, exchange.rate_limited_by});
   write(exchange.reply, response);
 }
 
@@ -410,13 +413,49 @@ Sandbox::Exchange Sandbox::family_request(const httplib::Request& request, const
     denied->pretty = format.pretty;
     return {std::move(*denied), status};
   }
+  return metered(request, family, principal, format);
+}
+
+// Every authenticated call to a metered endpoint takes a token, whatever it is answered; a
+// refused one is answered by the limiter in front of the API: no write latency, no fault used up,
+// no envelope.
+Sandbox::Exchange Sandbox::metered(const httplib::Request& request, const Family& family,
+                                   const Principal& principal, const Format& format) {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  const std::optional<Admission> admission = rate_limiter_.admit(
+      request.method, path, Caller{principal.name, request.remote_addr, fixture_org_id_});
+  if (admission && !admission->verdict.allowed) return rate_limited(*admission);
   if (request.method != "GET") std::this_thread::sleep_for(options_.write_latency);
-  return unless_faulted(request, [&]() -> Exchange {
-    Exchange exchange = respond(request, family, principal);
-    exchange.reply.pretty = format.pretty;
-    if (format.envelope) exchange.reply = envelope(std::move(exchange.reply));
-    return exchange;
+  Exchange exchange = unless_faulted(request, [&]() -> Exchange {
+    Exchange served = respond(request, family, principal);
+    served.reply.pretty = format.pretty;
+    if (format.envelope) served.reply = envelope(std::move(served.reply));
+    return served;
   });
+  if (admission && exchange.status >= 200 && exchange.status < 300) {
+    add_rate_limit_headers(exchange.reply, *admission);
+  }
+  return exchange;
+}
+
+Sandbox::Exchange Sandbox::rate_limited(const Admission& admission) const {
+  Reply reply = error_reply(ApiError(
+      429, "RATE_LIMITED",
+      fmt::format("Too many requests for the endpoint set {}; retry in {} s.", admission.set_id,
+                  admission.verdict.retry_after)));
+  if (options_.rate_limit_headers) {
+    reply.headers.emplace_back("Retry-After", std::to_string(admission.verdict.retry_after));
+  }
+  add_rate_limit_headers(reply, admission);
+  Exchange exchange{std::move(reply), 429};
+  exchange.rate_limited_by = admission.set_id;
+  return exchange;
+}
+
+void Sandbox::add_rate_limit_headers(Reply& reply, const Admission& admission) const {
+  if (!options_.rate_limit_headers) return;
+  reply.headers.emplace_back("RateLimit-Limit", std::to_string(admission.limit));
+  reply.headers.emplace_back("RateLimit-Remaining", std::to_string(admission.verdict.remaining));
 }
 
 // The token endpoint authenticates the client itself; only a request with valid client
@@ -505,9 +544,18 @@ Sandbox::Exchange Sandbox::respond(const httplib::Request& request, const Family
       std::lock_guard lock(state_mutex_);
       require_allowed_address(state_, principal, request.remote_addr);
     }
+    const std::string_view rest = api_rest(request, family);
+    if (is_rate_limits_request(family, rest)) {
+      Reply reply = rate_limits_reply(
+          rate_limiter_.sets(), RateLimitsRequest{family, request.method, rest,
+                                                  request.get_header_value("Accept"),
+                                                  request.params, self_href(request)});
+      const int status = reply.status;
+      return {std::move(reply), status};
+    }
     check_media_types(family, request.get_header_value("Accept"),
                       request.get_header_value("Content-Type"), !request.body.empty());
-    const Route route = match_route(family, request.method, api_rest(request, family));
+    const Route route = match_route(family, request.method, rest);
     if (is_service_account_operation(route.operation)) {
       check_service_account_media_types(family, request.get_header_value("Accept"),
                                         request.get_header_value("Content-Type"),

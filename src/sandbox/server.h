@@ -2,7 +2,8 @@
 // authentication, access-list and role enforcement (access_list.h, permissions.h),
 // ?envelope/?pretty, simulated latency, injected faults (faults.h, listing_faults.h), and the
 // /__sandbox/ endpoints for tests (GET state, GET/DELETE requests, GET/POST/DELETE faults,
-// GET/POST/DELETE listing-faults). All state is behind mutexes; cpp-httplib serves connections
+// GET/POST/DELETE listing-faults), token-bucket rate limits and GET /rateLimits (rate_limits.h,
+// rate_limit_listing.h). All state is behind mutexes; cpp-httplib serves connections
 // concurrently from a thread pool, with keep-alive.
 #pragma once
 
@@ -12,9 +13,11 @@
 #include "sandbox/fixture.h"
 #include "sandbox/listing_faults.h"
 #include "sandbox/oauth.h"
+#include "sandbox/rate_limits.h"
 #include "sandbox/operations.h"
 #include "sandbox/reply.h"
 #include "sandbox/request_log.h"
+#include "sandbox/routes.h"
 
 #include <httplib.h>
 
@@ -43,6 +46,12 @@ struct SandboxOptions {
   int threads = 64;
   std::vector<Fault> faults;             // see faults.h; more can be added at run time
   std::vector<ListingFault> listing_faults;  // see listing_faults.h; likewise
+  std::vector<EndpointSet> rate_limits;      // see rate_limits.h; none: nothing is metered
+  // Off (--rate-limit-no-headers): no Retry-After and no RateLimit-* headers, as the Admin API's
+  // docs warn can happen.
+  bool rate_limit_headers = true;
+  // The rate limiter's clock; tests move time by hand.
+  std::function<std::chrono::steady_clock::time_point()> clock = std::chrono::steady_clock::now;
 };
 
 // 127.0.0.0/8, ::1 and "localhost". The sandbox holds plaintext secrets; it must not be reachable
@@ -71,6 +80,7 @@ class Sandbox {
     bool fault = false;   // an injected fault answered instead of the API, or shaped a listing
     bool drop = false;    // the fault drops the connection: nothing is answered
     std::string created_key_id{};  // for the request log: the key a create made, even if lost
+    std::string rate_limited_by{};  // the endpoint set whose empty bucket answered 429
   };
 
   int bind(const std::string& host, int port);
@@ -79,6 +89,11 @@ class Sandbox {
   Exchange api(const httplib::Request& request);
   Exchange family_request(const httplib::Request& request, const Family& family);
   Exchange token_exchange(const httplib::Request& request);
+  // Serves an authenticated request, metered by the rate limiter (rate_limits.h).
+  Exchange metered(const httplib::Request& request, const Family& family, const Principal& principal,
+                   const Format& format);
+  Exchange rate_limited(const Admission& admission) const;
+  void add_rate_limit_headers(Reply& reply, const Admission& admission) const;
   // `serve` answers the request, unless a fault is due: then the fault answers instead (and for
   // an after-apply fault, `serve` runs first and its answer is lost). Only authenticated
   // requests get here, so a 401 round never uses up a fault.
@@ -109,11 +124,13 @@ class Sandbox {
   Http http_;
   std::mutex state_mutex_;  // guards state_
   OrgState state_;
+  const std::string fixture_org_id_;  // never changes, so read without the mutex
   DigestAuth digest_;
   TokenStore tokens_;
   RequestLog log_;
   FaultInjector faults_;
   ListingFaultInjector listing_faults_;
+  RateLimiter rate_limiter_;
   std::thread background_;
   std::atomic<bool> serving_done_{false};
 };
