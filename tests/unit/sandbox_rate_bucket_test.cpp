@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+namespace keyform_test_sandbox_rate_bucket {
+
 using namespace keyform::sandbox;
 using namespace std::chrono_literals;
 
@@ -108,3 +110,5 @@ TEST_CASE("sandbox rate bucket: a clock that goes back counts as no time passed"
   CHECK(bucket.tokens(t0 + 10s) == 0.0);
   CHECK(bucket.take(t0 + 11s).allowed);
 }
+
+}  // namespace keyform_test_sandbox_rate_bucket

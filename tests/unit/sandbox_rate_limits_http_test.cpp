@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 
+namespace keyform_test_sandbox_rate_limits_http {
+
 using namespace sandbox_test;
 using keyform::sandbox::parse_fixture;
 using keyform::sandbox::parse_rate_limits;
@@ -218,3 +220,5 @@ TEST_CASE("sandbox rate limits http: without --rate-limits nothing is metered, /
     CHECK_FALSE(ok->has_header("RateLimit-Limit"));
   }
 }
+
+}  // namespace keyform_test_sandbox_rate_limits_http

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+namespace keyform_test_sandbox_rate_limits {
+
 using namespace keyform::sandbox;
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -250,3 +252,5 @@ TEST_CASE("sandbox rate limits: USER and IP buckets follow the caller") {
   CHECK_FALSE(limiter.admit("GET", groups, other_user)->verdict.allowed);  // same address
   CHECK(limiter.admit("GET", groups, other_address)->verdict.allowed);
 }
+
+}  // namespace keyform_test_sandbox_rate_limits
