@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "api/response_json.h"
+#include "core/escape.h"
 
 namespace keyform {
 namespace {
@@ -49,7 +50,7 @@ LimitScope scope_named(const std::string& name) {
   if (name == "GROUP") return LimitScope::group;
   if (name == "USER") return LimitScope::user;
   if (name == "IP") return LimitScope::ip;
-  throw ResponseError("rate limit scope \"" + name + "\" is not ORGANIZATION, GROUP, USER or IP");
+  throw ResponseError("rate limit scope \"" + escape_text(name) + "\" is not ORGANIZATION, GROUP, USER or IP");
 }
 
 // {"value": N, "defaultValue": M}: the value in force.
@@ -71,10 +72,10 @@ EndpointSet parse_set(const json& item) {
   set.scope = scope_named(response_json::string_field(item, "scope"));
   auto endpoints = item.find("endpoints");
   if (endpoints == item.end() || !endpoints->is_array() || endpoints->empty() || endpoints->size() > kMaxEndpoints) {
-    throw ResponseError("rate limit " + set.id + " has no \"endpoints\" array of 1 to 1000 items");
+    throw ResponseError("rate limit " + escape_text(set.id) + " has no \"endpoints\" array of 1 to 1000 items");
   }
   for (const auto& endpoint : *endpoints) {
-    if (!endpoint.is_object()) throw ResponseError("an endpoint of rate limit " + set.id + " is not an object");
+    if (!endpoint.is_object()) throw ResponseError("an endpoint of rate limit " + escape_text(set.id) + " is not an object");
     set.endpoints.push_back({response_json::string_field(endpoint, "method"), response_json::string_field(endpoint, "path")});
   }
   set.capacity = positive_value(item, "capacity");

@@ -81,4 +81,23 @@ TEST_CASE("rate limits: a learnt limit is per path template, ids and addresses l
                          "203.0.113.0%2F24?pageNum=1") == "/api/public/v1.0/orgs/{}/apiKeys/{}/accessList/{}");
 }
 
+// The reasons reach stderr in a warning: a scope or set id from the API may not carry a terminal escape.
+TEST_CASE("rate limits: what a refused page names from the API is escaped") {
+  auto reason = [](const std::string& body) {
+    try {
+      parse_rate_limits_page(body);
+    } catch (const ResponseError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string scope = reason(page_of(R"({"endpointSetId": "w", "scope": "ORG\u001b[2J", "endpoints": []})"));
+  CHECK(scope.find('\x1b') == std::string::npos);
+  CHECK(scope.find("ORG\\x1b[2J") != std::string::npos);
+  const std::string id = reason(page_of(R"({"endpointSetId": "w\u001b]0;x\u0007", "scope": "IP", "endpoints": []})"));
+  CHECK(id.find('\x1b') == std::string::npos);
+  CHECK(id.find('\x07') == std::string::npos);
+  CHECK(id.find("has no \"endpoints\"") != std::string::npos);
+}
+
 }  // namespace keyform_test_rate_limits
