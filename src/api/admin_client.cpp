@@ -82,8 +82,12 @@ HttpResponse AdminClient::send_once(const ApiRequest& request, Deadline deadline
 HttpResponse AdminClient::send_paced(const ApiRequest& request, Deadline deadline) {
   if (!pacer_) return send_once(request, deadline);
   if (limits_unread_.exchange(false)) pacer_->use_limits(read_rate_limits());  // its own calls come back here
-  const Pacer::Turn turn = pacer_->take(request.method, request.path);
-  if (turn.wait > Clock::duration::zero()) {
+  Pacer::Turn turn = pacer_->take(request.method, request.path);
+  while (turn.again && turn.wait < time_left(deadline)) {
+    hooks_.sleep(std::chrono::duration_cast<milliseconds>(turn.wait));
+    turn = pacer_->take(request.method, request.path);
+  }
+  if (turn.wait > Clock::duration::zero()) {  // still `again` here: the deadline is nearer than its next look
     if (turn.wait >= time_left(deadline)) {
       pacer_->answered(turn, 0, std::nullopt, std::nullopt);
       throw ApiError(describe_call(request) + ": the rate limit allows it only in " +

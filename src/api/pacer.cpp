@@ -8,6 +8,7 @@ namespace {
 using Seconds = std::chrono::duration<double>;
 
 constexpr double kSlowestLearntRate = 0.5;  // calls per second: never slower than one per 2 s
+constexpr std::chrono::milliseconds kFirstAnswerPoll{5};
 
 double seconds_between(Pacer::Clock::time_point from, Pacer::Clock::time_point to) {
   return std::chrono::duration_cast<Seconds>(to - from).count();
@@ -29,6 +30,10 @@ void Pacer::use_limits(std::vector<EndpointSet> sets) {
 
 void Pacer::refill(Bucket& bucket, Clock::time_point now) const {
   if (now <= bucket.at) return;
+  if (!bucket.answered) {
+    bucket.at = now;
+    return;
+  }
   bucket.tokens = std::min(bucket.capacity, bucket.tokens + bucket.rate * seconds_between(bucket.at, now));
   bucket.at = now;
 }
@@ -65,6 +70,9 @@ Pacer::Turn Pacer::take(const std::string& method, const std::string& path) {
   }
   Bucket& bucket = bucket_for(key, set, label, now);
   refill(bucket, now);
+  // Empty before its first answer: when the server's bucket began to refill is not known yet,
+  // so no start can be promised. Ask again shortly (the answer is one round trip away).
+  if (!bucket.answered && !bucket.learnt && bucket.tokens < 1) return {{}, kFirstAnswerPoll, {}, true};
   Clock::duration wait{};
   if (!bucket.learnt || bucket.rate > 0) {
     bucket.tokens -= 1;
@@ -85,6 +93,7 @@ void Pacer::answered(const Turn& turn, long status, std::optional<long> remainin
   std::lock_guard lock(mutex_);
   Bucket& bucket = buckets_.at(turn.bucket);
   refill(bucket, now);
+  bucket.answered = true;
   if (auto it = bucket.starts.find(turn.start); it != bucket.starts.end()) bucket.starts.erase(it);
   if (status == 429) {
     slow_down(bucket, turn, retry_after, now);

@@ -31,10 +31,12 @@ class Pacer {
   void use_limits(std::vector<EndpointSet> sets);
 
   // A reserved start: wait `wait` before sending. `bucket` is empty for a call nothing paces.
+  // `again`: nothing was reserved; wait `wait`, then take a turn again.
   struct Turn {
     std::string bucket;
     Clock::duration wait{};
     Clock::time_point start{};  // when the call may be sent
+    bool again = false;
   };
   Turn take(const std::string& method, const std::string& path);
 
@@ -54,6 +56,9 @@ class Pacer {
     double rate = 0;            // tokens per second; 0 for a learnt bucket that has seen no 429 yet
     double tokens = 1;          // at `at`; negative: that many starts already reserved ahead
     Clock::time_point at{};
+    // Refills count only from the first answer: the server may make its bucket when the first
+    // call reaches it, after keyform started that call, and refill it from then on.
+    bool answered = false;
     std::multiset<Clock::time_point> starts;  // of the calls not answered yet (some may be due later)
     Clock::time_point slowed_at{};  // a learnt rate's last decrease
     std::vector<Clock::time_point> recent;  // a learnt bucket's starts in the last second
