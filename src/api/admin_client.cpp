@@ -84,7 +84,7 @@ HttpResponse AdminClient::send_paced(const ApiRequest& request, Deadline deadlin
   if (limits_unread_.exchange(false)) pacer_->use_limits(read_rate_limits());  // its own calls come back here
   Pacer::Turn turn = pacer_->take(request.method, request.path);
   while (turn.again && turn.wait < time_left(deadline)) {
-    hooks_.sleep(std::chrono::duration_cast<milliseconds>(turn.wait));
+    hooks_.sleep(std::chrono::ceil<milliseconds>(turn.wait));
     turn = pacer_->take(request.method, request.path);
   }
   if (turn.wait > Clock::duration::zero()) {  // still `again` here: the deadline is nearer than its next look
@@ -94,7 +94,8 @@ HttpResponse AdminClient::send_paced(const ApiRequest& request, Deadline deadlin
                      seconds_text(std::chrono::duration_cast<milliseconds>(turn.wait)) + ", after the call's " +
                      seconds_text(retry_.timeout) + " time budget", 429);
     }
-    hooks_.sleep(std::chrono::duration_cast<milliseconds>(turn.wait));
+    // Rounded up: a call sent a fraction of a millisecond early reaches the server before its token.
+    hooks_.sleep(std::chrono::ceil<milliseconds>(turn.wait));
   }
   try {
     HttpResponse response = send_once(request, deadline);

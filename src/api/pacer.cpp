@@ -55,8 +55,10 @@ Pacer::Bucket& Pacer::bucket_for(const std::string& key, const EndpointSet* set,
 }
 
 Pacer::Turn Pacer::take(const std::string& method, const std::string& path) {
-  const Clock::time_point now = now_();
   std::lock_guard lock(mutex_);
+  // Read under the lock: a time read before waiting for it would be older than turns given
+  // meanwhile, and a start computed from it would come early.
+  const Clock::time_point now = now_();
   std::string key, label;
   const EndpointSet* set = set_for(sets_, method, path);
   if (set) {
@@ -89,8 +91,8 @@ Pacer::Turn Pacer::take(const std::string& method, const std::string& path) {
 
 void Pacer::answered(const Turn& turn, long status, std::optional<long> remaining, std::optional<long> retry_after) {
   if (turn.bucket.empty()) return;
-  const Clock::time_point now = now_();
   std::lock_guard lock(mutex_);
+  const Clock::time_point now = now_();
   Bucket& bucket = buckets_.at(turn.bucket);
   refill(bucket, now);
   bucket.answered = true;

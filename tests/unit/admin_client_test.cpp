@@ -508,4 +508,19 @@ TEST_CASE("pacing: a paced 429 waits in the pacer, not in the retry backoff, and
   CHECK(h.warnings[0].find("retrying when the rate limit allows") != std::string::npos);
 }
 
+TEST_CASE("pacing: a paced call sleeps its whole wait, never a fraction of a millisecond less") {
+  // 3 tokens a second is one every 333.3 ms: sent after 333 ms, the call reaches the server before
+  // its token and is refused (the e2e pacing test saw that about once in 20 runs).
+  Harness h({{204, "", ""}, {204, "", ""}});
+  const Pacer::Clock::time_point frozen = Pacer::Clock::now();
+  Pacer pacer({{"w", "writes", LimitScope::organization, {{"DELETE", "/api/atlas/v2/groups/{g}/apiKeys/{k}"}}, 1, 3}},
+              "5a0a1e7e0f2912c554080adc", [frozen] { return frozen; });
+  h.client.pace_with(&pacer, /*read_limits=*/false);
+  h.client.execute(unassign_action());
+  CHECK(h.sleeps.empty());  // the bucket's one token
+  h.client.execute(unassign_action());
+  REQUIRE(h.sleeps.size() == 1);
+  CHECK(h.sleeps[0] == std::chrono::milliseconds(334));
+}
+
 }  // namespace keyform_test_admin_client
