@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <algorithm>
 #include <csignal>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "cli/file_reader.h"
 #include "cli/gitops.h"
 #include "cli/interrupt.h"
+#include "cli/progress_line.h"
 #include "cli/secret_sink.h"
 #include "cli/session.h"
 #include "cli/target.h"
@@ -194,10 +197,13 @@ int execute(const Plan& plan, AdminClient& admin, SecretSink* sink, const ApplyO
   // included), a signal must not kill keyform before it has said what it did.
   ExecutionControl control;
   InterruptWatcher watcher(stop_on_first(control), report_on_second(control));
-  ApplyReport report = execute_plan(
-      plan, action_runner(admin, sink, plan.target.org_id),
-      [&](const ActionResult& r) { out << render_result_line(r, color) << std::flush; }, options.parallelism,
-      &control);
+  ApplyReport report = [&] {
+    ProgressLine progress(out, static_cast<int>(plan.actions.size()),
+                          progress_wanted(options.format == "json" ? STDERR_FILENO : STDOUT_FILENO));
+    return execute_plan(
+        plan, action_runner(admin, sink, plan.target.org_id),
+        [&](const ActionResult& r) { progress.result(render_result_line(r, color)); }, options.parallelism, &control);
+  }();
   if (const int signal_number = watcher.received()) {
     report.interrupted = true;
     report.interrupted_by = signal_name(signal_number);

@@ -137,3 +137,33 @@ TEST_CASE("pacing: a family without /rateLimits learns the limit from its first 
   CHECK(r.err.find("retrying when the rate limit allows") != std::string::npos);
   learning.check_converged();
 }
+
+TEST_CASE("apply: on a terminal, a long apply keeps a progress line above which results scroll; a pipe gets none") {
+  TempDir dir;
+  const json fixture = bulk_org();
+  Sandbox sandbox(fixture, {"--write-latency-ms", "300"});  // 24 writes, 2 at a time: about 3.6 s
+  dir.write("keyform.toml", bulk_config("atlas-v2"));
+  std::map<std::string, std::string> env = keyform_env(sandbox, kAdmin, kAdminSecret);
+  env["TERM"] = "xterm";
+  // script(1) runs keyform on a pseudo-terminal, as a person at a shell would.
+  const RunResult r = run("/usr/bin/script", {"-qec", std::string(KEYFORM_BIN) + " apply --auto-approve --parallelism 2",
+                                              "/dev/null"}, env, dir.path());
+  INFO(r.all());
+  check_no_secrets(r, fixture);
+  REQUIRE(r.exit_code == 0);
+  const std::size_t line = r.out.find("\r\x1b[K[");
+  REQUIRE(line != std::string::npos);
+  CHECK(r.out.find("/24] 0:0", line) != std::string::npos);
+  CHECK(r.out.find("elapsed, about ", line) != std::string::npos);
+  // Erased before the summary: the summary starts on a clean row.
+  const std::size_t summary = r.out.find("Apply complete");
+  REQUIRE(summary != std::string::npos);
+  CHECK(r.out.rfind("\r\x1b[K", summary) > r.out.rfind("elapsed", summary));
+
+  Sandbox piped_sandbox(fixture, {"--write-latency-ms", "300"});
+  const RunResult piped = keyform({"apply", "--auto-approve", "--parallelism", "2"},
+                                  keyform_env(piped_sandbox, kAdmin, kAdminSecret), dir.path());
+  REQUIRE(piped.exit_code == 0);
+  CHECK(piped.out.find('\r') == std::string::npos);
+  CHECK(piped.out.find("elapsed") == std::string::npos);
+}
