@@ -167,6 +167,18 @@ def test_apply_of_an_edited_plan_fails_and_says_so(world):
     check(outputs["exit-code"] == "1" and "::error::keyform apply failed" in log, f"refused: {outputs} {log}")
 
 
+def test_apply_checks_the_plan_against_the_config_input(world):
+    plan, _ = world.plan_and_comment()
+    config = open(os.path.join(world.repo, "org", "keyform.toml")).read()
+    other = config.replace("5a0a1e7e0f2912c554080adc", "5a0a1e7e0f2912c554080add")
+    check(other != config, "the copy names another org")
+    open(os.path.join(world.repo, "org", "other.toml"), "w").write(other)
+    status, outputs, log = world.step("apply.sh", PLAN_FILE=plan["plan-file"], INPUT_CONFIG="other.toml",
+                                      MONGODB_ATLAS_PUBLIC_API_KEY=ADMIN_PUBLIC,
+                                      MONGODB_ATLAS_PRIVATE_API_KEY=ADMIN_PRIVATE)
+    check(outputs["exit-code"] == "1", f"a plan for another org than the config is refused: {log}")
+
+
 def test_failed_plan_comments_the_error_and_never_the_secret(world):
     wrong = "00000000-dead-beef-0000-000000000000"
     plan, _ = world.plan_and_comment(MONGODB_ATLAS_PRIVATE_API_KEY=wrong)
