@@ -63,6 +63,6 @@ if [ -n "${KEYFORM_DEB_INSTALL:-}" ]; then
   $KEYFORM_DEB_INSTALL "$deb"
 else
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "$deb"
 fi
 keyform --version

@@ -25,7 +25,7 @@ if ! command -v npm >/dev/null; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     echo "==> installing nodejs npm (Debian)"
     export DEBIAN_FRONTEND=noninteractive
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; } ||
+    { apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends nodejs npm >/dev/null; } ||
       cannot "could not install nodejs and npm"
   else
     cannot "npm is not installed (apt-get install nodejs npm)"
