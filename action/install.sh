@@ -28,7 +28,16 @@ from_source() {
 # release_deb: downloads this machine's .deb of the release into the work directory; prints its
 # path (so its errors go to stderr, where the runner reads workflow commands too).
 release_deb() {
-  local repo=${KEYFORM_REPOSITORY:?the action has no repository to download a release from: use build-from-source: true}
+  local repo=${KEYFORM_REPOSITORY:-}
+  # github.action_repository is empty inside some composite actions (a known runner bug); the
+  # action's checkout is at .../_actions/OWNER/NAME/REF.
+  if [ -z "$repo" ] && [[ ${GITHUB_ACTION_PATH:-} =~ /_actions/([^/]+)/([^/]+)/[^/]+/?$ ]]; then
+    repo=${BASH_REMATCH[1]}/${BASH_REMATCH[2]}
+  fi
+  if [ -z "$repo" ]; then
+    notice error "keyform action: no repository to download a release from (a local action?): use build-from-source: true" >&2
+    exit 1
+  fi
   local arch release asset
   arch=$(dpkg --print-architecture)
   if [ "$INPUT_VERSION" = latest ]; then release=latest; else release="tags/$INPUT_VERSION"; fi

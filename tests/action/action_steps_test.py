@@ -283,8 +283,10 @@ def test_install_downloads_this_machines_deb(world):
     check(open(os.path.join(recorder, os.listdir(recorder)[0]), "rb").read() == world.github.asset_bytes, "its bytes")
     download = [r for r in world.github.requests if r["path"].startswith("/assets/")]
     check(download[0]["accept"] == "application/octet-stream", f"asked for the file itself: {download}")
-    status, _, log = world.step("install.sh", INPUT_VERSION="v9", KEYFORM_REPOSITORY="acme/keyform")
-    check(status == 1 and "release v9 of acme/keyform: HTTP 404" in log, f"a missing release is an error: {log}")
+    status, _, log = world.step("install.sh", INPUT_VERSION="v9", KEYFORM_REPOSITORY="",
+                                GITHUB_ACTION_PATH="/home/runner/work/_actions/acme/keyform/v1")
+    check(status == 1 and "release v9 of acme/keyform: HTTP 404" in log,
+          f"a missing release is an error; the repository read from the action's path: {log}")
 
 
 def main():
