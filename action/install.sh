@@ -20,7 +20,7 @@ as_root() {
 from_source() {
   local build=${RUNNER_TEMP:-/tmp}/keyform-build
   echo "keyform action: building keyform from $here/.. into $build"
-  as_root env KEYFORM_BUILD_DIR="$build" "$here/../tests/bootstrap.sh"
+  as_root env KEYFORM_BUILD_DIR="$build" KEYFORM_BUILD_TARGETS="keyform keyform-sandbox" "$here/../tests/bootstrap.sh"
   printf '%s\n' "$build" >>"${GITHUB_PATH:?}"
   "$build/keyform" --version
 }

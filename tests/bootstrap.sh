@@ -37,4 +37,8 @@ else
   echo "==> building into $build_dir"
   cmake -S . -B "$build_dir" -DKEYFORM_SANITIZE=OFF -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE:-RelWithDebInfo} "$unity" >/dev/null
 fi
-cmake --build "$build_dir" -j2
+# KEYFORM_BUILD_TARGETS="keyform keyform-sandbox": only those (the GitHub Action's build from source
+# needs no tests); default: everything.
+targets=()
+for t in ${KEYFORM_BUILD_TARGETS:-}; do targets+=(--target "$t"); done
+cmake --build "$build_dir" -j2 "${targets[@]}"
