@@ -201,7 +201,8 @@ void add_config(CLI::App& command, keyform::CommonOptions& common, const char* h
 // Every command and the top level (`keyform --no-color plan`) take it: a wrapper script can put it
 // first whatever the command. Colours are only ever used on a terminal.
 void add_no_color(CLI::App& command, keyform::CommonOptions& common) {
-  command.add_flag("--no-color", common.no_color, "Never colour the output (default: colour on a terminal; NO_COLOR also works)");
+  command.add_flag("--no-color", common.no_color,
+                   "Never colour the output (default: colour on a terminal; NO_COLOR also works)");
 }
 
 // Flags for every command that talks to the API.
@@ -209,16 +210,18 @@ void add_network(CLI::App& command, keyform::NetworkOptions& net) {
   command.add_option("--max-retries", net.max_retries, "Retries per call for 429, 502, 503, 504 and dropped connections")
       ->check(CLI::Range(0, 20))
       ->default_str("5");
-  command.add_option("--timeout", net.timeout_seconds, "Seconds one call may take, retries included (1 to 3600; default: 300)")
+  command.add_option("--timeout", net.timeout_seconds,
+                     "Seconds one call may take, retries included (1 to 3600; default: 300)")
       ->check(CLI::Range(1, 3600))
       ->default_str("300")
       ->option_text("SECONDS");
   command.add_option("--cacert", net.cacert,
-                     "PEM file of trusted CAs (Ops Manager behind a private CA; default: SSL_CERT_FILE, else the system's)")
+                     "PEM file of trusted CAs (Ops Manager behind a private CA; default: SSL_CERT_FILE, "
+                     "else the system's)")
       ->option_text("FILE");
   command.add_option("--credentials-file", net.credentials_file,
-                     "TOML file with public_api_key/private_api_key or client_id/client_secret (must not be world-readable; "
-                     "default: the MONGODB_ATLAS_* variables)")
+                     "TOML file with public_api_key/private_api_key or client_id/client_secret (must not be "
+                     "world-readable; default: the MONGODB_ATLAS_* variables)")
       ->option_text("FILE");
   command.add_flag_callback("--no-pacing", [&net] { net.pacing = false; },
                             "Neither read the API's rate limits nor pace calls to them: only retry 429s (for measurement)");
@@ -227,15 +230,17 @@ void add_network(CLI::App& command, keyform::NetworkOptions& net) {
 }
 
 void add_target(CLI::App& command, keyform::TargetFlags& target) {
-  command.add_option("--org", target.org, "Organization id, 24 hex digits (default: the config's [target], else MONGODB_ATLAS_ORG_ID)")
+  command.add_option("--org", target.org,
+                     "Organization id, 24 hex digits (default: the config's [target], else MONGODB_ATLAS_ORG_ID)")
       ->option_text("ID");
-  command.add_option("--api", target.api, "API family: atlas-v2, atlas-v1, cloud-manager or ops-manager (default: the config's "
-                                          "[target], else atlas-v2)")
+  command.add_option("--api", target.api,
+                     "API family: atlas-v2, atlas-v1, cloud-manager or ops-manager (default: the config's "
+                     "[target], else atlas-v2)")
       ->check(CLI::IsMember({"atlas-v2", "atlas-v1", "cloud-manager", "ops-manager"}))
       ->option_text("FAMILY");
   command.add_option("--base-url", target.base_url,
-                     "API host, https (http only on loopback) (default: the config's [target], else MONGODB_ATLAS_BASE_URL, "
-                     "else the family's public host)")
+                     "API host, https (http only on loopback) (default: the config's [target], else "
+                     "MONGODB_ATLAS_BASE_URL, else the family's public host)")
       ->option_text("URL");
 }
 
@@ -283,7 +288,8 @@ int main(int argc, char** argv) {
       ->default_str("text");
   plan->add_flag("--detailed-exitcode", plan_options.detailed_exitcode,
                  "Exit 0 when there are no changes, 1 on error, 2 when there are changes");
-  plan->add_option("--out", plan_options.out, "Also save the plan to PLANFILE for `keyform apply PLANFILE` (default: none)")
+  plan->add_option("--out", plan_options.out,
+                   "Also save the plan to PLANFILE for `keyform apply PLANFILE` (default: none)")
       ->option_text("PLANFILE");
   add_network(*plan, common.net);
   plan->footer(kPlanFooter);
@@ -291,12 +297,14 @@ int main(int argc, char** argv) {
   keyform::ApplyOptions apply_options;
   auto* apply = app.add_subcommand("apply", "Make the changes: plan afresh and confirm, or apply a saved plan");
   apply->add_option("PLANFILE", apply_options.plan_file,
-                    "A plan saved by `keyform plan --out`: apply exactly it (default: plan afresh from the configuration)");
+                    "A plan saved by `keyform plan --out`: apply exactly it (default: plan afresh from the "
+                    "configuration)");
   add_config(*apply, common, "Configuration file (with PLANFILE: only to check the plan's target against)");
   add_no_color(*apply, common);
   apply->add_flag("--auto-approve", apply_options.auto_approve,
                   "Skip the interactive 'yes' (required when stdin is not a terminal)");
-  apply->add_option("--parallelism", apply_options.parallelism, "Actions of one phase in flight at once (1 to 256; default: 10)")
+  apply->add_option("--parallelism", apply_options.parallelism,
+                    "Actions of one phase in flight at once (1 to 256; default: 10)")
       ->check(CLI::Range(1, 256))
       ->default_str("10")
       ->option_text("N");
@@ -308,7 +316,8 @@ int main(int argc, char** argv) {
                            "Do not read the org again after applying to check that it matches the configuration");
   auto* secrets_out = apply->add_option("--secrets-out", apply_options.secrets_out,
                                         "Append each created key's private key to FILE as a JSON line (created 0600; "
-                                        "refused if others can read it; default: none, and a plan that creates keys is refused)")
+                                        "refused if others can read it; default: none, and a plan that creates "
+                                        "keys is refused)")
                           ->option_text("FILE");
   apply->add_option("--secrets-command", apply_options.secrets_command,
                     "Run CMD once per created key with its private key on stdin (no shell: write sh -c '...' for one; "
@@ -331,7 +340,8 @@ int main(int argc, char** argv) {
                              "Print only a [[service_accounts]] entry with this key's access (default: the whole org)")
                          ->option_text("PUBLIC_KEY");
   export_command->add_option("--as-service-account", export_options.as_service_account,
-                             "The name of that service account: 1 to 64 letters, digits, spaces, - _ . , ' (default: none; "
+                             "The name of that service account: 1 to 64 letters, digits, spaces, - _ . , ' "
+                             "(default: none; "
                              "needed with --mirror-key)")
       ->option_text("NAME")
       ->needs(mirror_key);

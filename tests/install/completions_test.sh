@@ -58,6 +58,20 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
   file_names
 fi
 
+# fish's answers too, where fish is installed (it is not a build dependency).
+if command -v fish >/dev/null; then
+  fish_expect() {  # fish_expect LINE WORDS...
+    local line=$1; shift
+    local got
+    got=$(fish -c "source $source/completions/keyform.fish; complete -C '$line'" | cut -f1 | sort | xargs)
+    [ "$got" = "$*" ] || fail "fish: '$line<TAB>' offers '$got', expected '$*'"
+  }
+  fish_expect "keyform pl" plan
+  fish_expect "keyform plan --format " json markdown text
+  fish_expect "keyform apply --format " json text
+  fish_expect "keyform show --api " atlas-v1 atlas-v2 cloud-manager ops-manager
+fi
+
 for command in "" $(keyform_commands "$keyform"); do
   bash_words=" $(_keyform_options "$command") "
   while IFS= read -r option; do

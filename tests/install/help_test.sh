@@ -29,7 +29,8 @@ config=$source/examples/keyform.toml
 "$keyform" validate --no-color -c "$config" >/dev/null || fail "keyform validate --no-color"
 for command in $(keyform_commands "$keyform"); do
   for args in "--no-color $command" "$command --no-color"; do
-    out=$(cd / && env -u MONGODB_ATLAS_ORG_ID "$keyform" $args -c /nonexistent/keyform.toml 2>&1)
+    out=$(cd / && env -u MONGODB_ATLAS_ORG_ID -u MONGODB_ATLAS_PUBLIC_API_KEY -u MONGODB_ATLAS_CLIENT_ID \
+      "$keyform" $args -c /nonexistent/keyform.toml 2>&1)
     grep -qi 'not expected\|extra' <<<"$out" && fail "keyform $args: $out"
   done
 done
