@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/process.h"
+#include "cli/version.h"
 #include "core/escape.h"
 
 namespace {
@@ -37,6 +38,26 @@ constexpr const char* kExitStatus =
     "  2  plan --detailed-exitcode: the plan has changes\n"
     "  130, 143  apply stopped by SIGINT (Ctrl-C) or SIGTERM (a CI cancel): the calls in flight\n"
     "     finished and the report lists what was done and what was not started\n";
+
+// Each command's own: a reader of `keyform show --help` should not wonder whether show exits 2.
+constexpr const char* kPlanExitStatus =
+    "\nEXIT STATUS\n"
+    "  0  no changes, or changes without --detailed-exitcode\n"
+    "  1  error: bad configuration, API failure, inconsistent listing, plan over max_destroy\n"
+    "  2  --detailed-exitcode only: the plan has changes\n";
+
+constexpr const char* kApplyExitStatus =
+    "\nEXIT STATUS\n"
+    "  0  applied (or nothing to do) and verified\n"
+    "  1  error: refused, failed or cancelled apply, stale or edited plan file, verification found\n"
+    "     differences, a created key whose secret could not be delivered\n"
+    "  130, 143  stopped by SIGINT (Ctrl-C) or SIGTERM (a CI cancel): the calls in flight\n"
+    "     finished and the report lists what was done and what was not started\n";
+
+constexpr const char* kReadOnlyExitStatus =
+    "\nEXIT STATUS\n"
+    "  0  success\n"
+    "  1  error: bad flags or configuration, missing credentials, API failure, inconsistent listing\n";
 
 std::string section(const char* name, const std::string& body) { return "\n" + std::string(name) + "\n" + body; }
 
@@ -73,7 +94,7 @@ const std::string kPlanFooter =
             "  org's fingerprint, the config file's SHA-256 and a checksum) for `keyform apply PLANFILE`,\n"
             "  which applies exactly those actions or refuses when the org changed since. A plan file\n"
             "  holds no secret. No plan file is written when the plan trips policy.max_destroy.\n") +
-    environment("  MONGODB_ATLAS_BASE_URL   API host when [target] base_url is not set.\n") + kExitStatus +
+    environment("  MONGODB_ATLAS_BASE_URL   API host when [target] base_url is not set.\n") + kPlanExitStatus +
     section("EXAMPLES",
             "  keyform plan                                     # what would change\n"
             "  keyform plan --format json                       # one JSON document for a pipeline\n"
@@ -111,7 +132,7 @@ const std::string kApplyFooter =
     environment("  MONGODB_ATLAS_BASE_URL   API host when [target] base_url is not set; with PLANFILE it must\n"
                 "                           agree with the plan's.\n"
                 "  MONGODB_ATLAS_ORG_ID     with PLANFILE and no config: refuse a plan for another org.\n") +
-    kExitStatus +
+    kApplyExitStatus +
     section("EXAMPLES",
             "  keyform apply                             # plan, confirm, and change the org\n"
             "  keyform apply --auto-approve              # in CI (required when stdin is not a terminal)\n"
@@ -138,7 +159,7 @@ const std::string kExportFooter =
             "  [[service_accounts]] entry with that key's org roles, projects and access list, its desc\n"
             "  fitted to the characters an account allows: the first step of moving off the key.\n\n" +
                 kTargetResolution) +
-    environment(kTargetEnvironment.c_str()) + kExitStatus +
+    environment(kTargetEnvironment.c_str()) + kReadOnlyExitStatus +
     section("EXAMPLES",
             "  keyform export --org 5a0a1e7e0f2912c554080adc > keyform.toml\n"
             "  keyform export --org 5a0a1e7e0f2912c554080adc --by-name > keyform.toml\n"
@@ -156,7 +177,7 @@ const std::string kShowFooter =
             "  --access-lists also reads every key's IP access list (one paged GET per key, several at\n"
             "  once). Changes nothing.\n\n" +
                 kTargetResolution) +
-    environment(kTargetEnvironment.c_str()) + kExitStatus +
+    environment(kTargetEnvironment.c_str()) + kReadOnlyExitStatus +
     section("EXAMPLES",
             "  keyform show --org 5a0a1e7e0f2912c554080adc\n"
             "  keyform show --format markdown > access-review.md\n"
@@ -172,11 +193,16 @@ const std::string kValidateFooter =
     section("EXAMPLES", "  keyform validate\n  keyform validate -c teams/payments.toml\n");
 
 void add_config(CLI::App& command, keyform::CommonOptions& common, const char* help) {
-  command.add_option("-c,--config", common.config_path, help)->default_str("keyform.toml")->option_text("FILE");
+  command.add_option("-c,--config", common.config_path, std::string(help) + " (default: keyform.toml)")
+      ->default_str("keyform.toml")
+      ->option_text("FILE");
 }
 
+// Every command and the top level (`keyform --no-color plan`) take it: a wrapper script can put it
+// first whatever the command. Colours are only ever used on a terminal.
 void add_no_color(CLI::App& command, keyform::CommonOptions& common) {
-  command.add_flag("--no-color", common.no_color, "Never colour the output (NO_COLOR also works)");
+  command.add_flag("--no-color", common.no_color,
+                   "Never colour the output (default: colour on a terminal; NO_COLOR also works)");
 }
 
 // Flags for every command that talks to the API.
@@ -184,14 +210,18 @@ void add_network(CLI::App& command, keyform::NetworkOptions& net) {
   command.add_option("--max-retries", net.max_retries, "Retries per call for 429, 502, 503, 504 and dropped connections")
       ->check(CLI::Range(0, 20))
       ->default_str("5");
-  command.add_option("--timeout", net.timeout_seconds, "Seconds one call may take, retries included")
+  command.add_option("--timeout", net.timeout_seconds,
+                     "Seconds one call may take, retries included (1 to 3600; default: 300)")
       ->check(CLI::Range(1, 3600))
       ->default_str("300")
       ->option_text("SECONDS");
-  command.add_option("--cacert", net.cacert, "PEM file of trusted CAs (Ops Manager behind a private CA; also SSL_CERT_FILE)")
+  command.add_option("--cacert", net.cacert,
+                     "PEM file of trusted CAs (Ops Manager behind a private CA; default: SSL_CERT_FILE, "
+                     "else the system's)")
       ->option_text("FILE");
   command.add_option("--credentials-file", net.credentials_file,
-                     "TOML file with public_api_key/private_api_key or client_id/client_secret (must not be world-readable)")
+                     "TOML file with public_api_key/private_api_key or client_id/client_secret (must not be "
+                     "world-readable; default: the MONGODB_ATLAS_* variables)")
       ->option_text("FILE");
   command.add_flag_callback("--no-pacing", [&net] { net.pacing = false; },
                             "Neither read the API's rate limits nor pace calls to them: only retry 429s (for measurement)");
@@ -200,11 +230,18 @@ void add_network(CLI::App& command, keyform::NetworkOptions& net) {
 }
 
 void add_target(CLI::App& command, keyform::TargetFlags& target) {
-  command.add_option("--org", target.org, "Organization id (24 hex digits)")->option_text("ID");
-  command.add_option("--api", target.api, "API family")
+  command.add_option("--org", target.org,
+                     "Organization id, 24 hex digits (default: the config's [target], else MONGODB_ATLAS_ORG_ID)")
+      ->option_text("ID");
+  command.add_option("--api", target.api,
+                     "API family: atlas-v2, atlas-v1, cloud-manager or ops-manager (default: the config's "
+                     "[target], else atlas-v2)")
       ->check(CLI::IsMember({"atlas-v2", "atlas-v1", "cloud-manager", "ops-manager"}))
       ->option_text("FAMILY");
-  command.add_option("--base-url", target.base_url, "API host, e.g. https://cloud.mongodb.com")->option_text("URL");
+  command.add_option("--base-url", target.base_url,
+                     "API host, https (http only on loopback) (default: the config's [target], else "
+                     "MONGODB_ATLAS_BASE_URL, else the family's public host)")
+      ->option_text("URL");
 }
 
 // CLI11 would say "The following argument was not expected: destroy"; name the mistake and the
@@ -237,10 +274,11 @@ int main(int argc, char** argv) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   CLI::App app{kDescription, "keyform"};
   app.footer(kTopFooter);
-  app.set_version_flag("--version", std::string("keyform ") + KEYFORM_VERSION);
+  app.set_version_flag("--version", keyform::version_text(keyform::build_info()));
   app.require_subcommand(1);
 
   keyform::CommonOptions common;
+  add_no_color(app, common);
   keyform::PlanOptions plan_options;
   auto* plan = app.add_subcommand("plan", "Show the changes that would make the org match the configuration");
   add_config(*plan, common, "Configuration file");
@@ -250,19 +288,23 @@ int main(int argc, char** argv) {
       ->default_str("text");
   plan->add_flag("--detailed-exitcode", plan_options.detailed_exitcode,
                  "Exit 0 when there are no changes, 1 on error, 2 when there are changes");
-  plan->add_option("--out", plan_options.out, "Also save the plan to PLANFILE for `keyform apply PLANFILE`")
+  plan->add_option("--out", plan_options.out,
+                   "Also save the plan to PLANFILE for `keyform apply PLANFILE` (default: none)")
       ->option_text("PLANFILE");
   add_network(*plan, common.net);
   plan->footer(kPlanFooter);
 
   keyform::ApplyOptions apply_options;
   auto* apply = app.add_subcommand("apply", "Make the changes: plan afresh and confirm, or apply a saved plan");
-  apply->add_option("PLANFILE", apply_options.plan_file, "A plan saved by `keyform plan --out`: apply exactly it");
+  apply->add_option("PLANFILE", apply_options.plan_file,
+                    "A plan saved by `keyform plan --out`: apply exactly it (default: plan afresh from the "
+                    "configuration)");
   add_config(*apply, common, "Configuration file (with PLANFILE: only to check the plan's target against)");
   add_no_color(*apply, common);
   apply->add_flag("--auto-approve", apply_options.auto_approve,
                   "Skip the interactive 'yes' (required when stdin is not a terminal)");
-  apply->add_option("--parallelism", apply_options.parallelism, "Actions of one phase in flight at once")
+  apply->add_option("--parallelism", apply_options.parallelism,
+                    "Actions of one phase in flight at once (1 to 256; default: 10)")
       ->check(CLI::Range(1, 256))
       ->default_str("10")
       ->option_text("N");
@@ -274,10 +316,12 @@ int main(int argc, char** argv) {
                            "Do not read the org again after applying to check that it matches the configuration");
   auto* secrets_out = apply->add_option("--secrets-out", apply_options.secrets_out,
                                         "Append each created key's private key to FILE as a JSON line (created 0600; "
-                                        "refused if others can read it)")
+                                        "refused if others can read it; default: none, and a plan that creates "
+                                        "keys is refused)")
                           ->option_text("FILE");
   apply->add_option("--secrets-command", apply_options.secrets_command,
-                    "Run CMD once per created key with its private key on stdin (no shell: write sh -c '...' for one)")
+                    "Run CMD once per created key with its private key on stdin (no shell: write sh -c '...' for one; "
+                    "default: none)")
       ->option_text("CMD")
       ->excludes(secrets_out);
   add_network(*apply, common.net);
@@ -289,17 +333,21 @@ int main(int argc, char** argv) {
   export_command->add_flag("--by-name", export_options.by_name,
                            "Name projects by name where the name is unambiguous (default: by id)");
   export_command->add_option("--out", export_options.out,
-                             "Write the file here (atomically, once the org was read and checked) instead of stdout")
+                             "Write the file here (atomically, once the org was read and checked) (default: stdout)")
       ->option_text("FILE");
-  auto* mirror_key = export_command->add_option("--mirror-key", export_options.mirror_key,
-                                                "Print only a [[service_accounts]] entry with this key's access")
+  auto* mirror_key = export_command->add_option(
+                             "--mirror-key", export_options.mirror_key,
+                             "Print only a [[service_accounts]] entry with this key's access (default: the whole org)")
                          ->option_text("PUBLIC_KEY");
   export_command->add_option("--as-service-account", export_options.as_service_account,
-                             "The name of that service account (1 to 64 letters, digits, spaces, - _ . , ')")
+                             "The name of that service account: 1 to 64 letters, digits, spaces, - _ . , ' "
+                             "(default: none; "
+                             "needed with --mirror-key)")
       ->option_text("NAME")
       ->needs(mirror_key);
   mirror_key->needs("--as-service-account");
   add_config(*export_command, common, "Config file whose [target] fills in what flags and environment do not");
+  add_no_color(*export_command, common);
   add_network(*export_command, common.net);
   export_command->footer(kExportFooter);
 
@@ -318,6 +366,7 @@ int main(int argc, char** argv) {
 
   auto* validate = app.add_subcommand("validate", "Check the configuration offline (no request, no credentials)");
   add_config(*validate, common, "Configuration file");
+  add_no_color(*validate, common);
   validate->footer(kValidateFooter);
 
   if (!known_command(app, argc, argv)) return 1;
