@@ -193,8 +193,9 @@ void SandboxProcess::clear_requests() const {
 
 nlohmann::json SandboxProcess::state() const { return admin_get(port_, "/__sandbox/state"); }
 
-LogStats SandboxProcess::request_stats() const {
-  const nlohmann::json log = admin_get(port_, "/__sandbox/requests").at("requests");
+nlohmann::json SandboxProcess::requests() const { return admin_get(port_, "/__sandbox/requests").at("requests"); }
+
+LogStats stats_of(const nlohmann::json& log) {
   LogStats s;
   std::map<std::string, long> challenges_by_connection;
   for (const auto& r : log) {
@@ -209,6 +210,8 @@ LogStats SandboxProcess::request_stats() const {
       ++count;
     } else if (ok) {
       (r.at("method") == "GET" ? s.gets_ok : s.writes_ok) += 1;
+    } else if (status == 429) {
+      ++s.rate_limited;
     } else {
       ++s.failures;
     }
