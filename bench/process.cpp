@@ -193,6 +193,14 @@ void SandboxProcess::clear_requests() const {
 
 nlohmann::json SandboxProcess::state() const { return admin_get(port_, "/__sandbox/state"); }
 
+namespace {
+// keyform reads GET /rateLimits and carries on without them when refused (--rate-limits-unlisted).
+bool is_limits_refusal(const nlohmann::json& entry, int status) {
+  const std::string path = entry.at("path").get<std::string>();
+  return (status == 403 || status == 404 || status == 406) && path.find("/rateLimits") != std::string::npos;
+}
+}  // namespace
+
 nlohmann::json SandboxProcess::requests() const { return admin_get(port_, "/__sandbox/requests").at("requests"); }
 
 LogStats stats_of(const nlohmann::json& log) {
@@ -212,6 +220,8 @@ LogStats stats_of(const nlohmann::json& log) {
       (r.at("method") == "GET" ? s.gets_ok : s.writes_ok) += 1;
     } else if (status == 429) {
       ++s.rate_limited;
+    } else if (is_limits_refusal(r, status)) {
+      ++s.limits_refused;
     } else {
       ++s.failures;
     }

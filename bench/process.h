@@ -40,6 +40,7 @@ struct LogStats {
   long connections = 0;         // distinct client addr:port
   long max_challenges_per_connection = 0;
   long rate_limited = 0;        // 429s (an empty bucket of --rate-limits, or a --fault)
+  long limits_refused = 0;      // GET /rateLimits refused (403/404/406): keyform goes on without them
   long failures = 0;            // other non-2xx answers
 };
 

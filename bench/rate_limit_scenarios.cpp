@@ -2,6 +2,8 @@
 
 #include "workload.h"
 
+#include "core/escape.h"
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -125,7 +127,10 @@ std::string last_chars(const std::string& text, std::size_t n = 300) {
 
 // Converged: exit 0, the expected plan, every write made once, and the org the file describes.
 std::vector<std::string> check(const ScenarioRun& run, const Workload& w, const json& state) {
-  if (run.m.exit_code != 0) return {fmt::format("exit code {}: {}", run.m.exit_code, last_chars(run.m.err + run.m.out))};
+  if (run.m.exit_code != 0) {
+    const auto errors = lines_with(run.m.err, "Error: ");
+    return {fmt::format("exit code {}: {}", run.m.exit_code, errors.empty() ? last_chars(run.m.err + run.m.out) : errors[0])};
+  }
   std::vector<std::string> problems;
   const auto summary = plan_summary(run.m.out);
   if (!summary || !(*summary == w.expected)) problems.push_back("the plan's summary is not the expected one");
@@ -176,7 +181,8 @@ std::string target_label(const Scenario& s) {
 }
 
 std::string verdict(const ScenarioRun& r) {
-  if (!r.problems.empty()) return "**FAILED: " + r.problems[0] + "**";
+  // keyform's messages carry the API's words: inert text in a markdown cell.
+  if (!r.problems.empty()) return "**FAILED: " + keyform::escape_markdown(r.problems[0]) + "**";
   if (r.scenario.max_429 < 0) return "—";
   return r.met() ? "met" : "**missed**";
 }
