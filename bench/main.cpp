@@ -3,16 +3,18 @@
 //
 //   keyform-bench [--quick] [--latency-ms 50] [--sizes 100x50,1000x200,10000x2000] [--actions 1000]
 //                 [--parallelism 1,10,32] [--repeat 3] [--probe-ms 200] [--no-baseline]
-//                 [--workdir DIR] [--markdown FILE]
+//                 [--workdir DIR] [--markdown FILE] [--rate-limit-scenarios]
 //
 // For every size it generates a fixture and a keyform.toml whose plan has a known number of
 // actions, then measures `keyform plan`, `keyform apply --auto-approve --parallelism N` and the
 // baseline doing the same two jobs: wall time, CPU time and peak RSS of the child (wait4), and
 // requests, digest challenges and connections from the sandbox's request log. Every run is
-// checked: the plan's action counts, and after an apply the org itself.
+// checked: the plan's action counts, and after an apply the org itself. --rate-limit-scenarios
+// measures rate-limited applies instead (rate_limit_scenarios.h); --quick adds a tiny one.
 
 #include "baseline.h"
 #include "process.h"
+#include "rate_limit_scenarios.h"
 #include "render_timing.h"
 #include "workload.h"
 
@@ -28,7 +30,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <sstream>
 
 namespace bench {
@@ -48,7 +49,11 @@ struct Options {
   std::string workdir;
   std::string markdown;
   std::string render = "10000x4";  // the plan whose render time is measured: every assignment unassigned
+  bool rate_limit_scenarios = false;  // issue 15's rate-limited applies instead of the sizes
 };
+
+// keyform apply's --parallelism default (ApplyOptions in src/cli/commands.h): the rate-limit runs pass it.
+constexpr int kDefaultParallelism = 10;
 
 struct Size {
   int keys;
@@ -146,13 +151,6 @@ std::string machine_description() {
 }
 
 // ---- checks -----------------------------------------------------------------------------------
-
-std::optional<ActionMix> plan_summary(const std::string& out) {
-  static const std::regex line(R"(Plan: (\d+) to assign, (\d+) to update, (\d+) to unassign, (\d+) to delete\.)");
-  std::smatch m;
-  if (!std::regex_search(out, m, line)) return std::nullopt;
-  return ActionMix{std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4])};
-}
 
 std::string tail(const std::string& text, std::size_t n = 400) {
   std::string t = text.size() > n ? "…" + text.substr(text.size() - n) : text;
@@ -466,9 +464,61 @@ bool keyform_has_parallelism_flag(const std::string& scratch) {
   return (m.out + m.err).find("--parallelism") != std::string::npos;
 }
 
+// What a part of the run adds to the report.
+struct Section {
+  std::string text;
+  int runs = 0;
+  int failed = 0;
+  int missed = 0;
+};
+
+Section sizes_section(const Options& o, const std::string& workdir) {
+  const bool has_flag = keyform_has_parallelism_flag(workdir);
+  if (!has_flag) {
+    std::cerr << "warning: `keyform apply --help` shows no --parallelism; measuring apply at its default only\n";
+  }
+  const std::vector<Size> sizes = parse_sizes(o.sizes);
+  std::vector<Row> rows;
+  Bench bench(o, workdir, has_flag);
+  for (const auto& size : sizes) {
+    auto more = bench.run_size(size);
+    rows.insert(rows.end(), more.begin(), more.end());
+  }
+  const Verdicts verdicts = targets_table(rows, sizes, o.latency_ms, o.probe_ms);
+  const Verdicts render = o.render.empty() ? Verdicts{} : render_section(o.render);
+  Section section;
+  section.runs = static_cast<int>(rows.size());
+  for (const auto& r : rows) section.failed += !r.problems.empty();
+  section.missed = verdicts.missed + render.missed;
+  section.text = fmt::format(
+      "Plans and applies: keyform-sandbox with --latency-ms {} (every API request, 401s included, waits {} ms "
+      "before its answer). Plan rows: the median of {} run(s). Apply actions: 50 % assign, 20 % update roles, 25 % "
+      "unassign, 5 % delete key. Baseline: one call at a time, a fresh libcurl handle (new connection, new "
+      "digest challenge) per call.\n\n",
+      o.latency_ms, o.latency_ms, std::max(1, o.repeat));
+  section.text += results_table(rows, o.latency_ms);
+  section.text +=
+      "\nrequests, GETs (successful), challenges (401 with a digest challenge) and connections (distinct client "
+      "address:port) come from the sandbox's request log. The baseline opens a connection per call; Linux reuses "
+      "loopback ports still in TIME_WAIT, so its connection count can be a little under its challenge count. "
+      "CPU is user+sys and peak RSS is ru_maxrss of the measured process alone (wait4), not the sandbox's. "
+      "speed-up: the baseline's wall time over this run's, same org and job.\n";
+  section.text += "\n" + verdicts.table + render.table;
+  return section;
+}
+
+Section rate_limits_section(const Options& o, const std::string& workdir) {
+  const ScenarioOptions options{o.latency_ms, kDefaultParallelism, workdir};
+  const auto runs = run_rate_limit_scenarios(rate_limit_scenarios(o.quick), options);
+  const ScenarioReport report = rate_limit_report(runs, options);
+  Section section{report.table, static_cast<int>(runs.size()), 0, report.missed};
+  for (const auto& r : runs) section.failed += !r.problems.empty();
+  return section;
+}
+
 int run(Options o) {
   if (o.quick) {
-    // About 15 s: the two small sizes, 100 actions, a short latency.
+    // About 20 s: the two small sizes, 100 actions, a short latency, and one tiny rate-limited apply.
     o.sizes = "100x50,1000x200";
     o.actions = 100;
     o.parallelism = "1,10";
@@ -494,42 +544,23 @@ int run(Options o) {
       if (!dir.empty()) fs::remove_all(dir, ignored);
     }
   } cleanup{remove_workdir ? workdir : ""};
-  const bool has_flag = keyform_has_parallelism_flag(workdir);
-  if (!has_flag) {
-    std::cerr << "warning: `keyform apply --help` shows no --parallelism; measuring apply at its default only\n";
-  }
-  const std::vector<Size> sizes = parse_sizes(o.sizes);
-  std::vector<Row> rows;
-  Bench bench(o, workdir, has_flag);
-  for (const auto& size : sizes) {
-    auto more = bench.run_size(size);
-    rows.insert(rows.end(), more.begin(), more.end());
-  }
+  std::vector<Section> sections;
+  if (!o.rate_limit_scenarios) sections.push_back(sizes_section(o, workdir));
+  if (o.rate_limit_scenarios || o.quick) sections.push_back(rate_limits_section(o, workdir));
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  const Verdicts verdicts = targets_table(rows, sizes, o.latency_ms, o.probe_ms);
-  const Verdicts render = o.render.empty() ? Verdicts{} : render_section(o.render);
-  int failed = 0;
-  for (const auto& r : rows) failed += !r.problems.empty();
-  std::string report = fmt::format(
-      "## keyform-bench\n\n"
-      "Machine: {}. {}; keyform-sandbox with --latency-ms {} (every API request, 401s included, waits {} ms "
-      "before its answer). Plan rows: the median of {} run(s). Apply actions: 50 % assign, 20 % update roles, 25 % "
-      "unassign, 5 % delete key. Baseline: one call at a time, a fresh libcurl handle (new connection, new "
-      "digest challenge) per call.\n\n",
-      machine_description(), keyform_version(), o.latency_ms, o.latency_ms, std::max(1, o.repeat));
-  report += results_table(rows, o.latency_ms);
-  report +=
-      "\nrequests, GETs (successful), challenges (401 with a digest challenge) and connections (distinct client "
-      "address:port) come from the sandbox's request log. The baseline opens a connection per call; Linux reuses "
-      "loopback ports still in TIME_WAIT, so its connection count can be a little under its challenge count. "
-      "CPU is user+sys and peak RSS is ru_maxrss of the measured process alone (wait4), not the sandbox's. "
-      "speed-up: the baseline's wall time over this run's, same org and job.\n";
-  report += "\n" + verdicts.table + render.table;
+  std::string report = fmt::format("## keyform-bench\n\nMachine: {}. {}.\n\n", machine_description(), keyform_version());
+  int runs = 0, failed = 0, missed = 0;
+  for (const auto& section : sections) {
+    report += section.text;
+    runs += section.runs;
+    failed += section.failed;
+    missed += section.missed;
+  }
   report += fmt::format(
       "\nBenchmark run time: {:.0f} s; load average {} at the start, {} at the end (other work on the machine "
       "slows wall times, not CPU times). {} of {} runs failed their checks; {} targets missed.\n",
-      total, load_before, load_average(), failed, rows.size(), verdicts.missed + render.missed);
+      total, load_before, load_average(), failed, runs, missed);
   std::cout << report << std::flush;
   if (!o.markdown.empty()) write_file(o.markdown, report);
   return failed ? 1 : 0;
@@ -553,7 +584,9 @@ int main(int argc, char** argv) {
   }
   CLI::App app{"keyform-bench: keyform plan/apply against a naive digest-per-call script, on keyform-sandbox"};
   bench::Options o;
-  app.add_flag("--quick", o.quick, "smoke run (~15 s): sizes 100 and 1000, 100 actions, -p 1,10, latency ≤ 10 ms");
+  app.add_flag("--quick", o.quick,
+               "smoke run (~20 s): sizes 100 and 1000, 100 actions, -p 1,10, latency ≤ 10 ms, and one tiny "
+               "rate-limited apply (60 writes, a bucket of 10 at 20/s)");
   app.add_option("--latency-ms", o.latency_ms, "round-trip latency the sandbox adds to every API request")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
@@ -569,6 +602,10 @@ int main(int argc, char** argv) {
   app.add_option("--markdown", o.markdown, "also write the report to this file");
   app.add_option("--render", o.render, "time the renderers on a plan unassigning every key of KEYSxPROJECTS (\"\": skip)")
       ->capture_default_str();
+  app.add_flag("--rate-limit-scenarios", o.rate_limit_scenarios,
+               "instead of the sizes: issue 15's rate-limited applies (ORG: 1000 writes, one bucket of 50 at 20/s, "
+               "with /rateLimits, learnt from 429s, --no-pacing; GROUP: 20 projects x 25 writes, buckets of 5 at "
+               "5/s, with /rateLimits and --no-pacing), about 4 minutes");
   CLI11_PARSE(app, argc, argv);
   try {
     return bench::run(o);

@@ -193,8 +193,17 @@ void SandboxProcess::clear_requests() const {
 
 nlohmann::json SandboxProcess::state() const { return admin_get(port_, "/__sandbox/state"); }
 
-LogStats SandboxProcess::request_stats() const {
-  const nlohmann::json log = admin_get(port_, "/__sandbox/requests").at("requests");
+namespace {
+// keyform reads GET /rateLimits and carries on without them when refused (--rate-limits-unlisted).
+bool is_limits_refusal(const nlohmann::json& entry, int status) {
+  const std::string path = entry.at("path").get<std::string>();
+  return (status == 403 || status == 404 || status == 406) && path.find("/rateLimits") != std::string::npos;
+}
+}  // namespace
+
+nlohmann::json SandboxProcess::requests() const { return admin_get(port_, "/__sandbox/requests").at("requests"); }
+
+LogStats stats_of(const nlohmann::json& log) {
   LogStats s;
   std::map<std::string, long> challenges_by_connection;
   for (const auto& r : log) {
@@ -209,6 +218,10 @@ LogStats SandboxProcess::request_stats() const {
       ++count;
     } else if (ok) {
       (r.at("method") == "GET" ? s.gets_ok : s.writes_ok) += 1;
+    } else if (status == 429) {
+      ++s.rate_limited;
+    } else if (is_limits_refusal(r, status)) {
+      ++s.limits_refused;
     } else {
       ++s.failures;
     }

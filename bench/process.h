@@ -39,8 +39,13 @@ struct LogStats {
   long challenges = 0;          // 401s carrying a digest challenge
   long connections = 0;         // distinct client addr:port
   long max_challenges_per_connection = 0;
+  long rate_limited = 0;        // 429s (an empty bucket of --rate-limits, or a --fault)
+  long limits_refused = 0;      // GET /rateLimits refused (403/404/406): keyform goes on without them
   long failures = 0;            // other non-2xx answers
 };
+
+// The same figures from a log (GET /__sandbox/requests's "requests").
+LogStats stats_of(const nlohmann::json& requests);
 
 class SandboxProcess {
  public:
@@ -54,7 +59,8 @@ class SandboxProcess {
   std::string base_url() const;
   double startup_s() const { return startup_s_; }
   void clear_requests() const;
-  LogStats request_stats() const;
+  LogStats request_stats() const { return stats_of(requests()); }
+  nlohmann::json requests() const;  // the request log's entries
   nlohmann::json state() const;
 
  private:

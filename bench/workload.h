@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace bench {
@@ -47,6 +48,15 @@ struct Workload {
 };
 
 Workload make_workload(const WorkloadSpec& spec);
+
+// For project-scoped rate limits: `projects` projects with `writes_per_project` keys each, every
+// key in its one project; the file changes each key's roles there (one PATCH per key). The file
+// lists the keys project by project, so an apply that takes actions in file order drains one
+// project's bucket after another.
+Workload make_per_project_workload(int projects, int writes_per_project);
+
+// The "Plan: A to assign, U to update, N to unassign, D to delete." line of keyform's output.
+std::optional<ActionMix> plan_summary(const std::string& output);
 
 // Keys whose assignments in `state` (GET /__sandbox/state) differ from `desired`: 0 when a run
 // did the whole job.

@@ -5,7 +5,7 @@
 //                   [--token-ttl SECONDS] [--stale-nonces]
 //                   [--fault METHOD:PATH_REGEX:STATUS:COUNT[:RETRY_AFTER]]...   (see faults.h)
 //                   [--listing-fault LISTING:MODE[:PASSES]]...             (see listing_faults.h)
-//                   [--rate-limits FILE] [--rate-limit-no-headers]              (see rate_limits.h)
+//                   [--rate-limits FILE] [--rate-limit-no-headers] [--rate-limits-unlisted]
 
 #include "sandbox/fixture.h"
 #include "sandbox/rate_limits.h"
@@ -45,6 +45,7 @@ struct Arguments {
   std::vector<std::string> listing_faults;
   std::string rate_limits;
   bool rate_limit_no_headers = false;
+  bool rate_limits_unlisted = false;
 };
 
 constexpr const char* footer = R"(
@@ -83,7 +84,8 @@ GET /api/atlas/v2/rateLimits results, e.g.
   calls carry RateLimit-Limit (capacity) and RateLimit-Remaining (whole tokens left).
   GET /api/atlas/v2/rateLimits (itemsPerPage, pageNum; orgId, groupId, userId, ipAddress ignored)
   and GET /api/atlas/v2/rateLimits/{endpointSetId} answer the sets (an empty list without
-  --rate-limits), authenticated, with Accept application/vnd.atlas.2025-03-12+json only (406 else).
+  --rate-limits), authenticated, with Accept application/vnd.atlas.2025-03-12+json only (406 else);
+  with --rate-limits-unlisted both answer 404 RESOURCE_NOT_FOUND and the limits still meter.
 
 Test endpoints (no authentication, no latency, not in the request log):
   GET    /__sandbox/state           the org as it is now, in the fixture's format, without secrets
@@ -199,6 +201,9 @@ void define_options(CLI::App& app, Arguments& args) {
   app.add_flag("--rate-limit-no-headers", args.rate_limit_no_headers,
                "send no Retry-After and no RateLimit-Limit/RateLimit-Remaining headers, as the Admin "
                "API may not (default: off)");
+  app.add_flag("--rate-limits-unlisted", args.rate_limits_unlisted,
+               "answer GET /rateLimits 404 while the limits still meter, as for a key that may not "
+               "read them (default: off)");
   app.footer(footer);
 }
 
@@ -262,6 +267,7 @@ int serve(const Arguments& args) {
   }
   if (!args.rate_limits.empty()) options.rate_limits = keyform::sandbox::load_rate_limits(args.rate_limits);
   options.rate_limit_headers = !args.rate_limit_no_headers;
+  options.rate_limits_listed = !args.rate_limits_unlisted;
   Sandbox sandbox(keyform::sandbox::load_fixture(args.fixture), options);
   // If serving ends on its own (the listening socket failed), wake main as a signal would.
   std::atomic<bool> failed{false};

@@ -546,6 +546,10 @@ Sandbox::Exchange Sandbox::respond(const httplib::Request& request, const Family
     }
     const std::string_view rest = api_rest(request, family);
     if (is_rate_limits_request(family, rest)) {
+      if (!options_.rate_limits_listed) {
+        throw ApiError(404, "RESOURCE_NOT_FOUND",
+                       fmt::format("Cannot find resource {}{}.", family.base_path, rest));
+      }
       Reply reply = rate_limits_reply(
           rate_limiter_.sets(), RateLimitsRequest{family, request.method, rest,
                                                   request.get_header_value("Accept"),

@@ -50,6 +50,9 @@ struct SandboxOptions {
   // Off (--rate-limit-no-headers): no Retry-After and no RateLimit-* headers, as the Admin API's
   // docs warn can happen.
   bool rate_limit_headers = true;
+  // Off (--rate-limits-unlisted): GET /rateLimits answers 404 while the limits still meter, as for a
+  // key that may not read them, so a client can only learn them from 429s.
+  bool rate_limits_listed = true;
   // The rate limiter's clock; tests move time by hand.
   std::function<std::chrono::steady_clock::time_point()> clock = std::chrono::steady_clock::now;
 };

@@ -221,4 +221,24 @@ TEST_CASE("sandbox rate limits http: without --rate-limits nothing is metered, /
   }
 }
 
+TEST_CASE("sandbox rate limits http: --rate-limits-unlisted hides /rateLimits (404) but still meters") {
+  auto clock = std::make_shared<FakeClock>();
+  SandboxOptions options = limited(clock, false);
+  options.rate_limits_listed = false;
+  Running server(org_state(), options);
+  DigestClient digest(server, "zmmrboas", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+  for (const char* path : {"/api/atlas/v2/rateLimits?orgId=5a0a1e7e0f2912c554080adc",
+                           "/api/atlas/v2/rateLimits/orgKeyReads"}) {
+    auto hidden = digest.send("GET", path, rate_headers());
+    REQUIRE(hidden);
+    CHECK(hidden->status == 404);
+    CHECK(json::parse(hidden->body)["errorCode"] == "RESOURCE_NOT_FOUND");
+  }
+  for (int i = 0; i < 3; ++i) CHECK(digest.send("GET", keys_path(), v2_headers())->status == 200);
+  auto refused = digest.send("GET", keys_path(), v2_headers());
+  CHECK(refused->status == 429);
+  CHECK_FALSE(refused->has_header("Retry-After"));
+  CHECK(requests(server).back()["rate_limited_by"] == "orgKeyReads");
+}
+
 }  // namespace keyform_test_sandbox_rate_limits_http
