@@ -35,6 +35,7 @@ Page<T> parse_page(std::string_view body, ParseItem parse_item) {
     throw ResponseError("list response has no \"results\" array");
   }
   Page<T> page;
+  page.items.reserve(results->size());
   for (const auto& item : *results) {
     if (!item.is_object()) throw ResponseError("a list item is not a JSON object");
     page.items.push_back(parse_item(item));

@@ -317,6 +317,7 @@ class ConfigParser {
                               describe(node));
       return;
     }
+    keys.reserve(array->size());  // 10 000 keys: no relocation of every DeclaredKey at each growth
     for (const toml::node& entry : *array) {
       if (const toml::table* table = entry.as_table()) {
         keys.push_back(parse_key(*table));

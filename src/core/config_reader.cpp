@@ -237,6 +237,7 @@ void ConfigReader::parse_projects(const toml::table& entry, const EntrySubject& 
                                      describe(found->second));
     return;
   }
+  out.reserve(table->size());
   for (auto&& [ref, roles] : *table) {
     if (auto project = parse_project(ref, roles, subject)) out.push_back(std::move(*project));
   }

@@ -1,9 +1,17 @@
 #include "render/render.h"
 
+#include "core/plan_json_writer.h"
+
 namespace keyform {
 using nlohmann::json;
 
-std::string render_plan_json(const Plan& plan) { return plan_to_json(plan).dump(2) + "\n"; }
+// Streamed: the same document as plan_to_json(plan).dump(2); 40 000 unassigns take 0.02 s instead
+// of 0.3 s (plan_json_writer.h).
+std::string render_plan_json(const Plan& plan) {
+  std::string text = plan_json_text(plan);
+  text += '\n';  // appended, not concatenated: no copy of a document that may be tens of MB
+  return text;
+}
 
 std::string render_apply_json(const Plan& plan, const ApplyReport& report) {
   json done = json::array(), failed = json::array(), not_started = json::array();

@@ -222,4 +222,19 @@ TEST_CASE("access_lists_to_read: the declared keys with access_list, by id, pres
   CHECK(access_lists_to_read(c, org()) == Strings{kOtherId});
 }
 
+TEST_CASE("access_lists_to_read: keys named by description, absent ones left out, each live key once") {
+  DeclaredKey by_desc;
+  by_desc.desc = "someone";
+  by_desc.access_list = Strings{};
+  Config c = config(declared(), UndeclaredPolicy::ignore);
+  c.keys.push_back(by_desc);
+  CHECK(access_lists_to_read(c, org()) == Strings{kOtherId});
+  c.keys[0].access_list = Strings{};  // and by public key: both, sorted by id
+  CHECK(access_lists_to_read(c, org()) == Strings{kKeyId, kOtherId});
+  c.keys[2].state = KeyState::absent;
+  CHECK(access_lists_to_read(c, org()) == Strings{kKeyId});
+  c.keys.push_back(c.keys[0]);  // two entries naming one key: read once
+  CHECK(access_lists_to_read(c, org()) == Strings{kKeyId});
+}
+
 }  // namespace keyform_test_planner_attributes
