@@ -135,7 +135,7 @@ HttpResponse AdminClient::call(const ApiRequest& request, const std::function<bo
         request.method != "GET" && (check_every_retry || status == 0 || status == 502 || status == 504);
     if (outcome_unknown && already_done && already_done(deadline)) {
       hooks_.warn("warning: " + describe_call(request) + ": " + failure + ", but the change is in effect");
-      return HttpResponse{200, "", std::nullopt};
+      return HttpResponse{200, "", std::nullopt, false, std::nullopt};
     }
     // A paced 429 waits in the pacer instead: it holds every call of that bucket until Retry-After.
     const bool paced = pacer_ && status == 429;

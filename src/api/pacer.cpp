@@ -14,11 +14,21 @@ double seconds_between(Pacer::Clock::time_point from, Pacer::Clock::time_point t
   return std::chrono::duration_cast<Seconds>(to - from).count();
 }
 
+// How fast a learnt rate grows, in calls/s per second: about one, but a tenth of that near the
+// rate it was last refused at, so that it stays under a limit it found instead of running into it
+// again every few seconds; past that rate without a 429, the limit has changed: fast again.
+double increase(double rate, double ceiling) {
+  const bool near_limit = ceiling > 0 && rate >= 0.85 * ceiling && rate < 1.1 * ceiling;
+  return near_limit ? 0.1 : 1.0;
+}
+
 Pacer::Clock::duration after_seconds(double seconds) {
   return std::chrono::duration_cast<Pacer::Clock::duration>(Seconds(seconds));
 }
 
 }  // namespace
+
+bool Pacer::is_read(const Bucket& bucket) { return bucket.label.starts_with("GET "); }
 
 Pacer::Pacer(std::vector<EndpointSet> sets, std::string org_id, Now now)
     : sets_(std::move(sets)), org_id_(std::move(org_id)), now_(std::move(now)) {}
@@ -49,7 +59,10 @@ Pacer::Bucket& Pacer::bucket_for(const std::string& key, const EndpointSet* set,
     bucket.capacity = bucket.tokens = set->capacity;
     bucket.rate = set->refill_per_second;
   } else {
-    bucket.learnt = true;  // unpaced until its first 429
+    // Unpaced until its first 429; but once the host refused another template, it may well meter
+    // this one in the same bucket (the Admin API's sets group many endpoints): start no faster.
+    bucket.learnt = true;
+    if (const double slowest = slowest_learnt_rate(is_read(bucket)); slowest > 0) learn_rate(bucket, slowest);
   }
   return bucket;
 }
@@ -100,7 +113,7 @@ void Pacer::answered(const Turn& turn, long status, std::optional<long> remainin
   if (status == 429) {
     slow_down(bucket, turn, retry_after, now);
   } else if (bucket.learnt) {
-    if (bucket.rate > 0 && status / 100 == 2) bucket.rate += 1.0 / bucket.rate;  // about +1 call/s per second
+    if (bucket.rate > 0 && status / 100 == 2) bucket.rate += increase(bucket.rate, bucket.ceiling) / bucket.rate;
   } else if (remaining && status / 100 == 2) {
     // The server's count, less what it has not seen yet: calls sent and still unanswered, and
     // starts reserved but not yet due.
@@ -112,16 +125,35 @@ void Pacer::slow_down(Bucket& bucket, const Turn& turn, std::optional<long> retr
   if (bucket.learnt && turn.start > bucket.slowed_at) {
     // One decrease per overload: the 429s of calls started before it say the same thing again.
     const double sent = bucket.rate > 0 ? bucket.rate : static_cast<double>(bucket.recent.size());
-    bucket.rate = std::max(kSlowestLearntRate, sent / 2);
-    bucket.capacity = 1;
-    bucket.tokens = std::min(bucket.tokens, 0.0);
+    bucket.ceiling = sent;
+    learn_rate(bucket, sent / 2);
     bucket.slowed_at = now;
+    // The templates still unpaced likely share the bucket that refused this one (writes with writes,
+    // reads with reads): they slow down too.
+    for (auto& [key, other] : buckets_) {
+      if (other.learnt && other.rate == 0 && is_read(other) == is_read(bucket)) learn_rate(other, bucket.rate);
+    }
   }
   // Empty at the server: the next token comes after Retry-After (else after one refill). Starts
   // reserved ahead keep their places (the estimate already counts them); calls sent meanwhile
   // will be refused too and take a new turn when they are tried again.
   const double until_token = retry_after ? static_cast<double>(*retry_after) : 1.0 / bucket.rate;
   bucket.tokens = std::min(bucket.tokens, 1.0 - bucket.rate * until_token);
+}
+
+void Pacer::learn_rate(Bucket& bucket, double rate) {
+  bucket.rate = std::max(kSlowestLearntRate, rate);
+  bucket.capacity = 1;
+  bucket.tokens = std::min(bucket.tokens, 0.0);
+}
+
+double Pacer::slowest_learnt_rate(bool reads) const {
+  double slowest = 0;
+  for (const auto& [key, bucket] : buckets_) {
+    if (!bucket.learnt || bucket.rate <= 0 || is_read(bucket) != reads) continue;
+    if (slowest == 0 || bucket.rate < slowest) slowest = bucket.rate;
+  }
+  return slowest;
 }
 
 std::map<std::string, Pacer::Clock::duration> Pacer::waited() const {

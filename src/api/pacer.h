@@ -61,12 +61,16 @@ class Pacer {
     bool answered = false;
     std::multiset<Clock::time_point> starts;  // of the calls not answered yet (some may be due later)
     Clock::time_point slowed_at{};  // a learnt rate's last decrease
+    double ceiling = 0;             // the rate a learnt bucket was refused at last (0: never)
     std::vector<Clock::time_point> recent;  // a learnt bucket's starts in the last second
     Clock::duration waited{};
   };
   Bucket& bucket_for(const std::string& key, const EndpointSet* set, const std::string& label, Clock::time_point now);
   void refill(Bucket& bucket, Clock::time_point now) const;
   void slow_down(Bucket& bucket, const Turn& turn, std::optional<long> retry_after, Clock::time_point now);
+  void learn_rate(Bucket& bucket, double rate);
+  double slowest_learnt_rate(bool reads) const;  // of reads or writes; 0 while none was refused
+  static bool is_read(const Bucket& bucket);
 
   std::vector<EndpointSet> sets_;
   std::string org_id_;

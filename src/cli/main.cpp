@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/memory_tuning.h"
 #include "cli/process.h"
 #include "cli/version.h"
 #include "core/escape.h"
@@ -267,6 +268,7 @@ bool known_command(const CLI::App& app, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  keyform::tune_memory();  // first: before any thread allocates
   // Before anything reads a credential: no core dump, no ptrace by other processes of this user.
   if (const std::string problem = keyform::harden_process(); !problem.empty()) {
     std::cerr << "Warning: could not keep secrets out of core dumps: " << problem << "\n";

@@ -26,7 +26,7 @@ using namespace keyform;
 using keyform::testing::make_action;
 
 namespace {
-HttpResponse response(long status, std::string body) { return {status, std::move(body), std::nullopt}; }
+HttpResponse response(long status, std::string body) { return {status, std::move(body), std::nullopt, false, std::nullopt}; }
 }  // namespace
 
 TEST_CASE("every family's success answers count as success; envelopes give the real status") {

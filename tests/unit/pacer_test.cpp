@@ -138,6 +138,51 @@ TEST_CASE("pacer: without /rateLimits, a 429 halves the rate the calls were sent
   }
 }
 
+// The Admin API's endpoint sets group many templates in one bucket: a 429 on one write template
+// says the others are likely metered by it too (the bench's 1 000 writes saw 13 429s when the
+// unassign phase began with DELETE unpaced, after POST and PATCH had learnt their rate).
+TEST_CASE("pacer: once a write template is refused, the other write templates start no faster; reads stay free") {
+  FakeClock clock;
+  Pacer pacer({}, kOrg, clock.function());
+  const std::string patch = assign_path(kProd);
+  for (int i = 0; i < 3; ++i) pacer.take("PATCH", patch);  // unpaced so far, like POST below
+  std::vector<Pacer::Turn> posts;
+  for (int i = 0; i < 20; ++i) posts.push_back(pacer.take("POST", kCreate));
+  pacer.answered(posts.back(), 429, std::nullopt, std::nullopt);  // POST: 10 a second from now on
+  SUBCASE("a template still unpaced slows to the same rate") {
+    CHECK(seconds(pacer.take("PATCH", patch).wait) == doctest::Approx(0.1).epsilon(0.01));
+  }
+  SUBCASE("a template seen for the first time starts at the slowest rate learnt") {
+    CHECK(seconds(pacer.take("DELETE", patch).wait) == doctest::Approx(0.1).epsilon(0.01));
+    CHECK(seconds(pacer.take("DELETE", patch).wait) == doctest::Approx(0.2).epsilon(0.01));
+  }
+  SUBCASE("reads are not held by what writes learnt") {
+    for (int i = 0; i < 20; ++i) CHECK(pacer.take("GET", kCreate).wait == 0s);
+  }
+}
+
+TEST_CASE("pacer: a learnt rate grows ten times slower near the rate it was refused at, then fast again past it") {
+  FakeClock clock;
+  Pacer pacer({}, kOrg, clock.function());
+  std::vector<Pacer::Turn> turns;
+  for (int i = 0; i < 20; ++i) turns.push_back(pacer.take("POST", kCreate));
+  pacer.answered(turns.back(), 429, std::nullopt, std::nullopt);  // refused at 20/s: 10/s now
+  // One success a second at rate r adds 1/r, or 0.1/r near the limit: count the calls until 17/s.
+  auto rate_after = [&](int successes) {
+    for (int i = 0; i < successes; ++i) {
+      clock.now += 1s;
+      pacer.answered(pacer.take("POST", kCreate), 200, std::nullopt, std::nullopt);
+    }
+    clock.now += 10s;  // a full bucket again: the next two turns show the interval
+    pacer.take("POST", kCreate);
+    return 1.0 / seconds(pacer.take("POST", kCreate).wait);
+  };
+  const double fast = rate_after(120);  // 10/s + 1/s per second: about 17/s after ~60 calls
+  CHECK(fast >= 17.0);
+  CHECK(fast < 17.5);  // then a tenth as fast: ~0.1/s per second
+  CHECK(rate_after(200) < 19.0);  // about 18.3, where +1/s per second would be past 26
+}
+
 // A server's bucket stays full until calls reach it, and refills only from then on: later than
 // keyform started them. So a bucket refills from its first answer on, and before that answer no
 // start beyond its tokens is promised (the e2e pacing suite saw a 429 now and then when the first
