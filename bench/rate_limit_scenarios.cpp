@@ -163,6 +163,11 @@ ScenarioRun run_one(const Scenario& s, const ScenarioOptions& o) {
   run.log = stats_of(log);
   run.paced_notes = lines_with(run.m.out + run.m.err, "paced by rate limit");
   run.problems = check(run, w, sandbox.state());
+  if (s.max_429 < 0 && run.m.exit_code != 0 && !run.problems.empty() &&
+      run.problems[0].find("429 RATE_LIMITED") != std::string::npos) {
+    run.gave_up = run.problems[0];
+    run.problems.clear();
+  }
   return run;
 }
 
@@ -183,6 +188,7 @@ std::string target_label(const Scenario& s) {
 std::string verdict(const ScenarioRun& r) {
   // keyform's messages carry the API's words: inert text in a markdown cell.
   if (!r.problems.empty()) return "**FAILED: " + keyform::escape_markdown(r.problems[0]) + "**";
+  if (!r.gave_up.empty()) return "gave up on 429s: " + keyform::escape_markdown(r.gave_up);
   if (r.scenario.max_429 < 0) return "—";
   return r.met() ? "met" : "**missed**";
 }

@@ -44,6 +44,9 @@ struct ScenarioRun {
   LogStats log;
   std::vector<std::string> paced_notes;  // keyform's "paced by rate limit …" lines
   std::vector<std::string> problems;     // empty when the apply converged
+  // A comparison run (--no-pacing) whose write gave up on 429s after its retries: what it measures,
+  // not a fault of the run.
+  std::string gave_up;
   bool met() const;                      // the target holds (false when there is none)
 };
 
