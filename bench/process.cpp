@@ -217,7 +217,9 @@ LogStats stats_of(const nlohmann::json& log) {
       ++s.challenges;
       ++count;
     } else if (ok) {
-      (r.at("method") == "GET" ? s.gets_ok : s.writes_ok) += 1;
+      // GET /rateLimits is read once before the listings: not one of them (issue 8 counts those).
+      const bool limits = r.at("path").get<std::string>().find("/rateLimits") != std::string::npos;
+      (r.at("method") == "GET" ? (limits ? s.limits_read : s.gets_ok) : s.writes_ok) += 1;
     } else if (status == 429) {
       ++s.rate_limited;
     } else if (is_limits_refusal(r, status)) {

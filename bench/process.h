@@ -35,6 +35,7 @@ int measure_worker(int argc, char** argv);
 struct LogStats {
   long requests = 0;
   long gets_ok = 0;             // successful GETs (the listings)
+  long limits_read = 0;         // successful GET /rateLimits (read once before the listings)
   long writes_ok = 0;           // successful POST/PATCH/DELETE
   long challenges = 0;          // 401s carrying a digest challenge
   long connections = 0;         // distinct client addr:port
