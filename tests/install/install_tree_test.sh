@@ -9,7 +9,7 @@ prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null || fail "cmake --install failed"
 
-for file in bin/keyform bin/keyform-sandbox share/man/man1/keyform.1 share/man/man5/keyform.toml.5 \
+for file in bin/keyform bin/keyform-sandbox share/man/man1/keyform.1.gz share/man/man5/keyform.toml.5.gz \
             share/bash-completion/completions/keyform share/zsh/vendor-completions/_keyform \
             share/fish/vendor_completions.d/keyform.fish share/keyform/schemas/keyform.schema.json \
             share/keyform/schemas/plan.schema.json share/keyform/schemas/show.schema.json \
@@ -20,6 +20,6 @@ done
 [ -x "$prefix/bin/keyform" ] || fail "bin/keyform is not executable"
 unwanted=$(find "$prefix" -name '*test*' -o -name 'fuzz_*' -o -name '*bench*' -o -name '*.cpp' -o -name '*.sh')
 [ -z "$unwanted" ] || fail "installed but should not be: $unwanted"
-[ "$(man -M "$prefix/share/man" -w keyform)" = "$prefix/share/man/man1/keyform.1" ] || fail "man -w keyform"
+[ "$(man -M "$prefix/share/man" -w keyform)" = "$prefix/share/man/man1/keyform.1.gz" ] || fail "man -w keyform"
 "$prefix/bin/keyform" --version | grep -q '^keyform ' || fail "the installed keyform --version"
 finish

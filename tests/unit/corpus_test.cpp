@@ -16,6 +16,8 @@
 #include "core/plan_file.h"
 
 #include <doctest/doctest.h>
+
+#include "test_files.h"
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -29,6 +31,8 @@
 
 namespace keyform_test_corpus {
 
+using keyform::testing::read_file_text;
+
 using namespace keyform;
 
 namespace fs = std::filesystem;
@@ -36,13 +40,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path corpus_dir = fs::path(__FILE__).parent_path().parent_path() / "corpus";
-
-std::string slurp(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // Regular files of a corpus directory, sorted so failures are reported in a stable order.
 std::vector<fs::path> files_in(const std::string& sub) {
@@ -138,7 +135,7 @@ TEST_CASE("corpus: every bad config is rejected offline, at the line it names") 
   for (const fs::path& file : files) {
     const std::string name = file.filename().string();
     INFO(name);
-    const std::string text = slurp(file);
+    const std::string text = read_file_text(file);
     const auto expected = expectation_of(text);
     REQUIRE_MESSAGE(expected, "the first line must be \"# expect: LINE TEXT\"");
     const std::string path = "corpus/" + name;
@@ -156,7 +153,7 @@ TEST_CASE("corpus: configs refuted only by the live org pass the offline checks"
   CHECK(files.size() >= 3);
   for (const fs::path& file : files) {
     INFO(file.filename().string());
-    const std::string text = slurp(file);
+    const std::string text = read_file_text(file);
     REQUIRE(expectation_of(text));
     const ConfigParseResult result = parse_config(text, file.string());
     CHECK(result.errors.empty());
@@ -244,7 +241,7 @@ TEST_CASE("corpus: odd encodings are rejected") {
 }
 
 TEST_CASE("corpus: the example config truncated at every byte never crashes and points inside the file") {
-  const std::string text = slurp(corpus_dir.parent_path().parent_path() / "examples" / "keyform.toml");
+  const std::string text = read_file_text(corpus_dir.parent_path().parent_path() / "examples" / "keyform.toml");
   REQUIRE(parse_config(text, "examples/keyform.toml").errors.empty());  // the whole file is fine
   int rejected = 0;
   for (std::size_t size = 0; size < text.size(); ++size) {
@@ -259,7 +256,7 @@ TEST_CASE("corpus: the example config truncated at every byte never crashes and 
 }
 
 TEST_CASE("corpus: a garbage line anywhere in the example config is reported at that line") {
-  const std::string text = slurp(corpus_dir.parent_path().parent_path() / "examples" / "keyform.toml");
+  const std::string text = read_file_text(corpus_dir.parent_path().parent_path() / "examples" / "keyform.toml");
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
@@ -314,7 +311,7 @@ void check_rejected_response(const Parser& parse, std::string_view body) {
 
 // Valid documents of each kind, as the sandbox answers them (tests/corpus/valid/; no trailing
 // whitespace, so every strict prefix is incomplete JSON).
-std::string valid(const std::string& name) { return slurp(corpus_dir / "valid" / name); }
+std::string valid(const std::string& name) { return read_file_text(corpus_dir / "valid" / name); }
 
 }  // namespace
 
@@ -324,7 +321,7 @@ TEST_CASE("corpus: every bad API response is refused with a ResponseError") {
   for (const fs::path& file : files) {
     const std::string name = file.filename().string();
     INFO(name);
-    const std::string body = slurp(file);
+    const std::string body = read_file_text(file);
     int used = 0;
     for (const auto& [prefix, parse] : parsers()) {
       if (name.starts_with("any_") || name.starts_with(prefix)) {
@@ -411,7 +408,7 @@ TEST_CASE("corpus: every bad plan file is refused, for the right reason") {
   for (const fs::path& file : files) {
     const std::string name = file.filename().string();
     INFO(name);
-    const PlanFileResult result = read_plan_file(slurp(file));
+    const PlanFileResult result = read_plan_file(read_file_text(file));
     INFO(result.detail);
     check_rejected_plan(result);
     const bool checksum_mismatch = result.detail.find("checksum does not match") != std::string::npos;
@@ -427,7 +424,7 @@ TEST_CASE("corpus: every bad plan file is refused, for the right reason") {
 TEST_CASE("corpus: consistent plan files only the CLI refuses are read") {
   for (const fs::path& file : files_in("planfiles_live")) {
     INFO(file.filename().string());
-    const PlanFileResult result = read_plan_file(slurp(file));
+    const PlanFileResult result = read_plan_file(read_file_text(file));
     CHECK(result.problem == PlanFileProblem::none);
     CHECK(result.saved.has_value());
   }

@@ -10,12 +10,16 @@
 
 #include <doctest/doctest.h>
 
+#include "test_files.h"
+
 #include "core/fingerprint.h"
 #include "core/plan_file.h"
 #include "core/plan_json.h"
 #include "service_account_builders.h"
 
 namespace keyform_test_plan_file_service_account {
+
+using keyform::testing::read_file_text;
 
 using namespace keyform;
 using namespace keyform::testing;
@@ -55,13 +59,6 @@ void check_corrupt(const std::string& text, const std::string& detail_part) {
   CHECK(r.detail.find(detail_part) != std::string::npos);
 }
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 TEST_CASE("a plan file with every kind round-trips exactly") {
@@ -89,7 +86,7 @@ TEST_CASE("a plan file with every kind round-trips exactly") {
 TEST_CASE("the corpus plan file with every kind is what keyform writes") {
   // KEYFORM_WRITE_CORPUS=1 rewrites it after an intended format change (then review the diff).
   if (std::getenv("KEYFORM_WRITE_CORPUS")) std::ofstream(kCorpusFile, std::ios::binary) << every_kind_file();
-  CHECK(read_text(kCorpusFile) == every_kind_file());
+  CHECK(read_file_text(kCorpusFile) == every_kind_file());
 }
 
 TEST_CASE("a saved plan refuses a kind on a principal it is not for") {

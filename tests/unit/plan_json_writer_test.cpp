@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include "test_files.h"
+
 #include "core/plan_file.h"
 #include "core/plan_json.h"
 #include "hostile_strings.h"
@@ -15,6 +17,8 @@
 #include "service_account_builders.h"
 
 namespace keyform_test_plan_json_writer {
+
+using keyform::testing::read_file_text;
 
 using namespace keyform;
 using namespace keyform::testing;
@@ -59,13 +63,6 @@ Plan with_every_string(Plan plan, const std::string& text) {
   return plan;
 }
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 TEST_CASE("plan json writer: every action kind, keys and service accounts, as nlohmann writes it") {
@@ -87,7 +84,7 @@ TEST_CASE("plan json writer: an empty plan") {
 TEST_CASE("plan json writer: the every-kind plan of the corpus, read back from its file") {
   const auto file = std::filesystem::path(__FILE__).parent_path().parent_path() / "corpus" / "valid" /
                     "plan_file_every_kind.json";
-  const PlanFileResult read = read_plan_file(read_text(file));
+  const PlanFileResult read = read_plan_file(read_file_text(file));
   REQUIRE(read.saved);
   CHECK(plan_json_text(read.saved->plan) == reference(read.saved->plan));
 }
