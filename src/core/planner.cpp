@@ -41,6 +41,14 @@ class LiveIndex {
     return it == keys_by_public_key_.end() ? std::vector<const LiveKey*>{} : it->second;
   }
 
+  // The live keys a config entry names: by its id, else its public key, else its description.
+  std::vector<const LiveKey*> keys_named(const DeclaredKey& declared) const {
+    if (declared.by_desc()) return keys_with_desc(*declared.desc);
+    if (declared.id.empty()) return keys_with_public_key(declared.public_key);
+    const LiveKey* key = key_by_id(declared.id);
+    return key ? std::vector<const LiveKey*>{key} : std::vector<const LiveKey*>{};
+  }
+
   // The distinct live keys, in listing order.
   std::vector<const LiveKey*> unique_keys() const {
     std::vector<const LiveKey*> out;
@@ -77,10 +85,9 @@ class Planner {
   // names no key (no error for a key declared absent: it is already gone).
   const LiveKey* find_key(const DeclaredKey& declared) {
     if (declared.by_desc()) return find_key_by_desc(declared);
-    const auto matches = declared.id.empty() ? index_.keys_with_public_key(declared.public_key)
-                                             : std::vector<const LiveKey*>{index_.key_by_id(declared.id)};
-    if (matches.size() == 1 && matches.front()) return matches.front();
-    if (matches.size() <= 1) {
+    const auto matches = index_.keys_named(declared);
+    if (matches.size() == 1) return matches.front();
+    if (matches.empty()) {
       if (declared.state == KeyState::present) {
         error(declared.pos, "key \"" + declared.label() + "\" does not exist in org " + config_.target.org_id);
       }
@@ -278,26 +285,14 @@ PlanResult make_plan(const Config& config, const LiveState& live, std::string_vi
   return builder.finish();
 }
 
-bool declares(const DeclaredKey& declared, const LiveKey& key) {
-  if (declared.by_desc()) return key.desc == *declared.desc;
-  return declared.id.empty() ? key.public_key == declared.public_key : key.id == declared.id;
-}
-
-// One pass over the live keys with the declared names in sets, not one pass per declared key
-// (10 000 keys declaring access lists would be 10^8 comparisons).
 std::vector<std::string> access_lists_to_read(const Config& config, const LiveState& live) {
-  std::set<std::string_view> ids, public_keys, descs;
+  const LiveIndex index(live);
+  std::set<std::string> ids;
   for (const auto& declared : config.keys) {
     if (!declared.access_list || declared.state == KeyState::absent) continue;
-    if (declared.by_desc()) descs.insert(*declared.desc);
-    else if (declared.id.empty()) public_keys.insert(declared.public_key);
-    else ids.insert(declared.id);
+    for (const LiveKey* key : index.keys_named(declared)) ids.insert(key->id);
   }
-  std::set<std::string> read;
-  for (const auto& key : live.keys) {
-    if (ids.count(key.id) || public_keys.count(key.public_key) || descs.count(key.desc)) read.insert(key.id);
-  }
-  return {read.begin(), read.end()};
+  return {ids.begin(), ids.end()};
 }
 
 std::optional<std::string> check_max_destroy(const Plan& plan, const Policy& policy) {

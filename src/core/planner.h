@@ -28,9 +28,6 @@ struct PlanResult {
 // of its service account; it never loses anything.
 PlanResult make_plan(const Config& config, const LiveState& live, std::string_view self);
 
-// Whether the config entry names this live key (by id, by public key, or by description).
-bool declares(const DeclaredKey& declared, const LiveKey& key);
-
 // The keys whose IP access lists the plan needs (those whose entry declares access_list), as ids
 // of `live` keys, sorted: the key listing does not carry access lists, so they are read apart.
 std::vector<std::string> access_lists_to_read(const Config& config, const LiveState& live);
