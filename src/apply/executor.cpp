@@ -1,11 +1,11 @@
 #include "apply/executor.h"
 
 #include <atomic>
-#include <map>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
 
+#include "core/groups.h"
 #include "util/parallel.h"
 
 namespace keyform {
@@ -15,18 +15,14 @@ namespace {
 // actions on no project as one more group): the API meters project calls per project, so every
 // project's bucket drains at once instead of one after another.
 std::vector<int> interleave_projects(const Plan& plan, const std::vector<int>& phase) {
-  std::vector<std::vector<int>> groups;
-  std::map<std::string, std::size_t> group_of;
-  for (int index : phase) {
-    const auto& project = plan.actions[index].project;
-    auto [it, added] = group_of.try_emplace(project ? project->id : std::string(), groups.size());
-    if (added) groups.emplace_back();
-    groups[it->second].push_back(index);
-  }
+  const auto groups = group_indices(phase.size(), [&](std::size_t i) {
+    const auto& project = plan.actions[phase[i]].project;
+    return project ? project->id : std::string();
+  });
   std::vector<int> out;
   for (std::size_t round = 0; out.size() < phase.size(); ++round) {
     for (const auto& group : groups) {
-      if (round < group.size()) out.push_back(group[round]);
+      if (round < group.size()) out.push_back(phase[group[round]]);
     }
   }
   return out;

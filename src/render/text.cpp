@@ -1,10 +1,10 @@
 #include <algorithm>
 #include <iterator>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "core/escape.h"
+#include "core/groups.h"
 #include "render/quoted.h"
 #include "render/render.h"
 
@@ -149,17 +149,9 @@ std::string blast_radius(const Action& a) {
 
 std::string summary_line(const PlanSummary& s) { return "Plan: " + summary_counts(s, true) + "."; }
 
-// Indices into `actions`, one group per principal, principals in first-appearance order: one pass
-// with a hash lookup, so a plan of many principals renders in linear time.
+// Indices into `actions`, one group per principal, principals in first-appearance order.
 std::vector<std::vector<std::size_t>> by_principal(const std::vector<Action>& actions) {
-  std::unordered_map<std::string, std::size_t> group_of;
-  std::vector<std::vector<std::size_t>> groups;
-  for (std::size_t i = 0; i < actions.size(); ++i) {
-    const auto [it, added] = group_of.try_emplace(key_ref(actions[i].key), groups.size());
-    if (added) groups.emplace_back();
-    groups[it->second].push_back(i);
-  }
-  return groups;
+  return group_indices(actions.size(), [&](std::size_t i) { return key_ref(actions[i].key); });
 }
 
 std::string actions_section(const Plan& plan, const Palette& p) {
