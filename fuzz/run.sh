@@ -25,7 +25,7 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds < 1)); then
   exit 2
 fi
 
-packages=(clang libclang-rt-dev libssl-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev)
+packages=(clang libclang-rt-dev libssl-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libsimdjson-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -52,14 +52,14 @@ declare -A sources=(
   [config]="fuzz/fuzz_config.cpp src/core/config.cpp src/core/config_reader.cpp src/core/service_account_config.cpp
             src/core/unicode.cpp src/core/cidr.cpp src/core/escape.cpp src/core/ids.cpp src/core/url.cpp
             src/core/roles.cpp"
-  [responses]="fuzz/fuzz_responses.cpp src/api/responses.cpp src/api/response_json.cpp src/core/escape.cpp
+  [responses]="fuzz/fuzz_responses.cpp src/api/responses.cpp src/api/response_json.cpp src/api/page_json.cpp src/core/escape.cpp
                src/core/cidr.cpp"
   [plan_file]="fuzz/fuzz_plan_file.cpp src/core/plan_file.cpp src/core/plan_json.cpp src/core/json_fields.cpp
                src/core/plan.cpp src/core/action_kind.cpp src/core/guards.cpp src/core/cidr.cpp src/core/roles.cpp
                src/core/fingerprint.cpp src/core/ids.cpp src/core/url.cpp src/core/escape.cpp
                src/core/principal_json.cpp src/core/stale_plan.cpp"
 )
-declare -A libraries=([config]="-ltomlplusplus" [responses]="" [plan_file]="-lcrypto")
+declare -A libraries=([config]="-ltomlplusplus" [responses]="-lsimdjson" [plan_file]="-lcrypto")
 declare -A seeds=(
   [config]="tests/corpus/config tests/corpus/config_live examples"
   [responses]="tests/corpus/responses tests/corpus/valid"

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libcurl4-openssl-dev libssl-dev libtomlplusplus-dev nlohmann-json3-dev
-          libfmt-dev doctest-dev libcli11-dev libcpp-httplib-dev libgoogle-perftools-dev python3 python3-jsonschema
+          libfmt-dev doctest-dev libcli11-dev libcpp-httplib-dev libgoogle-perftools-dev libsimdjson-dev python3 python3-jsonschema
           help2man man-db bash-completion dpkg-dev file git)  # man pages, completions, the .deb
 missing=()
 for p in "${packages[@]}"; do

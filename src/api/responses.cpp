@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/page_json.h"
 #include "api/response_json.h"
 #include "core/cidr.h"
 #include "core/escape.h"
@@ -12,23 +13,26 @@ namespace keyform {
 namespace {
 
 using nlohmann::json;
-using response_json::parse_json;
-using response_json::parse_page;
+using page_json::element;
+using page_json::object;
+using page_json::parse_page;
+using page_json::string_field;
 using response_json::sort_unique;
-using response_json::string_field;
 
 // A key's org roles are its roles in this org named ORG_* (as the Terraform provider reads them);
 // an empty org_id accepts any org (a single-key read that does not name one).
-LiveKey parse_key(const json& item, std::string_view org_id) {
+LiveKey parse_key(object item, std::string_view org_id) {
   LiveKey key;
   key.id = string_field(item, "id");
   key.public_key = string_field(item, "publicKey");
   key.desc = string_field(item, "desc", false);
-  auto roles = item.find("roles");
-  if (roles == item.end()) return key;
-  if (!roles->is_array()) throw ResponseError("key " + escape_text(key.id) + ": \"roles\" is not an array");
-  for (const auto& role : *roles) {
-    if (!role.is_object()) throw ResponseError("key " + escape_text(key.id) + ": a role is not an object");
+  element roles_value;
+  if (item["roles"].get(roles_value)) return key;
+  simdjson::dom::array roles;
+  if (roles_value.get_array().get(roles)) throw ResponseError("key " + escape_text(key.id) + ": \"roles\" is not an array");
+  for (element role_value : roles) {
+    object role;
+    if (role_value.get_object().get(role)) throw ResponseError("key " + escape_text(key.id) + ": a role is not an object");
     std::string group = string_field(role, "groupId", false);
     std::string name = string_field(role, "roleName");
     if (group.empty()) {
@@ -43,12 +47,12 @@ LiveKey parse_key(const json& item, std::string_view org_id) {
   return key;
 }
 
-LiveProject parse_project(const json& item) {
+LiveProject parse_project(object item) {
   return {string_field(item, "id"), string_field(item, "name")};
 }
 
 // An entry may carry cidrBlock, ipAddress or both; either names the same network.
-AccessEntry parse_access_entry(const json& item) {
+AccessEntry parse_access_entry(object item) {
   std::string text = string_field(item, "cidrBlock", false);
   if (text.empty()) text = string_field(item, "ipAddress", false);
   if (text.empty()) throw ResponseError("an access-list entry has neither \"cidrBlock\" nor \"ipAddress\"");
@@ -60,12 +64,13 @@ AccessEntry parse_access_entry(const json& item) {
 }  // namespace
 
 Page<LiveKey> parse_keys_page(std::string_view body, std::string_view org_id) {
-  return parse_page<LiveKey>(body, [&](const json& item) { return parse_key(item, org_id); });
+  return parse_page<LiveKey>(body, [&](object item) { return parse_key(item, org_id); });
 }
 
 LiveKey parse_key_response(std::string_view body, std::string_view org_id) {
-  const json doc = parse_json(body);
-  if (!doc.is_object()) throw ResponseError("key response is not a JSON object");
+  simdjson::dom::parser parser;
+  object doc;
+  if (page_json::parse_json(parser, body).get_object().get(doc)) throw ResponseError("key response is not a JSON object");
   return parse_key(doc, org_id);
 }
 
@@ -82,7 +87,7 @@ void wipe_private_key(json& key) {
 
 }  // namespace
 
-CreatedKey parse_created_key(std::string_view body, std::string_view org_id) {
+CreatedKey parse_created_key(std::string_view body, std::string_view /*org_id: a created key's roles are the request's*/) {
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) throw ResponseError("response is not valid JSON");
   const bool enveloped = doc.is_object() && doc.contains("content") && doc.contains("status") && doc.size() == 2;
@@ -93,9 +98,8 @@ CreatedKey parse_created_key(std::string_view body, std::string_view org_id) {
   } wipe_on_exit{item};
   if (!item.is_object()) throw ResponseError("the created key is not a JSON object");
   CreatedKey created;
-  const LiveKey key = parse_key(item, org_id);
-  created.id = key.id;
-  created.public_key = key.public_key;
+  created.id = response_json::string_field(item, "id");
+  created.public_key = response_json::string_field(item, "publicKey");
   if (created.id.empty() || created.public_key.empty()) throw ResponseError("the created key has no id or publicKey");
   auto secret = item.find("privateKey");
   if (secret == item.end() || !secret->is_string() || secret->get_ref<const std::string&>().empty()) {

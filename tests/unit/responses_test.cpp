@@ -139,4 +139,43 @@ TEST_CASE("a created key's answer without a usable private key is refused, witho
   }
 }
 
+
+// The listings are read with simdjson (api/page_json.h) and the rest with nlohmann: the edges
+// where two JSON readers could disagree are pinned here.
+TEST_CASE("listing pages: what the JSON reader refuses and accepts at its edges") {
+  const char* refused[] = {
+      R"({"results": []} x)",                                  // trailing garbage
+      R"({"results": [], "totalCount": 1.0})",                 // not an integer
+      R"({"results": [], "totalCount": 18446744073709551615})",  // beyond a long
+      R"({"results": [], "totalCount": null})",
+      "{\"results\": [{\"id\": \"x\", \"publicKey\": \"abcdefgh\", \"desc\": \"\xff\"}]}",  // not UTF-8
+      R"({"results": [{"id": "x", "publicKey": "abcdefgh", "roles": null}]})",
+      R"({"results": [{"id": "x", "publicKey": "abcdefgh", "roles": [{"roleName": 5}]}]})",
+  };
+  for (const char* body : refused) {
+    CAPTURE(body);
+    CHECK_THROWS_AS(parse_keys_page(body), ResponseError);
+  }
+  const Page<LiveKey> page =
+      parse_keys_page(R"({"results": [{"id": "x", "publicKey": "abcdefgh", "desc": null}], "totalCount": 0})");
+  REQUIRE(page.items.size() == 1);
+  CHECK(page.items[0].desc.empty());
+  CHECK(page.total_count == 0);
+  CHECK_THROWS_WITH_AS(parse_keys_page(R"({"results": [{"id": "x", "publicKey": 7}]})"),
+                       "field \"publicKey\" is not a string", ResponseError);
+  CHECK_THROWS_WITH_AS(parse_projects_page(R"({"results": [{"name": "p"}]})"), "missing field \"id\"", ResponseError);
+}
+
+TEST_CASE("one key, bare or in an envelope") {
+  const char* key = R"({"id":"65f0c0ffee0000000000000a","publicKey":"abcdefgh","desc":"d \"q\" \u00e9",)"
+                    R"("roles":[{"groupId":"6523b7e0c1b52d0f1a2b3c4d","roleName":"GROUP_OWNER"}]})";
+  for (const std::string& body : {std::string(key), R"({"status":200,"content":)" + std::string(key) + "}"}) {
+    const LiveKey k = parse_key_response(body);
+    CHECK(k.id == "65f0c0ffee0000000000000a");
+    CHECK(k.desc == "d \"q\" \xc3\xa9");
+    CHECK(k.project_roles.at("6523b7e0c1b52d0f1a2b3c4d") == std::vector<std::string>{"GROUP_OWNER"});
+  }
+  CHECK_THROWS_WITH_AS(parse_key_response("[]"), "key response is not a JSON object", ResponseError);
+}
+
 }  // namespace keyform_test_responses
