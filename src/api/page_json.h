@@ -1,4 +1,5 @@
-// The reading of the listings a plan makes (keys, projects, access lists) and of one key, with
+// The reading of every listing (keys, projects, access lists, service accounts, rate limits) and of
+// one key or service account, with
 // simdjson: at 10 000 keys these pages are megabytes, and nlohmann's tree of std::maps took a
 // fifth of a plan's CPU to build and free. Same rules as api/response_json.h: a body that is not
 // what the API documents raises ResponseError naming the field, never half-understood.
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/responses.h"
 
@@ -22,6 +24,9 @@ element parse_json(simdjson::dom::parser& parser, std::string_view body);
 
 // A string field; "" when absent or null and not required.
 std::string string_field(object item, const char* name, bool required = true);
+
+// An array of strings (absent or null: empty), sorted and unique; `owner` names the item in messages.
+std::vector<std::string> string_set(object item, const char* name, const std::string& owner);
 
 // {"results": [objects], "totalCount": N (optional)}, each result read by `parse_item(object)`.
 template <typename T, typename ParseItem>

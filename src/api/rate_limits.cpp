@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
-#include "api/response_json.h"
+#include "api/page_json.h"
 #include "core/escape.h"
 
 namespace keyform {
 namespace {
 
-using response_json::json;
 
 constexpr std::size_t kMaxEndpoints = 1000;  // the API lists at most 100 per set
 
@@ -54,29 +53,32 @@ LimitScope scope_named(const std::string& name) {
 }
 
 // {"value": N, "defaultValue": M}: the value in force.
-double positive_value(const json& set, const char* name) {
-  auto field = set.find(name);
-  if (field == set.end() || !field->is_object()) throw ResponseError(std::string("rate limit has no \"") + name + "\" object");
-  auto value = field->find("value");
-  if (value == field->end() || !value->is_number() || value->get<double>() <= 0) {
+double positive_value(page_json::object set, const char* name) {
+  page_json::object field;
+  if (set[name].get_object().get(field)) throw ResponseError(std::string("rate limit has no \"") + name + "\" object");
+  double value = 0;
+  if (field["value"].get_double().get(value) || value <= 0) {
     throw ResponseError(std::string("rate limit \"") + name + ".value\" is not a positive number");
   }
-  return value->get<double>();
+  return value;
 }
 
-EndpointSet parse_set(const json& item) {
+EndpointSet parse_set(page_json::object item) {
   EndpointSet set;
-  set.id = response_json::string_field(item, "endpointSetId");
-  set.name = response_json::string_field(item, "endpointSetName", false);
+  set.id = page_json::string_field(item, "endpointSetId");
+  set.name = page_json::string_field(item, "endpointSetName", false);
   if (set.name.empty()) set.name = set.id;
-  set.scope = scope_named(response_json::string_field(item, "scope"));
-  auto endpoints = item.find("endpoints");
-  if (endpoints == item.end() || !endpoints->is_array() || endpoints->empty() || endpoints->size() > kMaxEndpoints) {
+  set.scope = scope_named(page_json::string_field(item, "scope"));
+  simdjson::dom::array endpoints;
+  if (item["endpoints"].get_array().get(endpoints) || endpoints.size() == 0 || endpoints.size() > kMaxEndpoints) {
     throw ResponseError("rate limit " + escape_text(set.id) + " has no \"endpoints\" array of 1 to 1000 items");
   }
-  for (const auto& endpoint : *endpoints) {
-    if (!endpoint.is_object()) throw ResponseError("an endpoint of rate limit " + escape_text(set.id) + " is not an object");
-    set.endpoints.push_back({response_json::string_field(endpoint, "method"), response_json::string_field(endpoint, "path")});
+  for (page_json::element value : endpoints) {
+    page_json::object endpoint;
+    if (value.get_object().get(endpoint)) {
+      throw ResponseError("an endpoint of rate limit " + escape_text(set.id) + " is not an object");
+    }
+    set.endpoints.push_back({page_json::string_field(endpoint, "method"), page_json::string_field(endpoint, "path")});
   }
   set.capacity = positive_value(item, "capacity");
   set.refill_per_second = positive_value(item, "refillRate") / positive_value(item, "refillDurationSeconds");
@@ -120,7 +122,7 @@ const EndpointSet* set_for(const std::vector<EndpointSet>& sets, std::string_vie
 }
 
 Page<EndpointSet> parse_rate_limits_page(std::string_view body) {
-  return response_json::parse_page<EndpointSet>(body, parse_set);
+  return page_json::parse_page<EndpointSet>(body, parse_set);
 }
 
 std::string path_template_of(std::string_view path) {

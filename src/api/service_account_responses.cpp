@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/page_json.h"
 #include "api/response_json.h"
 #include "core/escape.h"
 #include "util/secret.h"
@@ -10,32 +11,35 @@ namespace keyform {
 namespace {
 
 using nlohmann::json;
-using response_json::parse_json;
-using response_json::parse_page;
+using page_json::element;
+using page_json::object;
+using page_json::string_set;
 using response_json::string_field;
-using response_json::string_set;
 
-LiveSecret parse_secret(const json& item, const std::string& owner) {
-  if (!item.is_object()) throw ResponseError(owner + ": a secret is not an object");
-  return {string_field(item, "id"), string_field(item, "createdAt", false), string_field(item, "expiresAt")};
+LiveSecret parse_secret(element value, const std::string& owner) {
+  object item;
+  if (value.get_object().get(item)) throw ResponseError(owner + ": a secret is not an object");
+  return {page_json::string_field(item, "id"), page_json::string_field(item, "createdAt", false),
+          page_json::string_field(item, "expiresAt")};
 }
 
-LiveServiceAccount parse_account(const json& item) {
+LiveServiceAccount parse_account(object item) {
   LiveServiceAccount account;
-  account.client_id = string_field(item, "clientId");
+  account.client_id = page_json::string_field(item, "clientId");
   const std::string owner = "service account " + escape_text(account.client_id);
-  account.name = string_field(item, "name", false);
-  account.description = string_field(item, "description", false);
+  account.name = page_json::string_field(item, "name", false);
+  account.description = page_json::string_field(item, "description", false);
   account.org_roles = string_set(item, "roles", owner);
-  auto secrets = item.find("secrets");
-  if (secrets == item.end() || secrets->is_null()) return account;
-  if (!secrets->is_array()) throw ResponseError(owner + ": \"secrets\" is not an array");
-  for (const auto& secret : *secrets) account.secrets.push_back(parse_secret(secret, owner));
+  element secrets_value;
+  if (item["secrets"].get(secrets_value) || secrets_value.is_null()) return account;
+  simdjson::dom::array secrets;
+  if (secrets_value.get_array().get(secrets)) throw ResponseError(owner + ": \"secrets\" is not an array");
+  for (element secret : secrets) account.secrets.push_back(parse_secret(secret, owner));
   return account;
 }
 
-RolesIn parse_roles_in(const json& item, const char* id_field) {
-  RolesIn roles_in{string_field(item, id_field), {}};
+RolesIn parse_roles_in(object item, const char* id_field) {
+  RolesIn roles_in{page_json::string_field(item, id_field), {}};
   roles_in.roles = string_set(item, "roles", escape_text(roles_in.id));
   return roles_in;
 }
@@ -77,21 +81,24 @@ void take_secret(const json& secret, CreatedSecret& created, const std::string& 
 }  // namespace
 
 Page<LiveServiceAccount> parse_service_accounts_page(std::string_view body) {
-  return parse_page<LiveServiceAccount>(body, parse_account);
+  return page_json::parse_page<LiveServiceAccount>(body, parse_account);
 }
 
 LiveServiceAccount parse_service_account_response(std::string_view body) {
-  const json doc = parse_json(body);
-  if (!doc.is_object()) throw ResponseError("service account response is not a JSON object");
+  simdjson::dom::parser parser;
+  object doc;
+  if (page_json::parse_json(parser, body).get_object().get(doc)) {
+    throw ResponseError("service account response is not a JSON object");
+  }
   return parse_account(doc);
 }
 
 Page<RolesIn> parse_service_account_projects_page(std::string_view body) {
-  return parse_page<RolesIn>(body, [](const json& item) { return parse_roles_in(item, "groupId"); });
+  return page_json::parse_page<RolesIn>(body, [](object item) { return parse_roles_in(item, "groupId"); });
 }
 
 Page<RolesIn> parse_project_service_accounts_page(std::string_view body) {
-  return parse_page<RolesIn>(body, [](const json& item) { return parse_roles_in(item, "clientId"); });
+  return page_json::parse_page<RolesIn>(body, [](object item) { return parse_roles_in(item, "clientId"); });
 }
 
 CreatedSecret parse_created_service_account(std::string_view body) {
