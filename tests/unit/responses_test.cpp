@@ -166,6 +166,29 @@ TEST_CASE("listing pages: what the JSON reader refuses and accepts at its edges"
   CHECK_THROWS_WITH_AS(parse_projects_page(R"({"results": [{"name": "p"}]})"), "missing field \"id\"", ResponseError);
 }
 
+TEST_CASE("a body naming one member twice is refused, at any depth, in every listing") {
+  // The first "id" is a declared key's, the second another's: which one a reader keeps is up to it.
+  const char* keys[] = {
+      R"({"results": [], "results": [{"id": "x", "publicKey": "abcdefgh"}]})",
+      R"({"results": [{"id": "65f0c0ffee0000000000000a", "publicKey": "abcdefgh", "id": "65f0c0ffee0000000000000b"}]})",
+      R"({"results": [{"id": "x", "publicKey": "abcdefgh", "\u0069d": "y"}]})",  // the same name, escaped
+      R"({"results": [{"id": "x", "publicKey": "abcdefgh", "roles": [{"groupId": "g", "roleName": "GROUP_OWNER", "roleName": "GROUP_READ_ONLY"}]}]})",
+      R"({"results": [{"id": "x", "publicKey": "abcdefgh", "links": [{"a": {"rel": "self", "rel": "next"}}]}]})",
+  };
+  for (const char* body : keys) {
+    CAPTURE(body);
+    CHECK_THROWS_AS(parse_keys_page(body), ResponseError);
+  }
+  CHECK_THROWS_WITH_AS(parse_projects_page(R"({"results": [{"id": "p", "name": "a", "name": "b"}]})"),
+                       "a JSON object has the member \"name\" twice", ResponseError);
+  CHECK_THROWS_AS(parse_key_response(R"({"status": 200, "content": {"id": "x", "publicKey": "a", "publicKey": "b"}})"),
+                  ResponseError);
+  // Same value in two different objects, or a name and its prefix, are not repeats.
+  const Page<LiveKey> page = parse_keys_page(
+      R"({"results": [{"id": "x", "publicKey": "abcdefgh", "idx": 1}, {"id": "y", "publicKey": "ijklmnop"}]})");
+  CHECK(page.items.size() == 2);
+}
+
 TEST_CASE("one key, bare or in an envelope") {
   const char* key = R"({"id":"65f0c0ffee0000000000000a","publicKey":"abcdefgh","desc":"d \"q\" \u00e9",)"
                     R"("roles":[{"groupId":"6523b7e0c1b52d0f1a2b3c4d","roleName":"GROUP_OWNER"}]})";
