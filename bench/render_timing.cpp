@@ -6,6 +6,7 @@
 #include <ctime>
 #include <functional>
 
+#include "core/plan_file.h"
 #include "render/render.h"
 
 namespace bench {
@@ -59,7 +60,9 @@ std::vector<RenderTiming> time_renderers(int keys, int projects, int repeat) {
   const Plan plan = unassign_everything(keys, projects);
   return {time_one("text", [&] { return keyform::render_plan_text(plan, false); }, repeat),
           time_one("markdown", [&] { return keyform::render_plan_markdown(plan); }, repeat),
-          time_one("json", [&] { return keyform::render_plan_json(plan); }, repeat)};
+          time_one("json", [&] { return keyform::render_plan_json(plan); }, repeat),
+          time_one("plan file", [&] { return keyform::write_plan_file({plan, std::string(64, 'a'), std::string(64, 'b')}); },
+                   repeat)};
 }
 
 }  // namespace bench

@@ -9,7 +9,7 @@
 namespace bench {
 
 struct RenderTiming {
-  std::string format;  // "text" | "markdown" | "json"
+  std::string format;  // "text" | "markdown" | "json" | "plan file" (plan --out)
   double cpu_s = 0;    // the fastest of the repeats, thread CPU time
   std::size_t bytes = 0;
 };

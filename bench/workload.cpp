@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <numeric>
@@ -285,6 +286,12 @@ int count_mismatches(const json& state, const json& desired) {
     mismatches += have != want;
   }
   return mismatches;
+}
+
+void write_file(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out.flush()) throw std::runtime_error("cannot write " + path);
 }
 
 }  // namespace bench

@@ -62,4 +62,7 @@ std::optional<ActionMix> plan_summary(const std::string& output);
 // did the whole job.
 int count_mismatches(const nlohmann::json& state, const nlohmann::json& desired);
 
+// A workload's file (fixture, config, rate limits) in the run's directory. Throws when it cannot.
+void write_file(const std::string& path, const std::string& content);
+
 }  // namespace bench
