@@ -54,8 +54,9 @@ declare -A sources=(
             src/core/roles.cpp"
   [responses]="fuzz/fuzz_responses.cpp src/api/responses.cpp src/api/response_json.cpp src/api/page_json.cpp src/core/escape.cpp
                src/core/cidr.cpp"
-  [plan_file]="fuzz/fuzz_plan_file.cpp src/core/plan_file.cpp src/core/plan_json.cpp src/core/json_fields.cpp
-               src/core/plan.cpp src/core/action_kind.cpp src/core/guards.cpp src/core/cidr.cpp src/core/roles.cpp
+  [plan_file]="fuzz/fuzz_plan_file.cpp src/core/plan_file.cpp src/core/plan_json.cpp src/core/plan_json_writer.cpp
+               src/core/json_writer.cpp src/core/json_fields.cpp src/core/plan.cpp src/core/action_kind.cpp
+               src/core/guards.cpp src/core/cidr.cpp src/core/roles.cpp
                src/core/fingerprint.cpp src/core/ids.cpp src/core/url.cpp src/core/escape.cpp
                src/core/principal_json.cpp src/core/stale_plan.cpp"
 )

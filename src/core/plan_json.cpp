@@ -6,6 +6,7 @@
 #include "core/escape.h"
 #include "core/ids.h"
 #include "core/json_fields.h"
+#include "core/plan_json_writer.h"
 #include "core/principal_json.h"
 #include "core/roles.h"
 
@@ -14,78 +15,22 @@ namespace keyform {
 using nlohmann::json;
 using namespace json_fields;
 
-namespace {
-
-json project_json(const ProjectInfo& project) { return {{"id", project.id}, {"name", project.name}}; }
-
-// Only the fields the action changes.
-json attributes_json(const KeyAttributes& attributes) {
-  json out = json::object();
-  if (attributes.desc) out["desc"] = *attributes.desc;
-  if (attributes.org_roles) out["org_roles"] = *attributes.org_roles;
-  return out;
+// The document is written once, by core/plan_json_writer; these read its text back, so the plan
+// file, apply's report and `plan --format json` cannot drift apart.
+json action_to_json(const Action& a) {
+  std::string text;
+  JsonWriter out(text);
+  write_action_json(out, a);
+  return json::parse(text);
 }
+
+json plan_to_json(const Plan& plan) { return json::parse(plan_json_text(plan)); }
+
+namespace {
 
 bool has_blast_radius(ActionKind kind) {
   return kind == ActionKind::delete_key || kind == ActionKind::delete_service_account;
 }
-
-void put_key_attributes(json& out, const Action& a) {
-  if (a.kind == ActionKind::update_key) out["before"] = attributes_json(a.before);
-  if (a.kind == ActionKind::update_key || a.kind == ActionKind::create_key) out["after"] = attributes_json(a.after);
-}
-
-}  // namespace
-
-json action_to_json(const Action& a) {
-  json out = {{"action", std::string(to_string(a.kind))}};
-  put_principal(out, a.key);
-  if (a.project) out["project"] = project_json(*a.project);
-  if (a.entry) out["entry"] = *a.entry;
-  if (a.secret) out["secret"] = {{"id", a.secret->id}, {"expires_at", a.secret->expires_at}};
-  out["roles_before"] = a.roles_before;
-  out["roles_after"] = a.roles_after;
-  put_key_attributes(out, a);
-  put_service_account_attributes(out, a);
-  out["reason_code"] = std::string(to_string(a.reason_code));
-  out["reason"] = a.reason;
-  // A deletion carries its blast radius, so a pipeline can gate on what the principal loses.
-  if (has_blast_radius(a.kind)) {
-    json lost = json::array();
-    for (const auto& p : a.assignments_before) lost.push_back({{"project", project_json(p.project)}, {"roles", p.roles}});
-    out["assignments_before"] = std::move(lost);
-  }
-  return out;
-}
-
-json summary_to_json(const PlanSummary& summary) {
-  json out = json::object();
-  for (std::size_t i = 0; i < kActionKinds.size(); ++i) out[std::string(kActionKinds[i].name)] = summary.counts[i];
-  return out;
-}
-
-json plan_to_json(const Plan& plan) {
-  json actions = json::array();
-  for (const auto& a : plan.actions) actions.push_back(action_to_json(a));
-  json skipped = json::array();
-  for (const auto& s : plan.skipped) {
-    json entry = action_to_json(s.action);
-    entry["skip_reason"] = s.skip_reason;
-    skipped.push_back(std::move(entry));
-  }
-  json warnings = json::array();
-  for (const auto& w : plan.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
-  return {
-      {"format_version", kPlanFormatVersion},
-      {"target", {{"api", plan.target.api}, {"org_id", plan.target.org_id}, {"base_url", plan.target.base_url}}},
-      {"actions", std::move(actions)},
-      {"skipped", std::move(skipped)},
-      {"warnings", std::move(warnings)},
-      {"summary", summary_to_json(plan.summary())},
-  };
-}
-
-namespace {
 
 // "an unassign", "a delete_key": the kind as a message names it (escaped: it may be anything).
 std::string with_article(std::string_view kind) {

@@ -1,6 +1,7 @@
 // The plan as a JSON document (schemas/plan.schema.json): what `plan --format json` prints and
-// what a plan file (core/plan_file.h) stores. Both directions live here, so what is written is
-// exactly what is read back. Every action kind's shape comes from core/action_kind.h.
+// what a plan file (core/plan_file.h) stores. core/plan_json_writer writes it; this reads it,
+// strictly, and offers the written document as an nlohmann tree to those that add to it (the
+// plan file, apply's report). Every action kind's shape comes from core/action_kind.h.
 #pragma once
 
 #include <stdexcept>
@@ -14,11 +15,10 @@ namespace keyform {
 
 constexpr int kPlanFormatVersion = 1;
 
+// What write_action_json writes for `action`, as a tree.
 nlohmann::json action_to_json(const Action& action);
-// {format_version, target, actions, skipped, warnings, summary}
+// plan_json_text(plan) as a tree: {format_version, target, actions, skipped, warnings, summary}.
 nlohmann::json plan_to_json(const Plan& plan);
-// One count per kind in kActionKinds, under the kind's name.
-nlohmann::json summary_to_json(const PlanSummary& summary);
 
 // A structural problem, with the JSON path of the culprit ("actions[2].roles_after[0] is not a
 // project role"); anything quoted from the document is escaped.

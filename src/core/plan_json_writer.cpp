@@ -71,7 +71,7 @@ void write_assignments(JsonWriter& out, const Action& a) {
   out.end_array();
 }
 
-// put_principal: a key still to be created has no id and no public key yet (null, not "").
+// A key still to be created has no id and no public key yet (null, not "").
 void write_key(JsonWriter& out, const Principal& p) {
   if (p.is_service_account()) return;
   out.key("key").begin_object();

@@ -65,14 +65,6 @@ bool names_allowed(Principals allowed, PrincipalKind kind) {
   return (allowed == Principals::keys) == (kind == PrincipalKind::api_key);
 }
 
-json service_account_fields(const KeyAttributes& attributes) {
-  json out = json::object();
-  if (attributes.name) out["name"] = *attributes.name;
-  if (attributes.desc) out["description"] = *attributes.desc;
-  if (attributes.org_roles) out["org_roles"] = *attributes.org_roles;
-  return out;
-}
-
 int positive_hours_at(const json& parent, const std::string& path, const char* name) {
   const json& value = member(parent, path, name);
   if (!value.is_number_integer() || value.get<long long>() <= 0 || value.get<long long>() > 0x7fffffff) {
@@ -149,16 +141,6 @@ bool is_service_account_client_id(std::string_view text) {
   return true;
 }
 
-void put_principal(json& action, const Principal& p) {
-  if (p.is_service_account()) {
-    action["service_account"] = {{"client_id", p.is_new() ? json(nullptr) : json(p.id)}, {"name", p.desc}};
-  } else if (p.is_new()) {  // a key still to be created has no id and no public key yet: null, not ""
-    action["key"] = {{"id", nullptr}, {"public_key", nullptr}, {"desc", p.desc}};
-  } else {
-    action["key"] = {{"id", p.id}, {"public_key", p.public_key}, {"desc", p.desc}};
-  }
-}
-
 Principal principal_at(const json& entry, const std::string& path, ActionKind kind) {
   const bool key = entry.contains("key"), account = entry.contains("service_account");
   if (key == account) bad(path, key ? "has both key and service_account" : "has no \"key\" and no \"service_account\"");
@@ -167,23 +149,6 @@ Principal principal_at(const json& entry, const std::string& path, ActionKind ki
     bad(path, "is " + kind_name(kind) + (key ? " on a key (it is for service accounts only)" : " on a service account (it is for keys only)"));
   }
   return key ? key_at(entry, path, kind) : service_account_at(entry, path, kind);
-}
-
-void put_service_account_attributes(json& action, const Action& a) {
-  switch (a.kind) {
-    case ActionKind::create_service_account:
-      action["after"] = service_account_fields(a.after);
-      action["after"]["secret_expires_after_hours"] = a.after.expires_after_hours.value_or(0);
-      break;
-    case ActionKind::update_service_account:
-      action["before"] = service_account_fields(a.before);
-      action["after"] = service_account_fields(a.after);
-      break;
-    case ActionKind::create_secret:
-      action["after"] = {{"expires_after_hours", a.after.expires_after_hours.value_or(0)}};
-      break;
-    default: break;
-  }
 }
 
 void read_service_account_attributes(Action& a, const json& entry, const std::string& path) {

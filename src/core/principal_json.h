@@ -1,7 +1,7 @@
 // Who a plan action is about, in the plan document: a key as {"key": {id, public_key, desc}} or a
 // service account as {"service_account": {client_id, name}} (client_id null for one the plan
-// creates), and the service-account kinds' own before/after values. Both directions live here
-// so what is written is what is read back; plan_json.cpp uses them for every action.
+// creates), and the service-account kinds' own before/after values, read back strictly
+// (core/plan_json_writer writes them); plan_json.cpp uses them for every action.
 #pragma once
 
 #include <string>
@@ -16,21 +16,14 @@ namespace keyform {
 // "mdb_sa_id_" followed by 24 hex digits (the API's clientId pattern allows either case).
 bool is_service_account_client_id(std::string_view text);
 
-// Adds "key" or "service_account" to `action`.
-void put_principal(nlohmann::json& action, const Principal& principal);
-
 // The principal an action names, checked against its kind: exactly one of "key" and
 // "service_account", of a principal the kind can name (ActionKindInfo::principals), with an id
 // unless the kind may name one still to be created. Throws PlanJsonError.
 Principal principal_at(const nlohmann::json& entry, const std::string& path, ActionKind kind);
 
-// create_service_account, update_service_account and create_secret: their before/after objects.
-// Adds nothing for the other kinds.
-void put_service_account_attributes(nlohmann::json& action, const Action& a);
-
-// Reads what put_service_account_attributes writes for the service-account kinds, with each
-// kind's rules (a create has every field and no before; an update changes each field it names).
-// Throws PlanJsonError.
+// create_service_account, update_service_account and create_secret: their before/after objects,
+// as core/plan_json_writer writes them, with each kind's rules (a create has every field and no
+// before; an update changes each field it names). Throws PlanJsonError.
 void read_service_account_attributes(Action& a, const nlohmann::json& entry, const std::string& path);
 
 }  // namespace keyform

@@ -5,8 +5,8 @@
 namespace keyform {
 using nlohmann::json;
 
-// Streamed: the same document as plan_to_json(plan).dump(2); 40 000 unassigns take 0.02 s instead
-// of 0.3 s (plan_json_writer.h).
+// Streamed (plan_json_writer.h): 40 000 unassigns take 0.02 s, where building an nlohmann tree
+// first took 0.3 s.
 std::string render_plan_json(const Plan& plan) {
   std::string text = plan_json_text(plan);
   text += '\n';  // appended, not concatenated: no copy of a document that may be tens of MB
@@ -29,9 +29,9 @@ std::string render_apply_json(const Plan& plan, const ApplyReport& report) {
       case Outcome::not_started: not_started.push_back(std::move(entry)); break;
     }
   }
-  const json plan_doc = plan_to_json(plan);
+  const PlanTarget& target = plan.target;
   return json{{"format_version", kPlanFormatVersion},
-              {"target", plan_doc["target"]},
+              {"target", {{"api", target.api}, {"org_id", target.org_id}, {"base_url", target.base_url}}},
               {"succeeded", report.succeeded()},
               {"interrupted", report.interrupted},
               {"interrupted_by", report.interrupted ? json(report.interrupted_by) : json(nullptr)},

@@ -21,7 +21,7 @@ std::string summary_counts(const PlanSummary& summary, bool planned);
 // Terraform-style text for a terminal or a log. ANSI colours only when `color` is set.
 std::string render_plan_text(const Plan& plan, bool color);
 
-// The machine-readable plan document (schemas/plan.schema.json; plan_to_json in core/plan_json.h).
+// The machine-readable plan document (schemas/plan.schema.json; written by core/plan_json_writer.h).
 std::string render_plan_json(const Plan& plan);
 
 // For a pull-request comment: a summary line and a table per action kind. Never coloured.
