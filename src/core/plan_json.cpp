@@ -17,12 +17,23 @@ using namespace json_fields;
 
 // The document is written once, by core/plan_json_writer; these read its text back, so the plan
 // file, apply's report and `plan --format json` cannot drift apart.
-json action_to_json(const Action& a) {
+namespace {
+
+template <typename Value, typename Write>
+json tree_of(const Value& value, Write write) {
   std::string text;
   JsonWriter out(text);
-  write_action_json(out, a);
+  write(out, value);
   return json::parse(text);
 }
+
+}  // namespace
+
+json action_to_json(const Action& a) {
+  return tree_of(a, [](JsonWriter& out, const Action& action) { write_action_json(out, action); });
+}
+
+json target_to_json(const PlanTarget& target) { return tree_of(target, write_target_json); }
 
 json plan_to_json(const Plan& plan) { return json::parse(plan_json_text(plan)); }
 

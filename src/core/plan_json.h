@@ -17,6 +17,8 @@ constexpr int kPlanFormatVersion = 1;
 
 // What write_action_json writes for `action`, as a tree.
 nlohmann::json action_to_json(const Action& action);
+// What write_target_json writes, as a tree (apply's report names its target too).
+nlohmann::json target_to_json(const PlanTarget& target);
 // plan_json_text(plan) as a tree: {format_version, target, actions, skipped, warnings, summary}.
 nlohmann::json plan_to_json(const Plan& plan);
 

@@ -103,14 +103,6 @@ void write_secret(JsonWriter& out, const std::optional<SecretInfo>& secret) {
   out.end_object();
 }
 
-void write_target(JsonWriter& out, const PlanTarget& target) {
-  out.begin_object();
-  out.key("api").string(target.api);
-  out.key("base_url").string(target.base_url);
-  out.key("org_id").string(target.org_id);
-  out.end_object();
-}
-
 // One count per kind, under the kind's name: by name, not in kActionKinds' order.
 void write_summary(JsonWriter& out, const PlanSummary& summary) {
   std::array<std::size_t, kActionKinds.size()> order{};
@@ -136,6 +128,14 @@ void write_warnings(JsonWriter& out, const std::vector<PlanWarning>& warnings) {
 constexpr std::size_t kBytesPerAction = 640;
 
 }  // namespace
+
+void write_target_json(JsonWriter& out, const PlanTarget& target) {
+  out.begin_object();
+  out.key("api").string(target.api);
+  out.key("base_url").string(target.base_url);
+  out.key("org_id").string(target.org_id);
+  out.end_object();
+}
 
 void write_action_json(JsonWriter& out, const Action& a, const std::string* skip_reason) {
   out.begin_object();
@@ -169,7 +169,7 @@ std::string plan_json_text(const Plan& plan) {
   for (const auto& s : plan.skipped) write_action_json(out, s.action, &s.skip_reason);
   out.end_array();
   write_summary(out.key("summary"), plan.summary());
-  write_target(out.key("target"), plan.target);
+  write_target_json(out.key("target"), plan.target);
   write_warnings(out.key("warnings"), plan.warnings);
   out.end_object();
   return text;

@@ -12,6 +12,9 @@
 
 namespace keyform {
 
+// {api, base_url, org_id}: what the plan was made against.
+void write_target_json(JsonWriter& out, const PlanTarget& target);
+
 // One action's object (plus "skip_reason" when `skip_reason` is given).
 void write_action_json(JsonWriter& out, const Action& action, const std::string* skip_reason = nullptr);
 

@@ -29,9 +29,8 @@ std::string render_apply_json(const Plan& plan, const ApplyReport& report) {
       case Outcome::not_started: not_started.push_back(std::move(entry)); break;
     }
   }
-  const PlanTarget& target = plan.target;
   return json{{"format_version", kPlanFormatVersion},
-              {"target", {{"api", target.api}, {"org_id", target.org_id}, {"base_url", target.base_url}}},
+              {"target", target_to_json(plan.target)},
               {"succeeded", report.succeeded()},
               {"interrupted", report.interrupted},
               {"interrupted_by", report.interrupted ? json(report.interrupted_by) : json(nullptr)},
