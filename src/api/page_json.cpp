@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "api/response_json.h"
+#include "core/escape.h"
 
 namespace keyform::page_json {
 
@@ -25,7 +26,7 @@ void require_unique_members(element value, std::vector<std::string_view>& names)
   std::sort(names.begin() + first, names.end());
   const auto repeated = std::adjacent_find(names.begin() + first, names.end());
   if (repeated != names.end()) {
-    throw ResponseError("a JSON object has the member \"" + std::string(*repeated) + "\" twice");
+    throw ResponseError("a JSON object has the member \"" + escape_text(*repeated) + "\" twice");
   }
   names.resize(first);
   for (auto member : simdjson::dom::object(value)) require_unique_members(member.value, names);

@@ -183,6 +183,9 @@ TEST_CASE("a body naming one member twice is refused, at any depth, in every lis
                        "a JSON object has the member \"name\" twice", ResponseError);
   CHECK_THROWS_AS(parse_key_response(R"({"status": 200, "content": {"id": "x", "publicKey": "a", "publicKey": "b"}})"),
                   ResponseError);
+  // The name is the API's text: escaped before it reaches a terminal, so it cannot forge a line.
+  CHECK_THROWS_WITH_AS(parse_keys_page(R"({"results": [], "a\nError: x\u001b[2J": 1, "a\nError: x\u001b[2J": 2})"),
+                       "a JSON object has the member \"a\\nError: x\\x1b[2J\" twice", ResponseError);
   // Same value in two different objects, or a name and its prefix, are not repeats.
   const Page<LiveKey> page = parse_keys_page(
       R"({"results": [{"id": "x", "publicKey": "abcdefgh", "idx": 1}, {"id": "y", "publicKey": "ijklmnop"}]})");
